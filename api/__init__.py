@@ -1,0 +1,1 @@
+"""The GraphQL API: schema, HTTP app, authentication and the `fupin` command."""

@@ -1,0 +1,171 @@
+"""Who is calling: bearer tokens, roles, scopes, and the policy on every root field.
+
+Roles (DEVELOPERS.md and issue 5):
+
+    ADMIN           everything
+    REGION_OFFICER  the households of one region subtree (scope: a region code)
+    FIELD_OFFICIAL  the households they are actively paired with (scope: official code)
+    AUDITOR         reads everything, personal data included; writes no household data
+    INVESTIGATOR    traceability and graph exploration; personal fields masked
+    PUBLIC          anonymous: only fields open to the public
+
+Every root field declares its policy with `policy(...)`; a test walks the schema and
+fails on a root field without one (deny by default).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import jwt
+import strawberry
+from strawberry.permission import BasePermission
+
+from api.settings import Settings
+from graph.errors import Forbidden, Unauthenticated
+from graph.scope import Scope
+
+
+@strawberry.enum(description="What a caller may do; see the README's roles section.")
+class Role(StrEnum):
+    ADMIN = "ADMIN"
+    REGION_OFFICER = "REGION_OFFICER"
+    FIELD_OFFICIAL = "FIELD_OFFICIAL"
+    AUDITOR = "AUDITOR"
+    INVESTIGATOR = "INVESTIGATOR"
+    PUBLIC = "PUBLIC"
+
+
+SCOPED_ROLES = frozenset({Role.REGION_OFFICER, Role.FIELD_OFFICIAL})
+PERSONAL_DATA_ROLES = frozenset(
+    {Role.ADMIN, Role.AUDITOR, Role.REGION_OFFICER, Role.FIELD_OFFICIAL}
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    subject: str = "anonymous"
+    scope: str | None = None
+    # Set when a token was presented but refused; the reason is never shown in full.
+    token_error: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.role is not Role.PUBLIC
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in PERSONAL_DATA_ROLES
+
+    def household_scope(self) -> Scope:
+        """The households this principal may read, as a Cypher-side scope."""
+        if self.role in (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR):
+            return Scope.everything()
+        if self.role is Role.REGION_OFFICER and self.scope:
+            return Scope.region(self.scope)
+        if self.role is Role.FIELD_OFFICIAL and self.scope:
+            return Scope.official(self.scope)
+        return Scope.nothing()
+
+
+ANONYMOUS = Principal(Role.PUBLIC)
+
+
+def mint_token(
+    settings: Settings,
+    role: Role,
+    *,
+    scope: str | None = None,
+    subject: str | None = None,
+    ttl_s: int = 8 * 3600,
+) -> str:
+    """A signed development token (HS256 with the configured secret)."""
+    if role in SCOPED_ROLES and not scope:
+        raise ValueError(f"{role.value} needs a scope")
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": subject or f"dev-{role.value.lower()}",
+        "role": role.value,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl_s,
+    }
+    if scope:
+        claims["scope"] = scope
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+def principal_from_header(settings: Settings, authorization: str | None) -> Principal:
+    """Decode `Authorization: Bearer <jwt>`; no header means the anonymous public."""
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return Principal(Role.PUBLIC, token_error="the Authorization header is not a bearer token")
+    key = (
+        settings.jwt_public_key or ""
+        if settings.jwt_algorithm == "RS256"
+        else settings.jwt_secret.get_secret_value()
+    )
+    try:
+        claims = jwt.decode(
+            token.strip(),
+            key,
+            algorithms=[settings.jwt_algorithm],
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            options={"require": ["exp", "iss", "aud", "sub", "role"]},
+        )
+        role = Role(claims["role"])
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError):
+        return Principal(Role.PUBLIC, token_error="the token is invalid or expired")
+    scope = claims.get("scope")
+    if role is Role.PUBLIC or (role in SCOPED_ROLES and not isinstance(scope, str)):
+        return Principal(Role.PUBLIC, token_error="the token has no usable role or scope")
+    return Principal(
+        role, subject=str(claims["sub"]), scope=scope if role in SCOPED_ROLES else None
+    )
+
+
+class Policy(BasePermission):
+    """Base of every root field's policy; `policy(...)` makes the concrete ones."""
+
+    roles: frozenset[Role] = frozenset()
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        principal: Principal = info.context.principal
+        if principal.role in self.roles:
+            return True
+        if not principal.authenticated:
+            raise Unauthenticated(principal.token_error or "this field needs a bearer token")
+        raise Forbidden(f"the {principal.role.value} role may not use this field")
+
+
+def policy(*roles: Role) -> type[Policy]:
+    """A permission class that lets exactly `roles` through."""
+    allowed = frozenset(roles)
+    name = "Allow_" + "_".join(sorted(r.value for r in allowed))
+    return type(name, (Policy,), {"roles": allowed})
+
+
+AUTHENTICATED = (
+    Role.ADMIN,
+    Role.REGION_OFFICER,
+    Role.FIELD_OFFICIAL,
+    Role.AUDITOR,
+    Role.INVESTIGATOR,
+)
+HOUSEHOLD_READERS = (
+    Role.ADMIN,
+    Role.REGION_OFFICER,
+    Role.FIELD_OFFICIAL,
+    Role.AUDITOR,
+    Role.INVESTIGATOR,
+)
+HOUSEHOLD_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
+VISIT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)

@@ -1,0 +1,219 @@
+"""`fupin`: the one command for the local Neo4j, the graph, the demo data and the API."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from api.settings import Settings, SettingsError, load_settings
+from graph.db import Database
+from graph.errors import DatabaseUnavailable
+from graph.local import LocalNeo4j, LocalNeo4jError
+
+T = TypeVar("T")
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+neo4j_app = typer.Typer(no_args_is_help=True, help="The project's own embedded Neo4j.")
+db_app = typer.Typer(no_args_is_help=True, help="The graph's schema.")
+schema_app = typer.Typer(no_args_is_help=True, help="The GraphQL schema.")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(db_app, name="db")
+app.add_typer(schema_app, name="schema")
+
+console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+def local_neo4j(s: Settings) -> LocalNeo4j:
+    return LocalNeo4j(
+        home=s.neo4j_home,
+        port=s.neo4j_port,
+        password=s.neo4j_password.get_secret_value(),
+        lib=s.neo4j_lib,
+        heap_mb=s.neo4j_heap_mb,
+        pagecache_mb=s.neo4j_pagecache_mb,
+        tx_timeout_s=max(int(s.query_timeout_s * 6), 60),
+    )
+
+
+def with_db(s: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        db = Database.connect(
+            s.bolt_uri,
+            s.neo4j_user,
+            s.neo4j_password.get_secret_value(),
+            s.neo4j_database,
+            timeout_s=3600,
+        )
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(run())
+    except DatabaseUnavailable:
+        console.print(f"[red]Neo4j does not answer at {s.bolt_uri}[/red] (fupin neo4j start?)")
+        raise typer.Exit(1) from None
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the local Neo4j (resolving its jars the first time) and wait for Bolt."""
+    s = settings()
+    if not s.local:
+        console.print("NEO4J_URI is set: using that database, nothing local to start.")
+        return
+    started = dt.datetime.now()
+    try:
+        pid = local_neo4j(s).start(say=console.print)
+    except LocalNeo4jError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    seconds = (dt.datetime.now() - started).total_seconds()
+    console.print(f"Neo4j is up at {s.bolt_uri} (pid {pid}, {seconds:.1f} s)")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Shut the local Neo4j down cleanly."""
+    s = settings()
+    stopped = local_neo4j(s).stop()
+    console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs; exit 1 when it does not."""
+    s = settings()
+    if not s.local:
+        console.print(f"NEO4J_URI is set: {s.bolt_uri}")
+        return
+    pid = local_neo4j(s).pid()
+    if pid is None:
+        console.print("Neo4j is not running.")
+        raise typer.Exit(1)
+    console.print(f"Neo4j is running (pid {pid}) at {s.bolt_uri}, data in {s.neo4j_home}")
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply the graph's constraints and indexes (idempotent)."""
+    from graph import migrations
+
+    s = settings()
+    applied = with_db(s, migrations.migrate)
+    if applied:
+        for step in applied:
+            console.print(f"applied {step.version}: {step.description}")
+    else:
+        console.print(f"schema is current (version {migrations.LATEST})")
+
+
+@db_app.command("mark-test")
+def db_mark_test(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the tests will wipe it")] = False,
+) -> None:
+    """Mark the configured database as a throwaway test database (tests wipe it)."""
+    if not yes:
+        console.print("[red]the test suite wipes a marked database: pass --yes to mark it[/red]")
+        raise typer.Exit(2)
+    s = settings()
+
+    async def work(db: Database) -> None:
+        await db.run_autocommit("MERGE (:FupinTestDatabase {id: 'fupin'})")
+
+    with_db(s, work)
+    console.print(f"marked {s.bolt_uri} as a test database")
+
+
+@app.command("seed")
+def seed(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: today, CST)")
+    ] = None,
+) -> None:
+    """Load the demo story (idempotent: a second run duplicates nothing)."""
+    from graph import migrations
+    from seeds.demo import load_demo
+    from seeds.time import parse_date, today
+
+    s = settings()
+    reference = parse_date(as_of) if as_of else today()
+
+    async def work(db: Database) -> None:
+        await migrations.migrate(db)
+        summary = await load_demo(db, reference, say=console.print)
+        console.print(f"demo story loaded as of {reference}: {summary}")
+
+    with_db(s, work)
+
+
+@app.command("serve")
+def serve(
+    reload: Annotated[bool, typer.Option(help="Reload on code changes")] = False,
+) -> None:
+    """Serve the API with uvicorn at API_HOST:API_PORT."""
+    import uvicorn
+
+    s = settings()
+    console.print(f"GraphQL at http://{s.api_host}:{s.api_port}/graphql")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=s.api_host,
+        port=s.api_port,
+        reload=reload,
+        log_level="info",
+    )
+
+
+@schema_app.command("export")
+def schema_export(
+    output: Annotated[Path, typer.Option("--output", "-o")] = Path("schema.graphql"),
+) -> None:
+    """Write the SDL of the schema the code builds (schema.graphql at the root)."""
+    from api.sdl import export_sdl
+
+    output.write_text(export_sdl())
+    console.print(f"wrote {output}")
+
+
+@app.command("token")
+def token(
+    role: Annotated[str, typer.Option("--role", help="ADMIN, REGION_OFFICER, ...")],
+    scope: Annotated[str | None, typer.Option("--scope", help="Region or official code")] = None,
+    subject: Annotated[str | None, typer.Option("--subject")] = None,
+    hours: Annotated[int, typer.Option("--hours", min=1, max=24 * 30)] = 8,
+) -> None:
+    """Mint a development token (HS256, the configured secret) and print it."""
+    from api.auth import Role, mint_token
+
+    s = settings()
+    if s.mode == "production":
+        console.print("[red]tokens are not minted here in production mode[/red]")
+        raise typer.Exit(2)
+    try:
+        value = mint_token(s, Role(role.upper()), scope=scope, subject=subject, ttl_s=hours * 3600)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    sys.stdout.write(value + "\n")
+
+
+def main() -> None:
+    app()

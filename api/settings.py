@@ -1,0 +1,116 @@
+"""Settings, read from the environment and an optional `.env` file.
+
+Every setting has a documented default that works on a developer's machine; in
+production mode the defaults that are secrets are refused at start.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_NEO4J_PASSWORD = "fupin-local-dev"
+DEFAULT_JWT_SECRET = "fupin-development-secret-change-me"
+
+
+class SettingsError(Exception):
+    """A setting has a value the app cannot run with; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # The database. With NEO4J_URI set nothing local starts.
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr = Field(
+        default=SecretStr(DEFAULT_NEO4J_PASSWORD), validation_alias="NEO4J_PASSWORD"
+    )
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    # The local embedded Neo4j that `fupin neo4j start` runs when NEO4J_URI is unset.
+    neo4j_home: Path = Field(default=Path(".data/neo4j"), validation_alias="FUPIN_NEO4J_HOME")
+    neo4j_port: int = Field(default=7687, ge=1, le=65535, validation_alias="FUPIN_NEO4J_PORT")
+    neo4j_heap_mb: int = Field(default=2048, ge=256, validation_alias="FUPIN_NEO4J_HEAP_MB")
+    neo4j_pagecache_mb: int = Field(
+        default=2048, ge=64, validation_alias="FUPIN_NEO4J_PAGECACHE_MB"
+    )
+    neo4j_lib: Path = Field(default=Path(".data/neo4j-lib"), validation_alias="FUPIN_NEO4J_LIB")
+    # Seconds a Cypher transaction may run before Neo4j ends it.
+    query_timeout_s: float = Field(default=10.0, gt=0, validation_alias="FUPIN_QUERY_TIMEOUT_S")
+
+    # The API.
+    api_host: str = Field(default="127.0.0.1", validation_alias="API_HOST")
+    api_port: int = Field(default=8000, ge=1, le=65535, validation_alias="API_PORT")
+    mode: Literal["development", "production"] = Field(
+        default="development", validation_alias="FUPIN_MODE"
+    )
+    cors_origins: list[str] = Field(default_factory=list, validation_alias="FUPIN_CORS_ORIGINS")
+    max_body_bytes: int = Field(default=100_000, ge=1_000, validation_alias="FUPIN_MAX_BODY_BYTES")
+
+    # Tokens (see README, "Roles and tokens").
+    jwt_algorithm: Literal["HS256", "RS256"] = Field(
+        default="HS256", validation_alias="FUPIN_JWT_ALGORITHM"
+    )
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(DEFAULT_JWT_SECRET), validation_alias="FUPIN_JWT_SECRET"
+    )
+    jwt_public_key: str | None = Field(default=None, validation_alias="FUPIN_JWT_PUBLIC_KEY")
+    jwt_issuer: str = Field(default="fupin-graph", validation_alias="FUPIN_JWT_ISSUER")
+    jwt_audience: str = Field(default="fupin-graph-api", validation_alias="FUPIN_JWT_AUDIENCE")
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _known_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        if not value.startswith(schemes):
+            raise ValueError(f"must start with one of {', '.join(schemes)}")
+        return value
+
+    @property
+    def local(self) -> bool:
+        """True when the app runs against the project's own embedded Neo4j."""
+        return self.neo4j_uri is None
+
+    @property
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_port}"
+
+    def check_production(self) -> None:
+        """Refuse to run production with the secrets this repository publishes."""
+        if self.mode != "production":
+            return
+        if self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD:
+            raise SettingsError("NEO4J_PASSWORD: the local default is refused in production")
+        if self.jwt_algorithm == "HS256" and (
+            self.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET
+        ):
+            raise SettingsError("FUPIN_JWT_SECRET: the development secret is refused in production")
+        if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
+            raise SettingsError("FUPIN_JWT_PUBLIC_KEY: required with RS256")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value raises SettingsError naming the variable."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]) or "settings"
+            problems.append(f"{name.upper()}: {error['msg']}")
+        raise SettingsError("bad setting: " + "; ".join(problems)) from None
+    settings.check_production()
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Neo4j: the local database, the driver, schema migrations and all Cypher."""

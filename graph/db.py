@@ -1,0 +1,156 @@
+"""The one door to Neo4j: an async driver, reads routed as reads, writes as one
+transaction each, every statement counted, and driver failures turned into
+`DatabaseUnavailable`.
+
+Every statement the API runs goes through `Database.read` or a `Tx` from
+`Database.write`, so `statements()` in a request tells how many it ran (the tests use
+it to prove that nested pages cost a fixed number of statements).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from graph.errors import DatabaseUnavailable, FupinError
+
+T = TypeVar("T")
+Params = Mapping[str, Any]
+
+_statements: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "fupin_statements", default=None
+)
+
+
+@contextlib.contextmanager
+def count_statements() -> Iterator[list[str]]:
+    """Collect the Cypher of every statement run inside the block (in this context)."""
+    seen: list[str] = []
+    token = _statements.set(seen)
+    try:
+        yield seen
+    finally:
+        _statements.reset(token)
+
+
+def _note(cypher: str) -> None:
+    seen = _statements.get()
+    if seen is not None:
+        seen.append(cypher)
+
+
+@contextlib.asynccontextmanager
+async def _translated() -> AsyncIterator[None]:
+    try:
+        yield
+    except (ServiceUnavailable, SessionExpired) as exc:
+        raise DatabaseUnavailable() from exc
+    except TransientError as exc:
+        if "Timeout" in (exc.code or "") or "Terminated" in (exc.code or ""):
+            raise DatabaseUnavailable("the database took too long to answer") from exc
+        raise
+    except ClientError as exc:
+        if "TransactionTimedOut" in (exc.code or ""):
+            raise DatabaseUnavailable("the database took too long to answer") from exc
+        raise
+    except DriverError as exc:
+        if isinstance(exc, FupinError):
+            raise
+        raise DatabaseUnavailable() from exc
+
+
+class Tx:
+    """A write transaction handed to a unit of work; `run` counts what it runs."""
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self._tx = tx
+
+    async def run(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
+        _note(cypher)
+        result = await self._tx.run(cypher, dict(params or {}))
+        return [record async for record in result]
+
+    async def single(self, cypher: str, params: Params | None = None) -> neo4j.Record | None:
+        records = await self.run(cypher, params)
+        return records[0] if records else None
+
+
+class Database:
+    """An open driver and the database name; safe to share across requests."""
+
+    def __init__(self, driver: AsyncDriver, database: str, timeout_s: float = 10.0) -> None:
+        self.driver = driver
+        self.database = database
+        self.timeout_s = timeout_s
+
+    @classmethod
+    def connect(
+        cls, uri: str, user: str, password: str, database: str, timeout_s: float = 10.0
+    ) -> Database:
+        # Short connection timeouts: with Neo4j down a request must fail within seconds.
+        driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=2.0,
+            connection_acquisition_timeout=3.0,
+            max_transaction_retry_time=2.0,
+            max_connection_pool_size=50,
+            liveness_check_timeout=30.0,
+            notifications_min_severity="OFF",
+        )
+        return cls(driver, database, timeout_s)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def ping(self) -> None:
+        async with _translated():
+            await self.driver.verify_connectivity()
+
+    async def read(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
+        """Run one read statement (routed to a reader in a cluster)."""
+        _note(cypher)
+        async with _translated():
+            result = await self.driver.execute_query(
+                neo4j.Query(cypher, timeout=self.timeout_s),
+                dict(params or {}),
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
+        return list(result.records)
+
+    async def read_one(self, cypher: str, params: Params | None = None) -> neo4j.Record | None:
+        records = await self.read(cypher, params)
+        return records[0] if records else None
+
+    async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Run `work` in one write transaction: all of it is written, or nothing.
+
+        A FupinError raised by `work` rolls the transaction back and reaches the caller
+        unchanged; the driver retries only on transient cluster errors.
+        """
+
+        async def unit(tx: AsyncManagedTransaction) -> T:
+            return await work(Tx(tx))
+
+        async with _translated(), self.driver.session(database=self.database) as session:
+            return await session.execute_write(neo4j.unit_of_work(timeout=self.timeout_s)(unit))
+
+    async def run_autocommit(self, cypher: str, params: Params | None = None) -> None:
+        """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS)."""
+        _note(cypher)
+        async with _translated(), self.driver.session(database=self.database) as session:
+            result = await session.run(cypher, dict(params or {}))
+            await result.consume()

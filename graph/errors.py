@@ -1,0 +1,64 @@
+"""The errors a caller of the API can meet, each with a stable `extensions.code`.
+
+    FupinError                 (never raised itself)
+    ├── BadUserInput           BAD_USER_INPUT   input is malformed or breaks a rule;
+    │                                           `field` names the input at fault
+    ├── NotFound               NOT_FOUND        no such thing, or not in the caller's scope
+    ├── Forbidden              FORBIDDEN        the caller's role may not do this at all
+    ├── Unauthenticated        UNAUTHENTICATED  no token, or a bad one
+    ├── Conflict               CONFLICT         the change clashes with the stored state
+    │                                           (a stale version, a second membership)
+    └── DatabaseUnavailable    DATABASE_UNAVAILABLE  Neo4j does not answer
+
+Anything else that escapes a resolver is a bug: the client sees `INTERNAL` and a
+generic message, and the traceback goes to the log. graphql-core copies the
+`extensions` of an exception raised in a resolver into the error it reports, so these
+classes need nothing from GraphQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class FupinError(Exception):
+    code: ClassVar[str] = "INTERNAL"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        extensions: dict[str, Any] = {"code": self.code}
+        if self.field is not None:
+            extensions["field"] = self.field
+        return extensions
+
+
+class BadUserInput(FupinError):
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(FupinError):
+    code = "NOT_FOUND"
+
+
+class Forbidden(FupinError):
+    code = "FORBIDDEN"
+
+
+class Unauthenticated(FupinError):
+    code = "UNAUTHENTICATED"
+
+
+class Conflict(FupinError):
+    code = "CONFLICT"
+
+
+class DatabaseUnavailable(FupinError):
+    code = "DATABASE_UNAVAILABLE"
+
+    def __init__(self, message: str = "the database is unavailable; try again shortly") -> None:
+        super().__init__(message)

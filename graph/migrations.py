@@ -1,0 +1,77 @@
+"""Graph schema migrations: constraints and indexes, applied in order, idempotently.
+
+Each step has a version and statements written with IF NOT EXISTS, so running them
+again changes nothing. The highest applied version is kept on the
+`(:SchemaVersion {id: 'fupin'})` node. Append new steps; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.db import Database
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        1,
+        "node keys of the household file",
+        (
+            "CREATE CONSTRAINT region_code IF NOT EXISTS FOR (n:Region) REQUIRE n.code IS UNIQUE",
+            "CREATE CONSTRAINT household_code IF NOT EXISTS "
+            "FOR (n:Household) REQUIRE n.code IS UNIQUE",
+            "CREATE CONSTRAINT person_id_number IF NOT EXISTS "
+            "FOR (n:Person) REQUIRE n.idNumber IS UNIQUE",
+            "CREATE CONSTRAINT official_code IF NOT EXISTS "
+            "FOR (n:Official) REQUIRE n.code IS UNIQUE",
+            "CREATE CONSTRAINT visit_id IF NOT EXISTS FOR (n:Visit) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT client_mutation_id IF NOT EXISTS "
+            "FOR (n:ClientMutation) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT schema_version_id IF NOT EXISTS "
+            "FOR (n:SchemaVersion) REQUIRE n.id IS UNIQUE",
+            "CREATE INDEX region_level IF NOT EXISTS FOR (n:Region) ON (n.level)",
+            "CREATE INDEX household_status IF NOT EXISTS FOR (n:Household) ON (n.status)",
+            "CREATE INDEX household_village IF NOT EXISTS FOR (n:Household) ON (n.villageCode)",
+        ),
+    ),
+)
+
+LATEST = STEPS[-1].version
+
+
+async def current_version(db: Database) -> int:
+    record = await db.read_one(
+        "OPTIONAL MATCH (v:SchemaVersion {id: 'fupin'}) RETURN coalesce(v.version, 0) AS version"
+    )
+    return int(record["version"]) if record else 0
+
+
+async def migrate(db: Database) -> list[Step]:
+    """Apply the steps above the recorded version; returns the steps applied."""
+    applied: list[Step] = []
+    version = await current_version(db)
+    for step in STEPS:
+        if step.version <= version:
+            continue
+        for statement in step.statements:
+            await db.run_autocommit(statement)
+        await db.run_autocommit(
+            "MERGE (v:SchemaVersion {id: 'fupin'}) SET v.version = $version, "
+            "v.appliedAt = datetime()",
+            {"version": step.version},
+        )
+        applied.append(step)
+    if not applied:
+        # Constraints may have been dropped by hand; IF NOT EXISTS makes this cheap.
+        for step in STEPS:
+            for statement in step.statements:
+                await db.run_autocommit(statement)
+    await db.run_autocommit("CALL db.awaitIndexes(300)")
+    return applied

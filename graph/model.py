@@ -1,0 +1,87 @@
+"""The shape of the graph: labels, relationship types and the properties they carry.
+
+This is the contract between the Cypher in graph/, the seeds and the generator. Labels
+and relationship types used in Cypher come from the names below, never from input.
+
+Nodes (key property first):
+
+    (:Region {code, name, level, prefixes})
+        level: PROVINCE | CITY | DISTRICT | COUNTY | TOWN | VILLAGE (RegionLevel).
+        prefixes: the household-code prefixes of the region's households (a village
+        or town: its own code; a county-level unit: its 6 digits; a city or the
+        province: the union over its children). Households are found by
+        `h.code STARTS WITH p`, an index seek on the household_code constraint.
+    (:Household {code, villageCode, address, headPhone, bankAccount,
+                 registrationYear, standard, attribute, status, monitored,
+                 mainCause, secondaryCauses, housingGrade, housingArea, safeWater,
+                 electricity, roadAccess, sanitaryToilet, cooperativeMember,
+                 plannedExitYear, version, createdAt, updatedAt,
+                 deregisteredOn, deregistrationReason,
+                 memberCount, responsibleOfficial, lastVisitDate})
+        code: the village's 12 digits followed by 4 digits (a 16-digit number).
+        The last three are derived and kept current in the transaction that changes
+        what they derive from: memberCount (active memberships), responsibleOfficial
+        (the code of the active RESPONSIBLE official, or null), lastVisitDate (the
+        latest visit's date, or null).
+    (:Person {idNumber, name, sex, birthDate, ethnicity, education, schooling,
+              health, labourAbility, workPlace, workMonths, medicalInsurance,
+              criticalIllnessInsurance, pension, diedOn, phone})
+    (:Official {code, name, unit, position, phone, idNumber, maxLoad, load})
+        load: the number of active pairings, kept current like memberCount.
+    (:Visit {id, date, purpose, notes, latitude, longitude, createdAt})
+    (:ClientMutation {id, kind, result, createdAt})
+        A phone's client-generated mutation id, written in the same transaction as
+        the change; a retry with the same id returns `result` and writes nothing.
+    (:SchemaVersion {id: 'fupin', version})
+
+Relationships:
+
+    (:Region)-[:PART_OF]->(:Region)                    child to parent
+    (:Household)-[:IN_VILLAGE]->(:Region {level: 'VILLAGE'})
+    (:Person)-[:MEMBER_OF {relation, since, until, endReason}]->(:Household)
+        active while until IS NULL.
+    (:Official)-[:PAIRED_WITH {id, role, since, until}]->(:Household)
+        role: RESPONSIBLE | ASSISTING; active while until IS NULL.
+    (:Official)-[:MADE_VISIT]->(:Visit)-[:VISIT_TO]->(:Household)
+
+Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    REGION = "Region"
+    HOUSEHOLD = "Household"
+    PERSON = "Person"
+    OFFICIAL = "Official"
+    VISIT = "Visit"
+    CLIENT_MUTATION = "ClientMutation"
+    SCHEMA_VERSION = "SchemaVersion"
+    TEST_MARKER = "FupinTestDatabase"
+
+
+class Rel(StrEnum):
+    PART_OF = "PART_OF"
+    IN_VILLAGE = "IN_VILLAGE"
+    MEMBER_OF = "MEMBER_OF"
+    PAIRED_WITH = "PAIRED_WITH"
+    MADE_VISIT = "MADE_VISIT"
+    VISIT_TO = "VISIT_TO"
+
+
+class RegionLevel(StrEnum):
+    PROVINCE = "PROVINCE"
+    CITY = "CITY"
+    DISTRICT = "DISTRICT"
+    COUNTY = "COUNTY"
+    TOWN = "TOWN"
+    VILLAGE = "VILLAGE"
+
+
+# Levels whose households share the region's own code as a prefix.
+PREFIX_LEVELS = frozenset(
+    {RegionLevel.DISTRICT, RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE}
+)

@@ -1,0 +1,1 @@
+"""Demo story and scale generator."""

@@ -1,0 +1,184 @@
+"""Test set-up: a Neo4j of the suite's own, never the app's.
+
+The suite starts its own embedded Neo4j once per session (data in
+`.data/neo4j-test-<port>`, port FUPIN_TEST_NEO4J_PORT, default 7688), or uses the one
+named by FUPIN_TEST_NEO4J_URI (with FUPIN_TEST_NEO4J_PASSWORD). Before it wipes
+anything it checks that the database carries the test marker, and refuses otherwise:
+a database it starts itself is marked when new; one given explicitly must be marked
+already (`fupin db mark-test`). Each test starts from an empty graph (schema kept).
+
+FUPIN_TEST_KEEP_NEO4J=1 leaves the suite's own Neo4j running for the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver, GraphDatabase
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.auth import Role, mint_token
+from api.settings import Settings, load_settings
+from graph.local import LocalNeo4j
+from graph.testdb import TEST_PASSWORD, ensure_test_marker, wipe
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def local_test_neo4j() -> LocalNeo4j | None:
+    """The suite's own Neo4j, or None when FUPIN_TEST_NEO4J_URI names another."""
+    if os.environ.get("FUPIN_TEST_NEO4J_URI"):
+        return None
+    port = int(os.environ.get("FUPIN_TEST_NEO4J_PORT", "7688"))
+    return LocalNeo4j(
+        home=ROOT / ".data" / f"neo4j-test-{port}",
+        port=port,
+        password=TEST_PASSWORD,
+        lib=ROOT / ".data" / "neo4j-lib",
+        heap_mb=1536,
+        pagecache_mb=768,
+        tx_timeout_s=60,
+    )
+
+
+@pytest.fixture(scope="session")
+def neo4j_target(local_test_neo4j: LocalNeo4j | None) -> Iterator[tuple[str, str]]:
+    """(uri, password) of the suite's database, started here when none is given."""
+    local = local_test_neo4j
+    if local is None:
+        given = os.environ["FUPIN_TEST_NEO4J_URI"]
+        yield given, os.environ.get("FUPIN_TEST_NEO4J_PASSWORD", TEST_PASSWORD)
+        return
+    already = local.pid() is not None
+    local.start()
+    yield local.uri, TEST_PASSWORD
+    if not already and os.environ.get("FUPIN_TEST_KEEP_NEO4J") != "1":
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def test_settings(neo4j_target: tuple[str, str]) -> Settings:
+    uri, password = neo4j_target
+    return load_settings(
+        NEO4J_URI=uri,
+        NEO4J_PASSWORD=password,
+        FUPIN_MODE="development",
+        FUPIN_QUERY_TIMEOUT_S=30,
+    )
+
+
+@pytest.fixture(scope="session")
+def driver(test_settings: Settings) -> Iterator[Driver]:
+    """A sync driver for arranging and checking data directly in the test database."""
+    drv = GraphDatabase.driver(
+        test_settings.bolt_uri,
+        auth=(test_settings.neo4j_user, test_settings.neo4j_password.get_secret_value()),
+        notifications_min_severity="OFF",
+    )
+    ensure_test_marker(drv, started_here="FUPIN_TEST_NEO4J_URI" not in os.environ)
+    yield drv
+    drv.close()
+
+
+@pytest.fixture(scope="session")
+def app_client(test_settings: Settings, driver: Driver) -> Iterator[TestClient]:
+    """The app on the test database; its lifespan applies the migrations."""
+    with TestClient(create_app(test_settings)) as client:
+        yield client
+
+
+@pytest.fixture()
+def graph(driver: Driver, app_client: TestClient) -> Driver:
+    """An empty graph (schema and marker kept) for this test."""
+    wipe(driver)
+    return driver
+
+
+class Api:
+    """Posts GraphQL to the app as a given role."""
+
+    def __init__(self, client: TestClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+
+    def token(self, role: Role, scope: str | None = None) -> str:
+        return mint_token(self.settings, role, scope=scope)
+
+    def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        role: Role | None = Role.ADMIN,
+        scope: str | None = None,
+    ) -> dict[str, Any]:
+        headers = {}
+        if role is not None and role is not Role.PUBLIC:
+            headers["authorization"] = f"Bearer {self.token(role, scope)}"
+        response = self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def data(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
+        """The `data` of a query that must succeed."""
+        body = self.post(query, variables, **kw)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def error(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
+        """The first error of a query that must fail."""
+        body = self.post(query, variables, **kw)
+        assert body.get("errors"), body
+        return body["errors"][0]
+
+
+@pytest.fixture()
+def api(app_client: TestClient, test_settings: Settings, graph: Driver) -> Api:
+    return Api(app_client, test_settings)
+
+
+@pytest.fixture()
+def as_of() -> dt.date:
+    """A fixed reference date for seeded stories."""
+    return dt.date(2026, 11, 1)
+
+
+def run_on_db(settings: Settings, work: Any) -> Any:
+    """Run `work(db)` (async) against the test database with a Database of its own."""
+    import asyncio
+
+    from graph.db import Database
+
+    async def go() -> Any:
+        db = Database.connect(
+            settings.bolt_uri,
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+            timeout_s=120,
+        )
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+@pytest.fixture()
+def demo(api: Api, test_settings: Settings, as_of: dt.date) -> dt.date:
+    """The demo story, loaded into the empty test graph as of `as_of`."""
+    from seeds.demo import load_demo
+
+    run_on_db(test_settings, lambda db: load_demo(db, as_of, say=lambda _: None))
+    return as_of

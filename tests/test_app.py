@@ -1,0 +1,40 @@
+"""The HTTP surface: health, readiness, GraphiQL in development, schema drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.sdl import export_sdl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_and_readyz(app_client, graph):
+    assert app_client.get("/healthz").json() == {"status": "ok"}
+    ready = app_client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["neo4j"] == "up"
+
+
+def test_graphiql_served_in_development(app_client, graph):
+    page = app_client.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+
+
+def test_schema_graphql_matches_code():
+    written = (ROOT / "schema.graphql").read_text()
+    assert written == export_sdl(), (
+        "schema.graphql differs from the code: run `fupin schema export`"
+    )
+
+
+def test_migrations_recorded_in_graph(graph):
+    from graph.migrations import LATEST
+
+    records, _, _ = graph.execute_query(
+        "MATCH (v:SchemaVersion {id: 'fupin'}) RETURN v.version AS version"
+    )
+    assert records[0]["version"] == LATEST
+    names = {r["name"] for r in graph.execute_query("SHOW CONSTRAINTS YIELD name")[0]}
+    assert {"household_code", "person_id_number", "region_code"} <= names
