@@ -41,6 +41,18 @@ STEPS: tuple[Step, ...] = (
             "CREATE INDEX household_village IF NOT EXISTS FOR (n:Household) ON (n.villageCode)",
         ),
     ),
+    Step(
+        2,
+        "pairings by id, visits by date, households by coverage",
+        (
+            "CREATE INDEX paired_with_id IF NOT EXISTS FOR ()-[r:PAIRED_WITH]-() ON (r.id)",
+            "CREATE INDEX visit_date IF NOT EXISTS FOR (n:Visit) ON (n.date)",
+            "CREATE INDEX household_responsible IF NOT EXISTS "
+            "FOR (n:Household) ON (n.responsibleOfficial)",
+            "CREATE INDEX household_last_visit IF NOT EXISTS "
+            "FOR (n:Household) ON (n.lastVisitDate)",
+        ),
+    ),
 )
 
 LATEST = STEPS[-1].version

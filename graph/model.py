@@ -23,16 +23,30 @@ Nodes (key property first):
         what they derive from: memberCount (active memberships), responsibleOfficial
         (the code of the active RESPONSIBLE official, or null), lastVisitDate (the
         latest visit's date, or null).
+        Added by the household file (issue 3): debt (outstanding debt in yuan,
+        personal). Enums: graph/household.py (HouseholdStatus, HouseholdAttribute,
+        PovertyCause, IdentificationStandard, HousingGrade, DeregistrationReason).
+        Writes take a short write lock with `SET h._lock = true REMOVE h._lock`; the
+        property never persists.
     (:Person {idNumber, name, sex, birthDate, ethnicity, education, schooling,
               health, labourAbility, workPlace, workMonths, medicalInsurance,
               criticalIllnessInsurance, pension, diedOn, phone})
+        Enums: graph/person.py (Sex, Relation, Education, Schooling, Health,
+        LabourAbility; MembershipEndReason for MEMBER_OF.endReason).
     (:Official {code, name, unit, position, phone, idNumber, maxLoad, load})
         load: the number of active pairings, kept current like memberCount.
+        Also createdAt, updatedAt (set by the upsert).
     (:Visit {id, date, purpose, notes, latitude, longitude, createdAt})
     (:ClientMutation {id, kind, result, createdAt})
         A phone's client-generated mutation id, written in the same transaction as
         the change; a retry with the same id returns `result` and writes nothing.
     (:SchemaVersion {id: 'fupin', version})
+    (:Generated)
+        A second label on every node the scale generator writes (seeds/generator.py):
+        its towns and villages, households, people, officials and visits. A run drops
+        the nodes so labelled and writes them again; nothing else carries it, so the
+        demo story and real data survive. Generated officials also carry regionCode,
+        the county-level unit they work in.
 
 Relationships:
 
@@ -61,6 +75,7 @@ class Label(StrEnum):
     CLIENT_MUTATION = "ClientMutation"
     SCHEMA_VERSION = "SchemaVersion"
     TEST_MARKER = "FupinTestDatabase"
+    GENERATED = "Generated"
 
 
 class Rel(StrEnum):

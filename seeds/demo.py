@@ -1,17 +1,32 @@
 """The demo story that `make run` loads (see seeds/README.md for its codes).
 
 Dates are laid out backwards from a reference date, so the story stays current.
-Loading twice duplicates nothing: every write MERGEs on a node key.
+Loading twice duplicates nothing: every write MERGEs on a node key (households on
+their code, people on their ID number, one membership per person and household,
+officials on their code, pairings and visits on their ids).
+
+The story: in Shuinan village (Sanya), Fu Wenqiang broke his neck in a motorbike
+accident, could not work and owed over 10,000 yuan for surgery; his household was
+registered with the causes ILLNESS (main) and LACK_OF_FUNDS and paired with an
+official of the district. Around it, households in three county-level units make
+every coverage figure non-trivial: covered and uncovered, recently visited and
+overdue, and one official (Huang Dehui, Wuzhishan) above his maximum load.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from graph.db import Database, Tx
+from graph.household import refresh_households, refresh_officials, upsert_households
 from graph.model import RegionLevel
+from graph.official import upsert_officials, upsert_pairings
+from graph.person import upsert_memberships
 from graph.region import RegionRow, upsert_regions
+from graph.validation import id_check_character
+from graph.visit import upsert_visits
 from seeds.regions import hainan
 
 # Towns and villages of the story (synthetic names, codes that nest).
@@ -25,12 +40,698 @@ PLACES: list[RegionRow] = [
     RegionRow("469030101201", "Shiyuncun", RegionLevel.VILLAGE, "469030101"),
 ]
 
+SHUINAN, LUOBI, FANMAO, SHIYUNCUN = "460203100201", "460203100202", "469001100201", "469030101201"
+
+# The story's household: the head's motorbike accident.
+FU_HOUSEHOLD = SHUINAN + "0001"
+
+LIN, WU, HUANG, WANG = "O-460203-001", "O-460203-002", "O-469001-001", "O-469030-001"
+
+OFFICIALS: list[dict[str, Any]] = [
+    {
+        "code": LIN,
+        "properties": {
+            "name": "Lin Haitao",
+            "unit": "Jiyang District Bureau of Agriculture and Rural Affairs",
+            "position": "Section chief",
+            "phone": "13807490101",
+            "idNumber": "",  # filled in below
+            "maxLoad": 5,
+        },
+    },
+    {
+        "code": WU,
+        "properties": {
+            "name": "Wu Xiaoyan",
+            "unit": "Fenghuang Town Government",
+            "position": "Deputy town head",
+            "phone": "13807490202",
+            "maxLoad": 5,
+        },
+    },
+    {
+        "code": HUANG,
+        "properties": {
+            "name": "Huang Dehui",
+            "unit": "Wuzhishan Forestry Bureau",
+            "position": "Forester",
+            "phone": "13907510303",
+            "maxLoad": 3,
+        },
+    },
+    {
+        "code": WANG,
+        "properties": {
+            "name": "Wang Lijuan",
+            "unit": "Qiongzhong branch, Hainan Rural Credit Cooperative",
+            "position": "Loan officer",
+            "phone": "13907520404",
+            "maxLoad": 4,
+        },
+    },
+]
+
+
+def id_number(division: str, born: dt.date, sequence: int) -> str:
+    """A valid 18-character ID number (sequence odd for a man, even for a woman)."""
+    first17 = f"{division}{born:%Y%m%d}{sequence:03d}"
+    return first17 + id_check_character(first17)
+
+
+# Members: (name, sex, birth date, relation, extra person properties, membership)
+# where membership is None (active since registration) or (since days ago or None,
+# until days ago, end reason).
+Member = tuple[str, str, dt.date, str, dict[str, Any], tuple[int | None, int, str] | None]
+
+
+def _d(y: int, m: int, d: int) -> dt.date:
+    return dt.date(y, m, d)
+
+
+HEALTHY_FULL = {"health": "HEALTHY", "labourAbility": "FULL", "schooling": "NOT_IN_SCHOOL"}
+CHILD = {"health": "HEALTHY", "labourAbility": "NONE", "schooling": "COMPULSORY"}
+ELDER = {"health": "CHRONIC_ILLNESS", "labourAbility": "PARTIAL", "schooling": "NOT_IN_SCHOOL"}
+
+# (code, attribute, status, main cause, secondary causes, years registered before as_of,
+#  housing grade, extra household properties, members)
+HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], list[Member]]] = [
+    (
+        FU_HOUSEHOLD,
+        "GENERAL",
+        "REGISTERED",
+        "ILLNESS",
+        ["LACK_OF_FUNDS"],
+        1,
+        "C",
+        {
+            "debt": 12600,
+            "address": "12 Shuinan Lane, Fenghuang",
+            "headPhone": "13976001001",
+            "bankAccount": "6228480118800001001",
+        },
+        [
+            (
+                "Fu Wenqiang",
+                "MALE",
+                _d(1979, 3, 14),
+                "HEAD",
+                {
+                    "health": "SERIOUS_ILLNESS",
+                    "labourAbility": "LOST",
+                    "education": "JUNIOR_HIGH",
+                    "schooling": "NOT_IN_SCHOOL",
+                    "ethnicity": "Han",
+                    "phone": "13976001001",
+                    "medicalInsurance": True,
+                    "criticalIllnessInsurance": True,
+                },
+                None,
+            ),
+            (
+                "Chen Meiling",
+                "FEMALE",
+                _d(1982, 7, 2),
+                "SPOUSE",
+                {
+                    **HEALTHY_FULL,
+                    "education": "PRIMARY",
+                    "ethnicity": "Han",
+                    "workPlace": "Sanya (hotel laundry)",
+                    "workMonths": 10,
+                    "medicalInsurance": True,
+                },
+                None,
+            ),
+            ("Fu Jiahao", "MALE", _d(2011, 9, 1), "SON", {**CHILD, "ethnicity": "Han"}, None),
+            (
+                "Fu Xiaoyu",
+                "FEMALE",
+                _d(2016, 5, 20),
+                "DAUGHTER",
+                {**CHILD, "schooling": "PRESCHOOL", "ethnicity": "Han"},
+                None,
+            ),
+        ],
+    ),
+    (
+        SHUINAN + "0002",
+        "GENERAL",
+        "REGISTERED",
+        "LACK_OF_SKILLS",
+        [],
+        3,
+        "B",
+        {"address": "3 Shuinan Lane, Fenghuang", "headPhone": "13976001002"},
+        [
+            (
+                "Ji Haitian",
+                "MALE",
+                _d(1988, 2, 11),
+                "HEAD",
+                {**HEALTHY_FULL, "education": "JUNIOR_HIGH"},
+                None,
+            ),
+            # Married in from Luobi 0001 (see below): her past membership is there.
+            (
+                "Zhou Lanfang",
+                "FEMALE",
+                _d(1990, 10, 5),
+                "SPOUSE",
+                {**HEALTHY_FULL, "education": "SENIOR_HIGH"},
+                (699, 0, ""),
+            ),
+        ],
+    ),
+    (
+        SHUINAN + "0003",
+        "LOW_INCOME_GUARANTEE",
+        "REGISTERED",
+        "DISABILITY",
+        ["LACK_OF_LABOUR"],
+        4,
+        "C",
+        {"address": "27 Shuinan Lane, Fenghuang"},
+        [
+            (
+                "Yang Shuying",
+                "FEMALE",
+                _d(1958, 12, 30),
+                "HEAD",
+                {"health": "DISABLED", "labourAbility": "LOST", "schooling": "NOT_IN_SCHOOL"},
+                None,
+            ),
+        ],
+    ),
+    (
+        SHUINAN + "0004",
+        "GENERAL",
+        "RETURNED",
+        "DISASTER",
+        ["LACK_OF_FUNDS"],
+        4,
+        "D",
+        {"address": "40 Shuinan Lane, Fenghuang", "monitored": True},
+        [
+            ("Tang Yongfu", "MALE", _d(1970, 6, 8), "HEAD", HEALTHY_FULL, None),
+            ("Xing Aihua", "FEMALE", _d(1972, 1, 19), "SPOUSE", ELDER, None),
+        ],
+    ),
+    (
+        LUOBI + "0001",
+        "GENERAL",
+        "REGISTERED",
+        "LACK_OF_LAND",
+        [],
+        5,
+        "B",
+        {"address": "8 Luobi Road, Fenghuang"},
+        [
+            ("Zhou Dafu", "MALE", _d(1962, 4, 2), "HEAD", ELDER, None),
+            ("Li Xiuqin", "FEMALE", _d(1964, 8, 23), "SPOUSE", ELDER, None),
+            ("Zhou Lanfang", "FEMALE", _d(1990, 10, 5), "DAUGHTER", {}, (None, 700, "MARRIED_OUT")),
+            (
+                "Wen Guihua",
+                "FEMALE",
+                _d(1936, 2, 14),
+                "MOTHER",
+                {"health": "SERIOUS_ILLNESS", "labourAbility": "NONE"},
+                (None, 150, "DECEASED"),
+            ),
+        ],
+    ),
+    (
+        LUOBI + "0002",
+        "EXTREME_POVERTY_SUPPORT",
+        "REGISTERED",
+        "LACK_OF_LABOUR",
+        ["ILLNESS"],
+        5,
+        "C",
+        {"address": "Luobi village hall annex"},
+        [("Mo Laigen", "MALE", _d(1945, 11, 11), "HEAD", ELDER, None)],
+    ),
+    (
+        LUOBI + "0003",
+        "GENERAL",
+        "REGISTERED",
+        "OTHER",
+        [],
+        5,
+        "B",
+        {"deregisteredOn": 400, "deregistrationReason": "DUPLICATE"},
+        [("Xing Ruhua", "FEMALE", _d(1985, 3, 3), "HEAD", HEALTHY_FULL, None)],
+    ),
+    (
+        FANMAO + "0001",
+        "GENERAL",
+        "REGISTERED",
+        "LACK_OF_SKILLS",
+        ["POOR_TRANSPORT"],
+        4,
+        "B",
+        {"address": "Fanmao team 1"},
+        [
+            (
+                "Wang Yamei",
+                "FEMALE",
+                _d(1980, 9, 9),
+                "HEAD",
+                {**HEALTHY_FULL, "ethnicity": "Li"},
+                None,
+            ),
+            (
+                "Wang Ya'ai",
+                "FEMALE",
+                _d(2009, 4, 4),
+                "DAUGHTER",
+                {**CHILD, "schooling": "HIGH_SCHOOL", "ethnicity": "Li"},
+                None,
+            ),
+        ],
+    ),
+    (
+        FANMAO + "0002",
+        "GENERAL",
+        "REGISTERED",
+        "POOR_TRANSPORT",
+        [],
+        4,
+        "B",
+        {"address": "Fanmao team 2"},
+        [
+            (
+                "Huang Yaxiong",
+                "MALE",
+                _d(1975, 1, 1),
+                "HEAD",
+                {**HEALTHY_FULL, "ethnicity": "Li"},
+                None,
+            )
+        ],
+    ),
+    (
+        FANMAO + "0003",
+        "LOW_INCOME_GUARANTEE",
+        "REGISTERED",
+        "ILLNESS",
+        [],
+        3,
+        "C",
+        {"address": "Fanmao team 2"},
+        [
+            (
+                "Fu Yalan",
+                "FEMALE",
+                _d(1966, 5, 15),
+                "HEAD",
+                {"health": "CHRONIC_ILLNESS", "labourAbility": "PARTIAL", "ethnicity": "Li"},
+                None,
+            )
+        ],
+    ),
+    (
+        FANMAO + "0004",
+        "GENERAL",
+        "REGISTERED",
+        "SCHOOLING_COSTS",
+        ["LACK_OF_FUNDS"],
+        2,
+        "B",
+        {"address": "Fanmao team 3"},
+        [
+            (
+                "Ji Yadong",
+                "MALE",
+                _d(1978, 7, 7),
+                "HEAD",
+                {**HEALTHY_FULL, "ethnicity": "Li"},
+                None,
+            ),
+            (
+                "Ji Yaqing",
+                "FEMALE",
+                _d(2005, 6, 1),
+                "DAUGHTER",
+                {"schooling": "COLLEGE", "health": "HEALTHY", "ethnicity": "Li"},
+                None,
+            ),
+        ],
+    ),
+    (
+        FANMAO + "0005",
+        "GENERAL",
+        "EXITED",
+        "LACK_OF_FUNDS",
+        [],
+        5,
+        "A",
+        {"address": "Fanmao team 1", "monitored": True},
+        [
+            (
+                "Chen Yaping",
+                "MALE",
+                _d(1983, 10, 10),
+                "HEAD",
+                {**HEALTHY_FULL, "ethnicity": "Li"},
+                None,
+            )
+        ],
+    ),
+    (
+        SHIYUNCUN + "0001",
+        "EXTREME_POVERTY_SUPPORT",
+        "REGISTERED",
+        "LACK_OF_LABOUR",
+        [],
+        5,
+        "B",
+        {"address": "Shiyuncun, lower hamlet"},
+        [("Wang Laoer", "MALE", _d(1940, 3, 21), "HEAD", {**ELDER, "ethnicity": "Miao"}, None)],
+    ),
+    (
+        SHIYUNCUN + "0002",
+        "GENERAL",
+        "REGISTERED",
+        "LACK_OF_WATER",
+        ["LACK_OF_SKILLS"],
+        3,
+        "B",
+        {"address": "Shiyuncun, upper hamlet"},
+        [
+            (
+                "Pan Jinlong",
+                "MALE",
+                _d(1984, 12, 12),
+                "HEAD",
+                {**HEALTHY_FULL, "ethnicity": "Miao"},
+                None,
+            ),
+            (
+                "Deng Xiaohong",
+                "FEMALE",
+                _d(1987, 2, 2),
+                "SPOUSE",
+                {**HEALTHY_FULL, "ethnicity": "Miao"},
+                None,
+            ),
+        ],
+    ),
+    (
+        SHIYUNCUN + "0003",
+        "GENERAL",
+        "REGISTERED",
+        "DISASTER",
+        [],
+        2,
+        "C",
+        {"address": "Shiyuncun, river bank"},
+        [
+            (
+                "Li Wenhua",
+                "MALE",
+                _d(1969, 8, 30),
+                "HEAD",
+                {**HEALTHY_FULL, "ethnicity": "Miao"},
+                None,
+            )
+        ],
+    ),
+]
+
+# (pairing id, official, household, role, since days ago, until days ago or None)
+PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
+    ("demo-pair-01", WU, FU_HOUSEHOLD, "RESPONSIBLE", 300, 200),
+    ("demo-pair-02", LIN, FU_HOUSEHOLD, "RESPONSIBLE", 200, None),
+    ("demo-pair-03", WU, FU_HOUSEHOLD, "ASSISTING", 200, None),
+    ("demo-pair-04", LIN, SHUINAN + "0002", "RESPONSIBLE", 600, None),
+    ("demo-pair-05", LIN, SHUINAN + "0003", "ASSISTING", 600, None),
+    ("demo-pair-06", WU, SHUINAN + "0004", "RESPONSIBLE", 500, None),
+    ("demo-pair-07", LIN, LUOBI + "0001", "RESPONSIBLE", 900, None),
+    ("demo-pair-08", LIN, LUOBI + "0003", "RESPONSIBLE", 900, 400),
+    ("demo-pair-11", HUANG, FANMAO + "0001", "RESPONSIBLE", 800, None),
+    ("demo-pair-12", HUANG, FANMAO + "0002", "RESPONSIBLE", 800, None),
+    ("demo-pair-13", HUANG, FANMAO + "0003", "RESPONSIBLE", 700, None),
+    ("demo-pair-14", HUANG, FANMAO + "0004", "RESPONSIBLE", 400, None),
+    ("demo-pair-15", HUANG, FANMAO + "0005", "RESPONSIBLE", 1200, 200),
+    ("demo-pair-21", WANG, SHIYUNCUN + "0001", "RESPONSIBLE", 1000, None),
+    ("demo-pair-22", WANG, SHIYUNCUN + "0002", "RESPONSIBLE", 700, 90),
+    ("demo-pair-23", WANG, SHIYUNCUN + "0003", "RESPONSIBLE", 500, None),
+]
+
+# (visit id, official, household, days ago, purpose, notes, (lat, lon))
+VISITS: list[tuple[str, str, str, int, str, str, tuple[float, float]]] = [
+    (
+        "demo-visit-01",
+        WU,
+        FU_HOUSEHOLD,
+        290,
+        "registration",
+        "Head injured in a motorbike accident; surgery debt over 10,000 yuan.",
+        (18.301, 109.602),
+    ),
+    (
+        "demo-visit-02",
+        LIN,
+        FU_HOUSEHOLD,
+        70,
+        "follow-up",
+        "Medical reimbursement filed.",
+        (18.301, 109.602),
+    ),
+    (
+        "demo-visit-03",
+        LIN,
+        FU_HOUSEHOLD,
+        35,
+        "follow-up",
+        "Rehabilitation going slowly.",
+        (18.301, 109.602),
+    ),
+    (
+        "demo-visit-04",
+        LIN,
+        FU_HOUSEHOLD,
+        5,
+        "monthly visit",
+        "Reimbursement received; school subsidy for the son confirmed.",
+        (18.301, 109.602),
+    ),
+    (
+        "demo-visit-05",
+        LIN,
+        SHUINAN + "0002",
+        10,
+        "monthly visit",
+        "Training place offered.",
+        (18.303, 109.605),
+    ),
+    (
+        "demo-visit-06",
+        LIN,
+        SHUINAN + "0003",
+        45,
+        "monthly visit",
+        "Guarantee payment checked.",
+        (18.299, 109.607),
+    ),
+    (
+        "demo-visit-07",
+        LIN,
+        LUOBI + "0001",
+        60,
+        "monthly visit",
+        "Land lease discussed.",
+        (18.312, 109.588),
+    ),
+    (
+        "demo-visit-11",
+        HUANG,
+        FANMAO + "0001",
+        3,
+        "monthly visit",
+        "Seedlings delivered.",
+        (18.776, 109.517),
+    ),
+    (
+        "demo-visit-12",
+        HUANG,
+        FANMAO + "0002",
+        20,
+        "monthly visit",
+        "Road repair request.",
+        (18.781, 109.521),
+    ),
+    (
+        "demo-visit-13",
+        HUANG,
+        FANMAO + "0003",
+        50,
+        "monthly visit",
+        "Medicine costs noted.",
+        (18.779, 109.519),
+    ),
+    (
+        "demo-visit-15",
+        HUANG,
+        FANMAO + "0005",
+        210,
+        "exit check",
+        "Income above the line.",
+        (18.777, 109.516),
+    ),
+    (
+        "demo-visit-21",
+        WANG,
+        SHIYUNCUN + "0001",
+        20,
+        "monthly visit",
+        "Support payment checked.",
+        (19.036, 109.839),
+    ),
+    (
+        "demo-visit-22",
+        WANG,
+        SHIYUNCUN + "0002",
+        95,
+        "monthly visit",
+        "Water pipe requested.",
+        (19.041, 109.843),
+    ),
+    (
+        "demo-visit-23",
+        WANG,
+        SHIYUNCUN + "0003",
+        2,
+        "after the typhoon",
+        "Roof damage recorded.",
+        (19.033, 109.836),
+    ),
+]
+
+
+def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """The story's rows, dated back from `as_of`, ready for the graph/ upserts."""
+
+    def ago(days: int) -> dt.date:
+        return as_of - dt.timedelta(days=days)
+
+    households: list[dict[str, Any]] = []
+    memberships: list[dict[str, Any]] = []
+    ids: dict[tuple[str, dt.date], str] = {}
+    for index, (
+        code,
+        attribute,
+        status,
+        main,
+        secondary,
+        years,
+        grade,
+        extra,
+        members,
+    ) in enumerate(HOUSEHOLDS):
+        registered = as_of.year - years
+        properties: dict[str, Any] = {
+            "registrationYear": registered,
+            "standard": "NATIONAL",
+            "attribute": attribute,
+            "status": status,
+            "monitored": False,
+            "mainCause": main,
+            "secondaryCauses": secondary,
+            "housingGrade": grade,
+            "housingArea": 40.0 + 5 * (index % 5),
+            "safeWater": grade in ("A", "B"),
+            "electricity": True,
+            "roadAccess": index % 4 != 1,
+            "sanitaryToilet": grade == "A",
+            "cooperativeMember": index % 3 == 0,
+            "plannedExitYear": as_of.year + 1 if status != "EXITED" else as_of.year - 1,
+            **extra,
+        }
+        if "deregisteredOn" in extra:
+            properties["deregisteredOn"] = ago(int(extra["deregisteredOn"]))
+        households.append({"code": code, "villageCode": code[:12], "properties": properties})
+        start = dt.date(registered, 3, 1)
+        for position, (name, sex, born, relation, props, span) in enumerate(members):
+            key = (name, born)
+            if key not in ids:
+                sequence = 2 * (index * 10 + position) + (1 if sex == "MALE" else 2)
+                ids[key] = id_number(code[:6], born, sequence % 1000)
+            since, until, reason = start, None, None
+            if span is not None:
+                since_ago, until_ago, end_reason = span
+                since = ago(since_ago) if since_ago is not None else start
+                until = ago(until_ago) if end_reason else None
+                reason = end_reason or None
+            person = {"idNumber": ids[key], "name": name, "sex": sex, "birthDate": born, **props}
+            if reason == "DECEASED":
+                person["diedOn"] = until
+            memberships.append(
+                {
+                    "householdCode": code,
+                    "person": person,
+                    "relation": relation,
+                    "since": since,
+                    "until": until,
+                    "endReason": reason,
+                }
+            )
+    officials = [dict(o, properties=dict(o["properties"])) for o in OFFICIALS]
+    officials[0]["properties"]["idNumber"] = id_number("460203", dt.date(1984, 6, 18), 31)
+    pairings = [
+        {
+            "id": pid,
+            "officialCode": official,
+            "householdCode": household,
+            "role": role,
+            "since": ago(since),
+            "until": ago(until) if until is not None else None,
+        }
+        for pid, official, household, role, since, until in PAIRINGS
+    ]
+    visits = [
+        {
+            "id": vid,
+            "officialCode": official,
+            "householdCode": household,
+            "properties": {
+                "date": ago(days),
+                "purpose": purpose,
+                "notes": notes,
+                "latitude": lat,
+                "longitude": lon,
+            },
+        }
+        for vid, official, household, days, purpose, notes, (lat, lon) in VISITS
+    ]
+    return {
+        "households": households,
+        "memberships": memberships,
+        "officials": officials,
+        "pairings": pairings,
+        "visits": visits,
+    }
+
 
 async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = print) -> str:
     """Write the region tree and the story; returns a one-line summary."""
+    rows = story(as_of)
 
     async def work(tx: Tx) -> None:
         await upsert_regions(tx, [*hainan(), *PLACES])
+        await upsert_households(tx, rows["households"])
+        await upsert_memberships(tx, rows["memberships"])
+        await upsert_officials(tx, rows["officials"])
+        await upsert_pairings(tx, rows["pairings"])
+        await upsert_visits(tx, rows["visits"])
+        await refresh_households(tx, [h["code"] for h in rows["households"]])
+        await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
+    say(f"writing the region tree and {len(rows['households'])} households in one transaction")
     await db.write(work)
-    return f"{len(hainan()) + len(PLACES)} regions"
+    return (
+        f"{len(hainan()) + len(PLACES)} regions, {len(rows['households'])} households, "
+        f"{len({m['person']['idNumber'] for m in rows['memberships']})} people, "
+        f"{len(rows['officials'])} officials, {len(rows['pairings'])} pairings, "
+        f"{len(rows['visits'])} visits"
+    )

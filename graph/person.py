@@ -1,0 +1,290 @@
+"""People and their memberships of households (DOMAIN.md section 3).
+
+A person is stored once, keyed by the national ID number, and belongs to households
+through MEMBER_OF memberships with a relation to the head, a start and an end date.
+At most one membership is active at a time (imported data may hold more: the audit
+finds them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from graph.db import Database, Tx
+from graph.errors import BadUserInput, Conflict, NotFound
+from graph.household import (
+    NewMember,
+    Projection,
+    Selection,
+    add_members,
+    bump_version,
+    check_members_free,
+    check_version,
+    claim_client_mutation,
+    lock_household,
+    refresh_households,
+    settle_client_mutation,
+)
+from graph.scope import Scope
+
+
+class Sex(StrEnum):
+    MALE = "MALE"
+    FEMALE = "FEMALE"
+
+
+class Relation(StrEnum):
+    """Relation to the head of the household."""
+
+    HEAD = "HEAD"
+    SPOUSE = "SPOUSE"
+    SON = "SON"
+    DAUGHTER = "DAUGHTER"
+    SON_IN_LAW = "SON_IN_LAW"
+    DAUGHTER_IN_LAW = "DAUGHTER_IN_LAW"
+    GRANDSON = "GRANDSON"
+    GRANDDAUGHTER = "GRANDDAUGHTER"
+    FATHER = "FATHER"
+    MOTHER = "MOTHER"
+    FATHER_IN_LAW = "FATHER_IN_LAW"
+    MOTHER_IN_LAW = "MOTHER_IN_LAW"
+    GRANDFATHER = "GRANDFATHER"
+    GRANDMOTHER = "GRANDMOTHER"
+    BROTHER = "BROTHER"
+    SISTER = "SISTER"
+    OTHER = "OTHER"
+
+
+class Education(StrEnum):
+    """Highest level of education reached."""
+
+    NONE = "NONE"
+    PRIMARY = "PRIMARY"
+    JUNIOR_HIGH = "JUNIOR_HIGH"
+    SENIOR_HIGH = "SENIOR_HIGH"
+    VOCATIONAL = "VOCATIONAL"
+    COLLEGE = "COLLEGE"
+
+
+class Schooling(StrEnum):
+    PRESCHOOL = "PRESCHOOL"
+    COMPULSORY = "COMPULSORY"
+    HIGH_SCHOOL = "HIGH_SCHOOL"
+    VOCATIONAL = "VOCATIONAL"
+    COLLEGE = "COLLEGE"
+    NOT_IN_SCHOOL = "NOT_IN_SCHOOL"
+    DROPPED_OUT = "DROPPED_OUT"
+
+
+class Health(StrEnum):
+    HEALTHY = "HEALTHY"
+    CHRONIC_ILLNESS = "CHRONIC_ILLNESS"
+    SERIOUS_ILLNESS = "SERIOUS_ILLNESS"
+    DISABLED = "DISABLED"
+
+
+class LabourAbility(StrEnum):
+    FULL = "FULL"
+    PARTIAL = "PARTIAL"
+    LOST = "LOST"
+    NONE = "NONE"
+
+
+class MembershipEndReason(StrEnum):
+    MOVED_AWAY = "MOVED_AWAY"
+    MARRIED_OUT = "MARRIED_OUT"
+    DECEASED = "DECEASED"
+
+
+# Person properties a mutation may set.
+PERSON_INPUT_PROPERTIES = (
+    "name",
+    "sex",
+    "birthDate",
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "labourAbility",
+    "workPlace",
+    "workMonths",
+    "medicalInsurance",
+    "criticalIllnessInsurance",
+    "pension",
+    "phone",
+)
+
+
+def _visible(scope: Scope, proj: Projection) -> str:
+    if scope.kind == "ALL":
+        return "true"
+    return (
+        f"EXISTS {{ MATCH (person)-[:MEMBER_OF]->(sh:Household) WHERE {proj.scope_filter('sh')} }}"
+    )
+
+
+async def get_person(
+    db: Database, id_number: str, scope: Scope, sel: Selection
+) -> dict[str, Any] | None:
+    """The person and, when asked, their memberships (past and present) with the
+    households in scope; None when absent or when no household of theirs is in scope
+    (for scoped callers). One statement: a seek on person_id_number."""
+    proj = Projection(scope)
+    visible = _visible(scope, proj)
+    # `person`, not `p`: the scope filter uses `p` for its prefixes.
+    node = proj.person("person", sel)
+    record = await db.read_one(
+        f"MATCH (person:Person {{idNumber: $idNumber}}) WHERE {visible} RETURN {node} AS person",
+        {"idNumber": id_number, **proj.params},
+    )
+    return dict(record["person"]) if record else None
+
+
+async def _active_membership(tx: Tx, household_code: str, id_number: str) -> dict[str, Any]:
+    record = await tx.single(
+        "MATCH (p:Person {idNumber: $idNumber})-[m:MEMBER_OF]->(h:Household {code: $code}) "
+        "WHERE m.until IS NULL RETURN m.relation AS relation, m.since AS since",
+        {"idNumber": id_number, "code": household_code},
+    )
+    if record is None:
+        raise NotFound(
+            "no active member with this ID number in the household", field="input.idNumber"
+        )
+    return dict(record)
+
+
+async def _check_no_other_head(tx: Tx, household_code: str, field: str) -> None:
+    record = await tx.single(
+        "MATCH (:Person)-[m:MEMBER_OF {relation: 'HEAD'}]->(:Household {code: $code}) "
+        "WHERE m.until IS NULL RETURN count(m) AS heads",
+        {"code": household_code},
+    )
+    if record is not None and record["heads"] > 0:
+        raise Conflict("the household already has an active head", field=field)
+
+
+async def add_member(
+    db: Database,
+    scope: Scope,
+    client_mutation_id: str,
+    household_code: str,
+    member: NewMember,
+    expected_version: int | None,
+) -> str:
+    """Add a member to a household; returns the household code."""
+
+    async def work(tx: Tx) -> str:
+        earlier = await claim_client_mutation(tx, client_mutation_id, "addMember")
+        if earlier is not None:
+            return str(earlier["code"])
+        state = await lock_household(tx, household_code, scope, field="input.householdCode")
+        check_version(state, expected_version)
+        await check_members_free(tx, [member], household_code)
+        if member.relation == Relation.HEAD:
+            await _check_no_other_head(tx, household_code, f"{member.field}.relation")
+        await add_members(tx, household_code, [member])
+        await refresh_households(tx, [household_code])
+        await bump_version(tx, household_code)
+        await settle_client_mutation(tx, client_mutation_id, {"code": household_code})
+        return household_code
+
+    return await db.write(work)
+
+
+async def update_member(
+    db: Database,
+    scope: Scope,
+    household_code: str,
+    id_number: str,
+    changes: dict[str, Any],
+    relation: Relation | None,
+    expected_version: int | None,
+    client_mutation_id: str | None = None,
+) -> str:
+    """Change an active member's person properties and/or relation; returns the
+    household code."""
+
+    async def work(tx: Tx) -> str:
+        earlier = await claim_client_mutation(tx, client_mutation_id, "updateMember")
+        if earlier is not None:
+            return str(earlier["code"])
+        state = await lock_household(tx, household_code, scope, field="input.householdCode")
+        check_version(state, expected_version)
+        membership = await _active_membership(tx, household_code, id_number)
+        if relation == Relation.HEAD and membership["relation"] != Relation.HEAD:
+            await _check_no_other_head(tx, household_code, "input.relation")
+        await tx.run(
+            "MATCH (p:Person {idNumber: $idNumber})-[m:MEMBER_OF]->(:Household {code: $code}) "
+            "WHERE m.until IS NULL "
+            "SET p += $changes, m.relation = coalesce($relation, m.relation)",
+            {
+                "idNumber": id_number,
+                "code": household_code,
+                "changes": changes,
+                "relation": relation.value if relation else None,
+            },
+        )
+        await bump_version(tx, household_code)
+        await settle_client_mutation(tx, client_mutation_id, {"code": household_code})
+        return household_code
+
+    return await db.write(work)
+
+
+async def end_membership(
+    db: Database,
+    scope: Scope,
+    household_code: str,
+    id_number: str,
+    reason: MembershipEndReason,
+    on: dt.date,
+    expected_version: int | None,
+    client_mutation_id: str | None = None,
+) -> str:
+    """End an active membership on `on` (DECEASED also records the date of death);
+    returns the household code."""
+
+    async def work(tx: Tx) -> str:
+        earlier = await claim_client_mutation(tx, client_mutation_id, "endMembership")
+        if earlier is not None:
+            return str(earlier["code"])
+        state = await lock_household(tx, household_code, scope, field="input.householdCode")
+        check_version(state, expected_version)
+        membership = await _active_membership(tx, household_code, id_number)
+        since = membership["since"]
+        if since is not None and on < since.to_native():
+            raise BadUserInput("the end date is before the membership began", field="input.date")
+        await tx.run(
+            "MATCH (p:Person {idNumber: $idNumber})-[m:MEMBER_OF]->(:Household {code: $code}) "
+            "WHERE m.until IS NULL "
+            "SET m.until = $on, m.endReason = $reason "
+            "FOREACH (_ IN CASE WHEN $reason = 'DECEASED' THEN [1] ELSE [] END | "
+            "  SET p.diedOn = $on)",
+            {"idNumber": id_number, "code": household_code, "on": on, "reason": reason.value},
+        )
+        await refresh_households(tx, [household_code])
+        await bump_version(tx, household_code)
+        await settle_client_mutation(tx, client_mutation_id, {"code": household_code})
+        return household_code
+
+    return await db.write(work)
+
+
+_UPSERT_MEMBERSHIPS = """
+UNWIND $rows AS row
+MATCH (h:Household {code: row.householdCode})
+MERGE (p:Person {idNumber: row.person.idNumber})
+SET p += row.person
+MERGE (p)-[m:MEMBER_OF]->(h)
+SET m.relation = row.relation, m.since = row.since, m.until = row.until,
+    m.endReason = row.endReason
+"""
+
+
+async def upsert_memberships(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
+    """MERGE people on their ID number and one membership per (person, household):
+    rows of {householdCode, person, relation, since, until, endReason}."""
+    await tx.run(_UPSERT_MEMBERSHIPS, {"rows": [dict(r) for r in rows]})

@@ -1,0 +1,140 @@
+"""Validators for the household file's input (DOMAIN.md section 3): pure functions.
+
+Each one returns the cleaned value or raises `BadUserInput` with `field` naming the
+input at fault. Messages never repeat the value (it may be an ID number or a name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from graph.errors import BadUserInput
+
+CST = ZoneInfo("Asia/Shanghai")
+
+# ISO 7064 MOD 11-2 weights of the first 17 characters of a national ID number.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_VILLAGE_CODE = re.compile(r"^\d{12}$")
+_HOUSEHOLD_CODE = re.compile(r"^\d{16}$")
+_OFFICIAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+
+
+def today_cst() -> dt.date:
+    """Today's date in China Standard Time, the platform's time zone."""
+    return dt.datetime.now(CST).date()
+
+
+def id_check_character(first17: str) -> str:
+    """The check character (0-9 or X) of the first 17 digits of an ID number."""
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def birth_date_of(id_number: str) -> dt.date | None:
+    """The birth date written in characters 7-14 of an ID number, or None if impossible."""
+    try:
+        return dt.datetime.strptime(id_number[6:14], "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def is_male(id_number: str) -> bool:
+    """The 17th digit is odd for men and even for women."""
+    return int(id_number[16]) % 2 == 1
+
+
+def check_id_number(value: str, field: str, *, today: dt.date | None = None) -> str:
+    """An 18-character ID number with a real birth date (not in the future and not
+    before 1900) and a correct MOD 11-2 check character; returned upper-cased. The
+    first six digits are not checked against today's division codes."""
+    cleaned = value.strip().upper()
+    if not _ID_SHAPE.match(cleaned):
+        raise BadUserInput("an ID number has 17 digits and a check digit or X", field=field)
+    born = birth_date_of(cleaned)
+    if born is None or born.year < 1900 or born > (today or today_cst()):
+        raise BadUserInput("the birth date inside the ID number is not a real date", field=field)
+    if id_check_character(cleaned[:17]) != cleaned[17]:
+        raise BadUserInput("the ID number's check digit is wrong", field=field)
+    return cleaned
+
+
+def check_village_code(value: str, field: str) -> str:
+    if not _VILLAGE_CODE.match(value):
+        raise BadUserInput("a village code has 12 digits", field=field)
+    return value
+
+
+def check_household_code(value: str, field: str, village_code: str | None = None) -> str:
+    """16 digits: the village's 12-digit code followed by 4 digits."""
+    if not _HOUSEHOLD_CODE.match(value):
+        raise BadUserInput(
+            "a household code has 16 digits: the village code and 4 more", field=field
+        )
+    if village_code is not None and not value.startswith(village_code):
+        raise BadUserInput("the household code must begin with its village's code", field=field)
+    return value
+
+
+def check_official_code(value: str, field: str) -> str:
+    if not _OFFICIAL_CODE.match(value):
+        raise BadUserInput(
+            "an official code is 1-32 letters, digits or hyphens, starting with a letter or digit",
+            field=field,
+        )
+    return value
+
+
+def check_not_future(value: dt.date, field: str, *, today: dt.date | None = None) -> dt.date:
+    """A date no later than today in China Standard Time."""
+    if value > (today or today_cst()):
+        raise BadUserInput("the date is in the future (China Standard Time)", field=field)
+    return value
+
+
+def check_year(value: int, field: str, *, low: int = 1980, high: int = 2100) -> int:
+    if not low <= value <= high:
+        raise BadUserInput(f"the year must be between {low} and {high}", field=field)
+    return value
+
+
+def check_range(value: float, field: str, low: float, high: float) -> float:
+    if not low <= value <= high:
+        raise BadUserInput(f"the value must be between {low:g} and {high:g}", field=field)
+    return value
+
+
+def check_text(value: str, field: str, *, max_length: int = 200, required: bool = True) -> str:
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise BadUserInput("the value must not be empty", field=field)
+    if len(cleaned) > max_length:
+        raise BadUserInput(f"the value is longer than {max_length} characters", field=field)
+    return cleaned
+
+
+def check_phone(value: str, field: str) -> str:
+    cleaned = value.strip().replace(" ", "").replace("-", "")
+    if not re.fullmatch(r"\+?\d{5,15}", cleaned):
+        raise BadUserInput("a phone number has 5 to 15 digits", field=field)
+    return cleaned
+
+
+def check_client_mutation_id(value: str, field: str = "input.clientMutationId") -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._:-]{8,64}", value):
+        raise BadUserInput("clientMutationId must be 8-64 letters, digits or . _ : -", field=field)
+    return value
+
+
+def check_causes(main: str, secondary: list[str], field: str) -> list[str]:
+    """Up to two secondary causes, distinct, none equal to the main cause."""
+    if len(secondary) > 2:
+        raise BadUserInput("at most two secondary causes", field=field)
+    if len(set(secondary)) != len(secondary) or main in secondary:
+        raise BadUserInput(
+            "secondary causes must differ from each other and from the main cause", field=field
+        )
+    return list(secondary)

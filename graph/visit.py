@@ -1,0 +1,89 @@
+"""Visits: an official at a household on a date, from the field app (DOMAIN.md
+section 4). Recording one keeps `h.lastVisitDate` current in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph.db import Database, Tx
+from graph.errors import NotFound
+from graph.household import (
+    claim_client_mutation,
+    lock_household,
+    refresh_households,
+    settle_client_mutation,
+)
+from graph.scope import Scope
+
+
+async def get_visit(db: Database, visit_id: str, scope: Scope) -> dict[str, Any] | None:
+    """The visit with its official and household code, when the household is in
+    scope; a seek on visit_id."""
+    where, params = scope.household_filter("h")
+    record = await db.read_one(
+        "MATCH (o:Official)-[:MADE_VISIT]->(v:Visit {id: $id})-[:VISIT_TO]->(h:Household) "
+        f"WHERE {where} "
+        "RETURN v {.*, householdCode: h.code, official: o {.*}} AS visit",
+        {"id": visit_id, **params},
+    )
+    return dict(record["visit"]) if record else None
+
+
+async def record_visit(
+    db: Database,
+    scope: Scope,
+    client_mutation_id: str,
+    visit_id: str,
+    household_code: str,
+    official_code: str,
+    properties: dict[str, Any],
+) -> str:
+    """Record a visit ({date, purpose, notes, latitude, longitude}); returns its id.
+
+    The household must be in the caller's scope (for a field official: actively
+    paired with them) and on file; the official must exist.
+    """
+
+    async def work(tx: Tx) -> str:
+        earlier = await claim_client_mutation(tx, client_mutation_id, "recordVisit")
+        if earlier is not None:
+            return str(earlier["id"])
+        await lock_household(tx, household_code, scope, field="input.householdCode")
+        record = await tx.single(
+            "MATCH (o:Official {code: $code}) RETURN o.code AS code", {"code": official_code}
+        )
+        if record is None:
+            raise NotFound("no such official", field="input.officialCode")
+        await tx.run(
+            "MATCH (o:Official {code: $official}), (h:Household {code: $household}) "
+            "CREATE (o)-[:MADE_VISIT]->(v:Visit {id: $id})-[:VISIT_TO]->(h) "
+            "SET v += $properties, v.createdAt = datetime()",
+            {
+                "official": official_code,
+                "household": household_code,
+                "id": visit_id,
+                "properties": properties,
+            },
+        )
+        await refresh_households(tx, [household_code])
+        await settle_client_mutation(tx, client_mutation_id, {"id": visit_id})
+        return visit_id
+
+    return await db.write(work)
+
+
+_UPSERT_VISITS = """
+UNWIND $rows AS row
+MATCH (o:Official {code: row.officialCode}), (h:Household {code: row.householdCode})
+MERGE (v:Visit {id: row.id})
+ON CREATE SET v.createdAt = datetime()
+SET v += row.properties
+MERGE (o)-[:MADE_VISIT]->(v)
+MERGE (v)-[:VISIT_TO]->(h)
+"""
+
+
+async def upsert_visits(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
+    """MERGE visits on their id ({id, officialCode, householdCode, properties})."""
+    await tx.run(_UPSERT_VISITS, {"rows": [dict(r) for r in rows]})

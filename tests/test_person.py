@@ -1,0 +1,97 @@
+"""person(idNumber) on the demo story: households past and
+present, scope and masking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api.auth import Role
+from seeds.demo import FU_HOUSEHOLD, HUANG, LUOBI, SHUINAN, id_number, story
+
+PERSON = """
+query($id: String!) {
+  person(idNumber: $id) {
+    idNumber name sex birthDate health diedOn
+    households { relation since until endReason active
+                 household { code status members { person { name } } } }
+    current: households(includePast: false) { household { code } }
+  }
+}
+"""
+
+
+def id_of(name):
+    rows = story(dt.date(2026, 11, 1))["memberships"]
+    return next(m["person"]["idNumber"] for m in rows if m["person"]["name"] == name)
+
+
+# Zhou Lanfang married out of Luobi 0001 into Shuinan 0002.
+ZHOU = id_of("Zhou Lanfang")
+FU = id_of("Fu Wenqiang")
+
+
+def test_person_with_households_past_and_present(api, demo):
+    person = api.data(PERSON, {"id": ZHOU})["person"]
+    assert person["name"] == "Zhou Lanfang"
+    assert person["sex"] == "FEMALE"
+    assert person["birthDate"] == "1990-10-05"
+    memberships = person["households"]
+    assert [m["household"]["code"] for m in memberships] == [SHUINAN + "0002", LUOBI + "0001"]
+    assert memberships[0]["active"] is True
+    assert memberships[0]["relation"] == "SPOUSE"
+    assert memberships[1]["endReason"] == "MARRIED_OUT"
+    assert memberships[1]["relation"] == "DAUGHTER"
+    assert {m["person"]["name"] for m in memberships[0]["household"]["members"]} == {
+        "Ji Haitian",
+        "Zhou Lanfang",
+    }
+    assert [m["household"]["code"] for m in person["current"]] == [SHUINAN + "0002"]
+
+
+def test_lookup_accepts_lower_case_x_and_unknown_is_null(api, demo):
+    assert api.data(PERSON, {"id": FU.lower()})["person"]["name"] == "Fu Wenqiang"
+    unknown = id_number("460203", dt.date(1999, 1, 1), 1)
+    assert api.data(PERSON, {"id": unknown})["person"] is None
+
+
+def test_deceased_member(api, demo):
+    wen = id_of("Wen Guihua")
+    person = api.data(PERSON, {"id": wen})["person"]
+    assert person["diedOn"] == "2026-06-04"
+    assert person["households"][0]["endReason"] == "DECEASED"
+
+
+def test_person_scope(api, demo):
+    other = {"role": Role.REGION_OFFICER, "scope": "469001"}
+    assert api.data(PERSON, {"id": FU}, **other)["person"] is None
+    own = {"role": Role.REGION_OFFICER, "scope": "460203100"}
+    assert api.data(PERSON, {"id": FU}, **own)["person"]["name"] == "Fu Wenqiang"
+    # Only the households in scope are listed.
+    luobi = {"role": Role.REGION_OFFICER, "scope": LUOBI}
+    person = api.data(PERSON, {"id": ZHOU}, **luobi)["person"]
+    assert [m["household"]["code"] for m in person["households"]] == [LUOBI + "0001"]
+    field = {"role": Role.FIELD_OFFICIAL, "scope": HUANG}
+    assert api.data(PERSON, {"id": FU}, **field)["person"] is None
+
+
+def test_no_lookup_by_id_number_for_roles_that_cannot_see_it(api, demo):
+    # An INVESTIGATOR sees ID numbers masked: a lookup by one would reveal who it is.
+    assert api.data(PERSON, {"id": FU}, role=Role.INVESTIGATOR)["person"] is None
+    assert api.data(PERSON, {"id": FU}, role=Role.AUDITOR)["person"]["name"] == "Fu Wenqiang"
+
+
+def test_people_reached_through_households_are_masked_for_investigator(api, demo):
+    query = """
+    query($code: String!) {
+      household(code: $code) {
+        members { person { idNumber name birthDate health
+                           households { household { code } } } }
+      }
+    }
+    """
+    household = api.data(query, {"code": FU_HOUSEHOLD}, role=Role.INVESTIGATOR)["household"]
+    person = household["members"][0]["person"]
+    assert person["idNumber"] == FU[:6] + "********" + FU[-4:]
+    assert person["name"].startswith("F") and "Wenqiang" not in person["name"]
+    assert person["birthDate"] is None and person["health"] is None
+    assert person["households"][0]["household"]["code"] == FU_HOUSEHOLD

@@ -1,0 +1,114 @@
+"""The pure validators of graph/validation.py: no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph.errors import BadUserInput
+from graph.validation import (
+    birth_date_of,
+    check_causes,
+    check_client_mutation_id,
+    check_household_code,
+    check_id_number,
+    check_not_future,
+    check_official_code,
+    check_phone,
+    check_village_code,
+    id_check_character,
+    is_male,
+    today_cst,
+)
+from seeds.demo import id_number
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def test_check_character_of_a_published_example():
+    # The GB 11643 example number 11010519491231002X.
+    assert id_check_character("11010519491231002") == "X"
+    assert check_id_number("11010519491231002x", "f", today=TODAY) == "11010519491231002X"
+
+
+def test_generated_numbers_validate():
+    for seq in range(0, 40):
+        number = id_number("460203", dt.date(1979, 3, 14), seq)
+        assert check_id_number(number, "f", today=TODAY) == number
+        assert is_male(number) is (seq % 2 == 1)
+        assert birth_date_of(number) == dt.date(1979, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "46020319790314001",  # 17 characters
+        "4602031979031400111",  # 19
+        "46020319790314001A",  # a letter other than X
+        "460203197902300011",  # 30 February
+        "460203203001010011",  # born in the future
+        "460203180001010011",  # before 1900
+    ],
+)
+def test_malformed_id_numbers(value):
+    with pytest.raises(BadUserInput) as caught:
+        check_id_number(value, "input.members[1].idNumber", today=TODAY)
+    assert caught.value.field == "input.members[1].idNumber"
+    assert value not in caught.value.message
+
+
+def test_wrong_check_digit():
+    good = id_number("460203", dt.date(1979, 3, 14), 11)
+    last = "0" if good[-1] != "0" else "1"
+    with pytest.raises(BadUserInput, match="check digit"):
+        check_id_number(good[:-1] + last, "f", today=TODAY)
+
+
+def test_first_six_digits_are_not_checked_against_divisions():
+    number = id_number("999999", dt.date(2000, 1, 1), 3)
+    assert check_id_number(number, "f", today=TODAY) == number
+
+
+def test_codes_nest():
+    assert check_village_code("460203100201", "v") == "460203100201"
+    assert check_household_code("4602031002010001", "c", "460203100201")
+    for bad in ("46020310020", "4602031002010", "46020310020A"):
+        with pytest.raises(BadUserInput):
+            check_village_code(bad, "v")
+    with pytest.raises(BadUserInput, match="begin with its village"):
+        check_household_code("4602031002020001", "input.code", "460203100201")
+    with pytest.raises(BadUserInput, match="16 digits"):
+        check_household_code("460203100201001", "input.code", "460203100201")
+
+
+def test_no_future_dates():
+    assert check_not_future(TODAY, "d", today=TODAY) == TODAY
+    with pytest.raises(BadUserInput) as caught:
+        check_not_future(TODAY + dt.timedelta(days=1), "input.date", today=TODAY)
+    assert caught.value.field == "input.date"
+
+
+def test_today_is_china_standard_time():
+    utc = dt.datetime.now(dt.UTC)
+    cst = (utc + dt.timedelta(hours=8)).date()
+    assert today_cst() in (cst, cst - dt.timedelta(days=1))
+
+
+def test_causes():
+    assert check_causes("ILLNESS", ["LACK_OF_FUNDS"], "f") == ["LACK_OF_FUNDS"]
+    for secondary in (["A", "B", "C"], ["ILLNESS"], ["A", "A"]):
+        with pytest.raises(BadUserInput):
+            check_causes("ILLNESS", secondary, "input.secondaryCauses")
+
+
+def test_small_checks():
+    assert check_phone("138-0749 0101", "p") == "13807490101"
+    with pytest.raises(BadUserInput):
+        check_phone("12", "p")
+    assert check_official_code("O-460203-001", "c")
+    with pytest.raises(BadUserInput):
+        check_official_code("-bad", "c")
+    assert check_client_mutation_id("phone-1234-abcd")
+    with pytest.raises(BadUserInput):
+        check_client_mutation_id("short")
