@@ -4,6 +4,9 @@ One async Neo4j driver lives for the app's lifetime (opened and closed by the
 lifespan). The schema's migrations run at start when Neo4j answers; when it does not,
 the app still starts, `/readyz` says 503 and queries answer DATABASE_UNAVAILABLE
 until the database is back.
+
+In front of `/graphql`: the CORS allow-list (settings.cors_origins, never a wildcard)
+and the request body limit (settings.max_body_bytes); see api/limits.py for the rest.
 """
 
 from __future__ import annotations
@@ -14,15 +17,22 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from api.auth import principal_from_header
 from api.context import Context
-from api.schema import schema
+from api.errors import with_code
+from api.limits import BodySizeLimit
+from api.schema import schema_for
 from api.settings import Settings, get_settings
 from graph import migrations
 from graph.db import Database
@@ -32,15 +42,40 @@ logger = logging.getLogger("fupin.api")
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    """`/graphql`: POST one JSON operation; GET serves GraphiQL (development only).
+
+    Operations over GET are refused: their variables (an ID number to look up) would
+    land in URLs and access logs, and GET must never change anything.
+    """
+
     def __init__(self, settings: Settings) -> None:
         development = settings.mode == "development"
         super().__init__(
-            schema,
+            schema_for(settings.mode),
             graphql_ide="graphiql" if development else None,
-            allow_queries_via_get=True,
+            allow_queries_via_get=False,
             multipart_uploads_enabled=False,
         )
         self.settings = settings
+
+    def decode_json(self, data: str | bytes) -> object:
+        # One operation per request: a JSON array (a batch) or a bare value is refused
+        # here, before anything runs.
+        value = super().decode_json(data)
+        if isinstance(value, list):
+            raise HTTPException(400, "batched operations are not accepted: send one operation")
+        if not isinstance(value, dict):
+            raise HTTPException(400, "the request body must be a JSON object")
+        return value
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # Every error leaves with an `extensions.code`, syntax errors included (they
+        # never reach the schema's extensions).
+        if result.errors:
+            result.errors = [with_code(error) for error in result.errors]
+        return await super().process_result(request, result)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         db: Database = request.app.state.db
@@ -93,6 +128,20 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type"],
+            allow_credentials=False,
+            max_age=600,
+        ),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+    ]
+    # The driver's DEBUG log prints every statement's parameters (ID numbers, names):
+    # keep it at INFO whatever the root logger's level.
+    logging.getLogger("neo4j").setLevel(logging.INFO)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     return app

@@ -83,9 +83,23 @@ def mint_token(
     subject: str | None = None,
     ttl_s: int = 8 * 3600,
 ) -> str:
-    """A signed development token (HS256 with the configured secret)."""
-    if role in SCOPED_ROLES and not scope:
-        raise ValueError(f"{role.value} needs a scope")
+    """A signed development token (HS256 with the configured secret).
+
+    ValueError when the role is PUBLIC (the public needs no token), a scoped role has
+    no scope or an unscoped one has one, or the app verifies RS256 tokens (those come
+    from the identity provider that holds the private key).
+    """
+    if settings.jwt_algorithm != "HS256":
+        raise ValueError("tokens are minted here only with FUPIN_JWT_ALGORITHM=HS256")
+    if role is Role.PUBLIC:
+        raise ValueError("PUBLIC needs no token: send no Authorization header")
+    if role in SCOPED_ROLES and not _usable_scope(role, scope):
+        raise ValueError(
+            f"{role.value} needs a scope: "
+            + ("a region code" if role is Role.REGION_OFFICER else "an official code")
+        )
+    if role not in SCOPED_ROLES and scope:
+        raise ValueError(f"{role.value} takes no scope")
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": subject or f"dev-{role.value.lower()}",
@@ -100,18 +114,35 @@ def mint_token(
     return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
 
 
+def _usable_scope(role: Role, scope: object) -> bool:
+    """A region officer's scope is a division code (6, 9 or 12 digits); a field
+    official's an official code (a short printable string)."""
+    if not isinstance(scope, str) or not scope or len(scope) > 64:
+        return False
+    if role is Role.REGION_OFFICER:
+        return scope.isascii() and scope.isdigit() and len(scope) in (6, 9, 12)
+    return scope.isprintable() and not scope.isspace()
+
+
 def principal_from_header(settings: Settings, authorization: str | None) -> Principal:
-    """Decode `Authorization: Bearer <jwt>`; no header means the anonymous public."""
+    """Decode `Authorization: Bearer <jwt>`; no header means the anonymous public.
+
+    Only the configured algorithm is accepted (never `none`, never HS256 when RS256 is
+    configured); expiry, issuer and audience are checked, and exp, iss, aud, sub and
+    role must be present. A refused token gives the public principal with
+    `token_error` set, so fields that need a role answer UNAUTHENTICATED.
+    """
     if not authorization:
         return ANONYMOUS
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return Principal(Role.PUBLIC, token_error="the Authorization header is not a bearer token")
-    key = (
-        settings.jwt_public_key or ""
-        if settings.jwt_algorithm == "RS256"
-        else settings.jwt_secret.get_secret_value()
-    )
+    if settings.jwt_algorithm == "RS256":
+        if not settings.jwt_public_key:
+            return Principal(Role.PUBLIC, token_error="the token is invalid or expired")
+        key = settings.jwt_public_key
+    else:
+        key = settings.jwt_secret.get_secret_value()
     try:
         claims = jwt.decode(
             token.strip(),
@@ -125,10 +156,12 @@ def principal_from_header(settings: Settings, authorization: str | None) -> Prin
     except (jwt.PyJWTError, ValueError, KeyError, TypeError):
         return Principal(Role.PUBLIC, token_error="the token is invalid or expired")
     scope = claims.get("scope")
-    if role is Role.PUBLIC or (role in SCOPED_ROLES and not isinstance(scope, str)):
+    if role is Role.PUBLIC or (role in SCOPED_ROLES and not _usable_scope(role, scope)):
         return Principal(Role.PUBLIC, token_error="the token has no usable role or scope")
     return Principal(
-        role, subject=str(claims["sub"]), scope=scope if role in SCOPED_ROLES else None
+        role,
+        subject=str(claims["sub"]),
+        scope=scope if role in SCOPED_ROLES else None,
     )
 
 

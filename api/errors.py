@@ -1,12 +1,18 @@
 """How errors leave the API: ours keep their message and `extensions.code`; anything
 unexpected is masked as INTERNAL for the client and logged with its traceback.
-The error classes themselves live in graph/errors.py (their tree is drawn there)."""
+The error classes themselves live in graph/errors.py (their tree is drawn there).
+
+The logged traceback is redacted: an exception's message may quote the value that
+broke it (a Neo4j constraint error names the duplicate ID number), and personal data
+stays out of logs (DEVELOPERS.md)."""
 
 from __future__ import annotations
 
 import logging
+import re
+import traceback
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
 from graph.errors import FupinError
@@ -20,15 +26,50 @@ def is_expected(error: GraphQLError) -> bool:
     return original is None or isinstance(original, (FupinError, GraphQLError))
 
 
+# Long digit runs (ID numbers, phones, bank accounts) and Han characters (names,
+# addresses) anywhere but in a frame's `File "...", line N`; in the exception's own
+# lines (at column 0) every quoted value, elsewhere quoted values with a digit or a
+# non-ASCII letter.
+_DIGITS = re.compile(r"\d{11,}[Xx]?|\d{6,}[Xx]\b")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+_FRAME = re.compile(r'^\s*File "[^"\n]*", line \d+')
+
+
+def _redact_quoted(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if any(ch.isdigit() or not ch.isascii() for ch in text[1:-1]):
+        return text[0] + "<redacted>" + text[-1]
+    return text
+
+
+def _redact_line(line: str) -> str:
+    if _FRAME.match(line):
+        return line
+    line = _DIGITS.sub("<redacted>", line)
+    line = _HAN.sub("<redacted>", line)
+    if line[:1].isspace():
+        return _QUOTED.sub(_redact_quoted, line)
+    return _QUOTED.sub(lambda m: m.group(0)[0] + "<redacted>" + m.group(0)[-1], line)
+
+
+def redact(text: str) -> str:
+    """`text` with whatever may be personal replaced; code locations kept."""
+    return "\n".join(_redact_line(line) for line in text.split("\n"))
+
+
 def log_unexpected(errors: list[GraphQLError]) -> None:
-    """Log each unexpected error with its traceback (before it is masked)."""
+    """Log each unexpected error with its (redacted) traceback, before it is masked."""
     for error in errors:
         original = error.original_error
         if original is not None and not is_expected(error):
+            trace = "".join(
+                traceback.format_exception(type(original), original, original.__traceback__)
+            )
             logger.error(
-                "unexpected error at %s",
+                "unexpected error at %s\n%s",
                 ".".join(str(p) for p in error.path or []) or "request",
-                exc_info=(type(original), original, original.__traceback__),
+                redact(trace).rstrip(),
             )
 
 
@@ -43,3 +84,27 @@ class MaskUnexpectedErrors(MaskErrors):
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL"}
         return masked
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """The error with an `extensions.code` (graphql-core's own errors have none):
+    GRAPHQL_PARSE_FAILED, BAD_USER_INPUT for a variable that does not fit its type,
+    GRAPHQL_VALIDATION_FAILED for the rest."""
+    if error.extensions and "code" in error.extensions:
+        return error
+    if isinstance(error, GraphQLSyntaxError) or error.message.startswith("Syntax Error"):
+        code = "GRAPHQL_PARSE_FAILED"
+    elif error.message.startswith("Variable '$") or error.original_error is not None:
+        code = "BAD_USER_INPUT"
+    else:
+        code = "GRAPHQL_VALIDATION_FAILED"
+    # A new error: validation errors are cached and shared between requests.
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code},
+    )

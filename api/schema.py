@@ -1,31 +1,32 @@
 """The GraphQL schema, built once: every module's root fields merged into Query and
-Mutation, with the extensions every request runs through."""
+Mutation, with the extensions every request runs through (limits: api/limits.py)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
 from api.errors import MaskUnexpectedErrors, log_unexpected
+from api.household_queries import HouseholdQuery
+from api.limits import (
+    MAX_TOKENS,
+    BoundedValidation,
+    HideSuggestions,
+    NoIntrospection,
+    RequestLimits,
+)
+from api.mutations import HouseholdMutation
 from api.queries import RegionQuery
+from api.statements import StatementCount
 
-QUERY_TYPES: tuple[type, ...] = (RegionQuery,)
-MUTATION_TYPES: tuple[type, ...] = ()
-
-MAX_DEPTH = 10
-MAX_ALIASES = 30
-MAX_TOKENS = 2000
+QUERY_TYPES: tuple[type, ...] = (RegionQuery, HouseholdQuery)
+MUTATION_TYPES: tuple[type, ...] = (HouseholdMutation,)
 
 
 class Schema(strawberry.Schema):
@@ -35,18 +36,27 @@ class Schema(strawberry.Schema):
         log_unexpected(errors)
 
 
-def build_schema() -> Schema:
+def build_schema(*, production: bool = False) -> Schema:
+    """The schema; `production` adds no introspection and no field suggestions
+    (the app picks by settings.mode; `schema` below is the development one)."""
     query = merge_types("Query", QUERY_TYPES)
     mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        RequestLimits,
+        *([NoIntrospection, HideSuggestions] if production else []),
         ParserCache,
-        ValidationCache,
+        BoundedValidation,
         MaskUnexpectedErrors,
+        StatementCount,
     ]
     return Schema(query=query, mutation=mutation, extensions=extensions)
 
 
 schema = build_schema()
+
+
+@cache
+def schema_for(mode: str) -> Schema:
+    """The schema the app serves in `mode` (settings.mode)."""
+    return build_schema(production=True) if mode == "production" else schema

@@ -74,6 +74,17 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with one of {', '.join(schemes)}")
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _explicit_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not origin.startswith(("http://", "https://")) or "*" in origin:
+                raise ValueError(
+                    f"{origin!r} is not an origin: list each one as scheme://host[:port], "
+                    "no wildcard"
+                )
+        return [origin.rstrip("/") for origin in value]
+
     @property
     def local(self) -> bool:
         """True when the app runs against the project's own embedded Neo4j."""
@@ -93,6 +104,8 @@ class Settings(BaseSettings):
             self.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET
         ):
             raise SettingsError("FUPIN_JWT_SECRET: the development secret is refused in production")
+        if self.jwt_algorithm == "HS256" and len(self.jwt_secret.get_secret_value()) < 32:
+            raise SettingsError("FUPIN_JWT_SECRET: at least 32 characters in production")
         if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
             raise SettingsError("FUPIN_JWT_PUBLIC_KEY: required with RS256")
 

@@ -49,7 +49,8 @@ class Scope:
         if self.kind == "REGION":
             return (
                 "EXISTS { MATCH (scope:Region {code: $scopeCode}) "
-                f"WHERE any(p IN scope.prefixes WHERE {var}.code STARTS WITH p) }}",
+                "WHERE any(scopePrefix IN scope.prefixes "
+                f"WHERE {var}.code STARTS WITH scopePrefix) }}",
                 {"scopeCode": self.code},
             )
         if self.kind == "OFFICIAL":

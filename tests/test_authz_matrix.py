@@ -1,0 +1,466 @@
+"""Who may see and do what: every root field and mutation under every role, on a small
+story written through the API (two households in two counties, two officials).
+
+    role                         sees                       writes
+    ADMIN                        everything                 everything
+    AUDITOR                      everything, unmasked       nothing
+    INVESTIGATOR                 everything, masked         nothing
+    REGION_OFFICER 460203        household A only           household A only
+    REGION_OFFICER 469030        nothing (no households)    nothing
+    FIELD_OFFICIAL OFF-A         household A (paired)       visits to A
+    FIELD_OFFICIAL OFF-Z         nothing (no pairing)       nothing
+    PUBLIC                       UNAUTHENTICATED everywhere
+
+Out of scope answers as absent (null, NOT_FOUND, zero counts), never FORBIDDEN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from api.auth import Role
+from seeds.idnumber import make_id_number
+
+VILLAGE_A = "460203100201"  # Shuinan, Jiyang district, Sanya
+VILLAGE_B = "469001100201"  # Fanmao, Wuzhishan
+HA = VILLAGE_A + "0001"
+HB = VILLAGE_B + "0001"
+ID_A1 = make_id_number("460203", dt.date(1971, 5, 1), 11)
+ID_A2 = make_id_number("460203", dt.date(1973, 8, 9), 22)
+ID_B1 = make_id_number("469001", dt.date(1965, 2, 3), 31)
+ID_OFF_A = make_id_number("460200", dt.date(1980, 1, 2), 41)
+ID_OFF_B = make_id_number("469001", dt.date(1982, 3, 4), 52)
+NAME_A1, NAME_A2, NAME_B1 = "王小明", "陈美玲", "李四海"
+PHONE_A, PHONE_B, PHONE_OFF_A = "13800138001", "13900139002", "13700137003"
+BANK_A = "6222020200112233445"
+ADDRESS_A = "Shuinan village, lane 3, house 12"
+LAT_A, LON_A = 18.3521, 109.5712
+
+PERSONAL_VALUES = [
+    ID_A1, ID_A2, ID_B1, ID_OFF_A, ID_OFF_B, NAME_A1, NAME_A2, NAME_B1,
+    PHONE_A, PHONE_B, PHONE_OFF_A, BANK_A, ADDRESS_A,
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Caller:
+    label: str
+    role: Role
+    scope: str | None = None
+
+    def kw(self) -> dict[str, Any]:
+        return {"role": self.role, "scope": self.scope}
+
+
+ADMIN = Caller("admin", Role.ADMIN)
+AUDITOR = Caller("auditor", Role.AUDITOR)
+INVESTIGATOR = Caller("investigator", Role.INVESTIGATOR)
+OFFICER_IN = Caller("region officer 460203", Role.REGION_OFFICER, "460203")
+OFFICER_OUT = Caller("region officer 469030", Role.REGION_OFFICER, "469030")
+FIELD_PAIRED = Caller("field official OFF-A", Role.FIELD_OFFICIAL, "OFF-A")
+FIELD_UNPAIRED = Caller("field official OFF-Z", Role.FIELD_OFFICIAL, "OFF-Z")
+PUBLIC = Caller("public", Role.PUBLIC)
+CALLERS = [
+    ADMIN,
+    AUDITOR,
+    INVESTIGATOR,
+    OFFICER_IN,
+    OFFICER_OUT,
+    FIELD_PAIRED,
+    FIELD_UNPAIRED,
+    PUBLIC,
+]
+
+# What each caller sees of households A and B.
+SEES = {
+    ADMIN: {HA, HB},
+    AUDITOR: {HA, HB},
+    INVESTIGATOR: {HA, HB},
+    OFFICER_IN: {HA},
+    OFFICER_OUT: set(),
+    FIELD_PAIRED: {HA},
+    FIELD_UNPAIRED: set(),
+}
+UNMASKED = {ADMIN, AUDITOR, OFFICER_IN, FIELD_PAIRED}
+
+
+def gql(api: Any, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
+    return api.data(query, variables, **kw)
+
+
+def member(id_number: str, name: str, relation: str, phone: str | None = None) -> dict[str, Any]:
+    m: dict[str, Any] = {"idNumber": id_number, "name": name, "relation": relation}
+    if phone:
+        m["phone"] = phone
+    return m
+
+
+REGISTER = """
+mutation($input: RegisterHouseholdInput!) {
+  registerHousehold(input: $input) { household { code version } }
+}"""
+CREATE_OFFICIAL = """
+mutation($input: CreateOfficialInput!) { createOfficial(input: $input) { official { code } } }"""
+PAIR = """
+mutation($input: PairOfficialInput!) { pairOfficial(input: $input) { pairing { id } } }"""
+VISIT = """
+mutation($input: RecordVisitInput!) { recordVisit(input: $input) { visit { id } } }"""
+
+
+def build_story(api: Any, as_of: dt.date) -> None:
+    """Households A (Sanya) and B (Wuzhishan), officials OFF-A and OFF-B paired with
+    them, and a visit to A with a GPS point; all written by ADMIN through the API."""
+    gql(api, REGISTER, {"input": {
+        "clientMutationId": "story-register-a", "code": HA, "villageCode": VILLAGE_A,
+        "mainCause": "ILLNESS", "address": ADDRESS_A, "headPhone": PHONE_A,
+        "bankAccount": BANK_A, "registrationYear": 2016,
+        "members": [member(ID_A1, NAME_A1, "HEAD", PHONE_A), member(ID_A2, NAME_A2, "SPOUSE")],
+    }})  # fmt: skip
+    gql(api, REGISTER, {"input": {
+        "clientMutationId": "story-register-b", "code": HB, "villageCode": VILLAGE_B,
+        "mainCause": "LACK_OF_SKILLS", "headPhone": PHONE_B, "registrationYear": 2017,
+        "members": [member(ID_B1, NAME_B1, "HEAD")],
+    }})  # fmt: skip
+    for code, id_number, phone in (("OFF-A", ID_OFF_A, PHONE_OFF_A), ("OFF-B", ID_OFF_B, None)):
+        official: dict[str, Any] = {
+            "clientMutationId": f"story-official-{code}", "code": code,
+            "name": f"Official {code}", "maxLoad": 10, "idNumber": id_number,
+        }  # fmt: skip
+        if phone:
+            official["phone"] = phone
+        gql(api, CREATE_OFFICIAL, {"input": official})
+    for code, household in (("OFF-A", HA), ("OFF-B", HB)):
+        gql(api, PAIR, {"input": {
+            "clientMutationId": f"story-pair-{code}", "householdCode": household,
+            "officialCode": code, "role": "RESPONSIBLE",
+        }})  # fmt: skip
+    gql(api, VISIT, {"input": {
+        "clientMutationId": "story-visit-a", "householdCode": HA, "officialCode": "OFF-A",
+        "date": as_of.isoformat() if as_of <= dt.date.today() else dt.date.today().isoformat(),
+        "purpose": "income check", "notes": "spoke with the head", "latitude": LAT_A,
+        "longitude": LON_A,
+    }})  # fmt: skip
+
+
+def load_regions(settings: Any) -> None:
+    """The region tree of the demo without its households: the story's counts are
+    then exactly the story's."""
+    from conftest import run_on_db
+
+    from graph.region import upsert_regions
+    from seeds.demo import PLACES
+    from seeds.regions import hainan
+
+    async def work(db: Any) -> None:
+        await db.write(lambda tx: upsert_regions(tx, [*hainan(), *PLACES]))
+
+    run_on_db(settings, work)
+
+
+def make_story(api: Any, settings: Any) -> Any:
+    load_regions(settings)
+    build_story(api, dt.date.today() - dt.timedelta(days=3))
+    return api
+
+
+@pytest.fixture()
+def story(api: Any, test_settings: Any) -> Any:
+    return make_story(api, test_settings)
+
+
+def counts(graph: Any) -> tuple[int, int]:
+    records, _, _ = graph.execute_query(
+        "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+        "CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } RETURN nodes, rels"
+    )
+    return records[0]["nodes"], records[0]["rels"]
+
+
+def error_codes(body: dict[str, Any]) -> set[str]:
+    return {e["extensions"]["code"] for e in body.get("errors") or []}
+
+
+# --- reads ---------------------------------------------------------------------------
+
+HOUSEHOLD = """query($code: String!) {
+  household(code: $code) { code headPhone bankAccount address
+    members { person { idNumber name phone } }
+    officials { official { code idNumber phone } }
+    latestVisits { latitude longitude notes } } }"""
+HOUSEHOLDS = "{ households(first: 100) { totalCount edges { node { code } } } }"
+REGION_COUNTS = """{ p: region(code: "460000") { householdCount personCount }
+  s: region(code: "460203") { householdCount personCount
+     children { code householdCount } }
+  w: region(code: "469001") { householdCount } }"""
+PERSON = (
+    "query($id: String!) { person(idNumber: $id) "
+    "{ idNumber name households { household { code } } } }"
+)
+OFFICIAL = "query($code: String!) { official(code: $code) { code idNumber phone } }"
+READS = [
+    (HOUSEHOLD, {"code": HA}),
+    (HOUSEHOLDS, {}),
+    (REGION_COUNTS, {}),
+    (PERSON, {"id": ID_A1}),
+    (OFFICIAL, {"code": "OFF-A"}),
+]
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_household_by_code(story, caller):
+    for code in (HA, HB):
+        body = story.post(HOUSEHOLD, {"code": code}, **caller.kw())
+        if caller is PUBLIC:
+            assert error_codes(body) == {"UNAUTHENTICATED"}
+            assert body["data"] == {"household": None}
+            continue
+        assert "errors" not in body, body  # out of scope is null, never an error
+        found = body["data"]["household"]
+        assert (found is not None) == (code in SEES[caller]), (caller.label, code)
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_households_list_and_total_respect_scope(story, caller):
+    body = story.post(HOUSEHOLDS, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        return
+    page = body["data"]["households"]
+    assert {e["node"]["code"] for e in page["edges"]} == SEES[caller]
+    assert page["totalCount"] == len(SEES[caller])
+    # Filtering on a region out of scope finds nothing rather than an error.
+    body = story.post(
+        '{ households(where: {regionCode: "469001"}) { totalCount edges { node { code } } } }',
+        **caller.kw(),
+    )
+    assert body["data"]["households"]["totalCount"] == len(SEES[caller] & {HB})
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_region_counts_respect_scope(story, caller):
+    body = story.post(REGION_COUNTS, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        return
+    assert "errors" not in body, body
+    data = body["data"]
+    seen = SEES[caller]
+    people = (2 if HA in seen else 0) + (1 if HB in seen else 0)
+    assert data["p"] == {"householdCount": len(seen), "personCount": people}
+    assert data["s"]["householdCount"] == (1 if HA in seen else 0)
+    assert data["w"]["householdCount"] == (1 if HB in seen else 0)
+    # Nested counts (batched by the DataLoader) are scoped too.
+    assert sum(c["householdCount"] for c in data["s"]["children"]) == (1 if HA in seen else 0)
+
+
+@pytest.mark.parametrize(
+    "caller", [c for c in CALLERS if c is not INVESTIGATOR], ids=lambda c: c.label
+)
+def test_person_and_official_follow_the_household(story, caller):
+    for id_number, household in ((ID_A1, HA), (ID_B1, HB)):
+        body = story.post(PERSON, {"id": id_number}, **caller.kw())
+        if caller is PUBLIC:
+            assert error_codes(body) == {"UNAUTHENTICATED"}
+            continue
+        assert "errors" not in body, body
+        assert (body["data"]["person"] is not None) == (household in SEES[caller])
+    for code, household in (("OFF-A", HA), ("OFF-B", HB)):
+        body = story.post(OFFICIAL, {"code": code}, **caller.kw())
+        if caller is PUBLIC:
+            assert error_codes(body) == {"UNAUTHENTICATED"}
+            continue
+        assert "errors" not in body, body
+        visible = household in SEES[caller]
+        assert (body["data"]["official"] is not None) == visible, (caller.label, code)
+
+
+def test_investigator_cannot_look_people_up_by_id_number(story):
+    body = story.post(PERSON, {"id": ID_A1}, **INVESTIGATOR.kw())
+    assert body["data"]["person"] is None
+
+
+@pytest.mark.parametrize("caller", [c for c in CALLERS if c is not PUBLIC], ids=lambda c: c.label)
+def test_what_is_masked(story, caller):
+    if HA not in SEES[caller]:
+        return
+    household = story.data(HOUSEHOLD, {"code": HA}, **caller.kw())["household"]
+    people = [m["person"] for m in household["members"]]
+    official = household["officials"][0]["official"]
+    visit = household["latestVisits"][0]
+    if caller in UNMASKED:
+        assert household["headPhone"] == PHONE_A
+        assert household["bankAccount"] == BANK_A
+        assert household["address"] == ADDRESS_A
+        assert {p["idNumber"] for p in people} == {ID_A1, ID_A2}
+        assert {p["name"] for p in people} == {NAME_A1, NAME_A2}
+        assert (official["idNumber"], official["phone"]) == (ID_OFF_A, PHONE_OFF_A)
+        assert (visit["latitude"], visit["longitude"]) == (LAT_A, LON_A)
+    else:
+        assert household["headPhone"] == PHONE_A[:3] + "****" + PHONE_A[-4:]
+        assert household["bankAccount"] == "*" * (len(BANK_A) - 4) + BANK_A[-4:]
+        assert household["address"] is None
+        assert {p["idNumber"] for p in people} == {
+            i[:6] + "********" + i[-4:] for i in (ID_A1, ID_A2)
+        }
+        assert {p["name"] for p in people} == {NAME_A1[0] + "**", NAME_A2[0] + "**"}
+        assert official["idNumber"] == ID_OFF_A[:6] + "********" + ID_OFF_A[-4:]
+        assert official["phone"] == PHONE_OFF_A[:3] + "****" + PHONE_OFF_A[-4:]
+        assert (visit["latitude"], visit["longitude"], visit["notes"]) == (None, None, None)
+
+
+# --- writes --------------------------------------------------------------------------
+
+
+def household_version(api: Any, code: str) -> int:
+    version: int = api.data("query($c: String!) { household(code: $c) { version } }", {"c": code})[
+        "household"
+    ]["version"]
+    return version
+
+
+def pairing_id(api: Any, code: str) -> str:
+    household = api.data(
+        "query($c: String!) { household(code: $c) { officials { id } } }", {"c": code}
+    )["household"]
+    return str(household["officials"][0]["id"])
+
+
+def mutation_text(name: str, input_type: str) -> str:
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ household {{ code }} }} }}"
+
+
+def mutations_on_b(api: Any, today: dt.date) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every household mutation aimed at household B (Wuzhishan, paired with OFF-B)."""
+    version = household_version(api, HB)
+    new_id = make_id_number("469001", dt.date(1990, 6, 7), 61)
+    other_id = make_id_number("469001", dt.date(1992, 6, 7), 71)
+    return [
+        ("registerHousehold", REGISTER, {
+            "clientMutationId": "matrix-register", "code": VILLAGE_B + "0002",
+            "villageCode": VILLAGE_B, "mainCause": "ILLNESS",
+            "members": [member(new_id, "Newcomer", "HEAD")]}),
+        ("updateHousehold",
+         mutation_text("updateHousehold", "UpdateHouseholdInput"),
+         {"code": HB, "expectedVersion": version, "address": "changed"}),
+        ("addMember",
+         "mutation($input: AddMemberInput!) { addMember(input: $input) { household { code } } }",
+         {"clientMutationId": "matrix-add-member", "householdCode": HB,
+          "member": member(other_id, "Newcomer", "SON")}),
+        ("updateMember",
+         mutation_text("updateMember", "UpdateMemberInput"),
+         {"householdCode": HB, "idNumber": ID_B1, "name": "Renamed"}),
+        ("endMembership",
+         mutation_text("endMembership", "EndMembershipInput"),
+         {"householdCode": HB, "idNumber": ID_B1, "reason": "MOVED_AWAY",
+          "date": today.isoformat()}),
+        ("deregisterHousehold",
+         mutation_text("deregisterHousehold", "DeregisterHouseholdInput"),
+         {"code": HB, "expectedVersion": version, "reason": "DUPLICATE"}),
+        ("pairOfficial", PAIR,
+         {"clientMutationId": "matrix-pair", "householdCode": HB, "officialCode": "OFF-A",
+          "role": "ASSISTING"}),
+        ("endPairing",
+         "mutation($input: EndPairingInput!) { endPairing(input: $input) { pairing { id } } }",
+         {"pairingId": pairing_id(api, HB)}),
+        ("recordVisit", VISIT,
+         {"clientMutationId": "matrix-visit", "householdCode": HB, "date": today.isoformat(),
+          "purpose": "check", "officialCode": "OFF-B"}),
+        ("createOfficial", CREATE_OFFICIAL,
+         {"clientMutationId": "matrix-official", "code": "OFF-NEW", "name": "New", "maxLoad": 5}),
+    ]  # fmt: skip
+
+
+def expected_denial(caller: Caller, mutation: str) -> set[str] | None:
+    """The error codes `caller` must get for `mutation` on household B; None if allowed."""
+    if caller is PUBLIC:
+        return {"UNAUTHENTICATED"}
+    if caller is ADMIN:
+        return None
+    if caller in (AUDITOR, INVESTIGATOR):
+        return {"FORBIDDEN"}
+    if caller.role is Role.FIELD_OFFICIAL:
+        # Field officials record visits (to their own households only), nothing else.
+        return {"NOT_FOUND"} if mutation == "recordVisit" else {"FORBIDDEN"}
+    if mutation == "createOfficial":
+        return None  # officials belong to no region
+    if mutation == "registerHousehold":
+        return {"FORBIDDEN"}  # villages are public; writing outside the subtree is not
+    return {"NOT_FOUND"}  # a region officer, and household B is out of their subtree
+
+
+DENIED_CALLERS = [c for c in CALLERS if c is not ADMIN]
+
+
+@pytest.mark.parametrize("caller", DENIED_CALLERS, ids=lambda c: c.label)
+def test_mutations_outside_scope_change_nothing(story, graph, caller):
+    today = dt.date.today()
+    for name, query, variables in mutations_on_b(story, today):
+        expected = expected_denial(caller, name)
+        before = counts(graph)
+        version = household_version(story, HB)
+        if caller.role is Role.FIELD_OFFICIAL and name == "recordVisit":
+            variables.pop("officialCode", None)  # theirs by default
+        body = story.post(query, {"input": variables}, **caller.kw())
+        if expected is None:
+            assert "errors" not in body, (caller.label, name, body)
+            continue
+        assert error_codes(body) == expected, (caller.label, name, body)
+        assert counts(graph) == before, (caller.label, name)
+        assert household_version(story, HB) == version, (caller.label, name)
+
+
+def test_admin_may_run_every_mutation(story, graph):
+    for name, query, variables in mutations_on_b(story, dt.date.today()):
+        if name in ("endMembership", "deregisterHousehold", "endPairing"):
+            continue  # each would make the next ones moot; they run in the scoped tests
+        body = story.post(query, {"input": variables})
+        assert "errors" not in body, (name, body)
+
+
+def test_region_officer_writes_in_scope(story):
+    version = household_version(story, HA)
+    body = story.post(
+        "mutation($input: UpdateHouseholdInput!) { updateHousehold(input: $input) "
+        "{ household { address } } }",
+        {"input": {"code": HA, "expectedVersion": version, "address": "new address"}},
+        **OFFICER_IN.kw(),
+    )
+    assert body["data"]["updateHousehold"]["household"]["address"] == "new address"
+
+
+def test_region_officer_cannot_move_a_household_out(story):
+    version = household_version(story, HA)
+    body = story.post(
+        "mutation($input: UpdateHouseholdInput!) { updateHousehold(input: $input) "
+        "{ household { code } } }",
+        {"input": {"code": HA, "expectedVersion": version, "newCode": VILLAGE_B + "0009",
+                   "villageCode": VILLAGE_B}},
+        **OFFICER_IN.kw(),
+    )  # fmt: skip
+    assert body.get("errors"), body
+    assert error_codes(body) <= {"NOT_FOUND", "FORBIDDEN", "BAD_USER_INPUT"}
+    assert story.data(HOUSEHOLD, {"code": HA})["household"]["code"] == HA
+
+
+def test_field_official_records_visits_only_where_paired(story, graph):
+    today = dt.date.today().isoformat()
+    visit = {"clientMutationId": "matrix-own-visit", "householdCode": HA, "date": today,
+             "purpose": "follow-up"}  # fmt: skip
+    body = story.post(VISIT, {"input": visit}, **FIELD_PAIRED.kw())
+    assert "errors" not in body, body
+    before = counts(graph)
+    other = {**visit, "clientMutationId": "matrix-unpaired-visit"}
+    body = story.post(VISIT, {"input": other}, **FIELD_UNPAIRED.kw())
+    assert error_codes(body) == {"NOT_FOUND"}
+    # Nor in another official's name.
+    body = story.post(
+        VISIT,
+        {"input": {**visit, "clientMutationId": "matrix-as-other", "officialCode": "OFF-B"}},
+        **FIELD_PAIRED.kw(),
+    )
+    assert body.get("errors")
+    assert counts(graph) == before
