@@ -1,12 +1,16 @@
-"""Root query fields of the foundation: regions and the health of the service."""
+"""Root query fields for regions and pairing coverage."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 
-from api.auth import AUTHENTICATED, policy
+from api.auth import AUTHENTICATED, HOUSEHOLD_READERS, policy
 from api.context import Context
+from api.types.coverage import PairingCoverage, resolve_pairing_coverage
 from api.types.region import Region, resolve_region
+from graph.household import HouseholdStatus
 
 
 @strawberry.type
@@ -17,3 +21,24 @@ class RegionQuery:
     )
     async def region(self, info: strawberry.Info[Context, None], code: str) -> Region | None:
         return await resolve_region(info, code)
+
+    @strawberry.field(
+        description=(
+            "Which households have an active RESPONSIBLE official and a visit within "
+            "`visitWithinDays` days before `asOf` (default today, China Standard Time), for "
+            "the region and each direct child; within your scope. Null for an unknown region."
+        ),
+        permission_classes=[policy(*HOUSEHOLD_READERS)],
+    )
+    async def pairing_coverage(
+        self,
+        info: strawberry.Info[Context, None],
+        region_code: str,
+        visit_within_days: int = 30,
+        as_of: dt.date | None = None,
+        statuses: list[HouseholdStatus] | None = strawberry.UNSET,
+    ) -> PairingCoverage | None:
+        chosen = [s.value for s in statuses] if statuses else None
+        if statuses is not None and statuses is not strawberry.UNSET and not statuses:
+            chosen = []
+        return await resolve_pairing_coverage(info, region_code, visit_within_days, as_of, chosen)

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from api.context import Context
-from api.pagination import check_first
+from api.pagination import DEFAULT_FIRST, check_first
 from graph import region as graph_region
 from graph.model import RegionLevel
 
@@ -41,9 +41,9 @@ class Region:
     def parent(self) -> Region | None:
         return Region.from_row(self._parent) if self._parent else None
 
-    @strawberry.field(description="Direct children, by code (at most `first`).")
-    def children(self, first: int = 100) -> list[Region]:
-        check_first(first, maximum=100)
+    @strawberry.field(description="Direct children, by code (at most `first`, up to 100).")
+    def children(self, first: int = DEFAULT_FIRST) -> list[Region]:
+        check_first(first)
         return [Region.from_row(row) for row in (self._children or [])[:first]]
 
     @strawberry.field(description="From the province down to this region, itself included.")

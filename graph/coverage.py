@@ -1,0 +1,245 @@
+"""Pairing coverage: which households have an active responsible official and a
+recent visit, for a region and each of its direct children (DOMAIN.md section 4).
+
+Definitions, as of a date D with a visit window of W days:
+
+- households: on file (not deregistered), status in `statuses` (default REGISTERED and
+  RETURNED: the households in poverty), within the caller's scope;
+- covered: with a RESPONSIBLE pairing active on D (since <= D, until null or after D);
+- overdue: no visit dated in [D - W days, D];
+- overloaded officials: officials with a pairing active on D to one of those
+  households whose number of pairings active on D exceeds their maxLoad.
+
+Statuses are today's: the file keeps no history of status changes.
+
+Cost: one statement. Households are found by an index seek per household-code prefix
+of each child region; when D is today the derived `responsibleOfficial`,
+`lastVisitDate` and `load` answer without expanding relationships; for a past D only
+the households visited after D, and all pairings, are expanded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from graph.db import Database
+from graph.scope import Scope
+
+DEFAULT_STATUSES = ("REGISTERED", "RETURNED")
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    code: str
+    name: str
+    level: str
+    households: int
+    covered: int
+    overdue: int
+    overloaded_officials: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    region: CoverageRow
+    children: list[CoverageRow]
+
+
+def _conditions(current: bool) -> tuple[str, str, str]:
+    """Cypher for (covered, overdue, official overloaded) on h / o, as of $asOf."""
+    overdue = (
+        "CASE WHEN h.lastVisitDate IS NULL THEN true"
+        " WHEN h.lastVisitDate <= $asOf THEN h.lastVisitDate < $windowStart"
+        " ELSE NOT EXISTS { MATCH (h)<-[:VISIT_TO]-(v:Visit)"
+        " WHERE v.date >= $windowStart AND v.date <= $asOf } END"
+    )
+    if current:
+        return "h.responsibleOfficial IS NOT NULL", overdue, "o.load > o.maxLoad"
+    active = "pw.since <= $asOf AND (pw.until IS NULL OR pw.until > $asOf)"
+    covered = f"EXISTS {{ MATCH (h)<-[pw:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() WHERE {active} }}"
+    overloaded = f"COUNT {{ MATCH (o)-[pw:PAIRED_WITH]->() WHERE {active} }} > o.maxLoad"
+    return covered, overdue, overloaded
+
+
+def _household_match(scope_where: str) -> str:
+    return (
+        "UNWIND unit.prefixes AS p "
+        "MATCH (h:Household) WHERE h.code STARTS WITH p AND h.status IN $statuses "
+        f"AND h.deregisteredOn IS NULL AND {scope_where}"
+    )
+
+
+def coverage_statement(scope: Scope, *, current: bool) -> tuple[str, dict[str, Any]]:
+    """The statement behind `pairing_coverage` (pure: no database)."""
+    where, params = scope.household_filter("h")
+    covered, overdue, overloaded = _conditions(current)
+    cypher = f"""
+    MATCH (r:Region {{code: $code}})
+    CALL (r) {{
+      OPTIONAL MATCH (c:Region)-[:PART_OF]->(r)
+      WITH c ORDER BY c.code
+      RETURN collect(c) AS children
+    }}
+    CALL () {{
+      MATCH (o:Official) WHERE {overloaded}
+      RETURN collect(o) AS overloadedOfficials
+    }}
+    UNWIND CASE WHEN size(children) = 0 THEN [r] ELSE children END AS unit
+    CALL (unit) {{
+      {_household_match(where)}
+      WITH h, {covered} AS covered, {overdue} AS overdue
+      RETURN count(h) AS households,
+             count(CASE WHEN covered THEN 1 END) AS coveredHouseholds,
+             count(CASE WHEN overdue THEN 1 END) AS overdueHouseholds
+    }}
+    CALL (unit, overloadedOfficials) {{
+      UNWIND overloadedOfficials AS o
+      WITH o WHERE EXISTS {{
+        MATCH (o)-[pw:PAIRED_WITH]->(h:Household)
+        WHERE {
+        "pw.until IS NULL"
+        if current
+        else "pw.since <= $asOf AND (pw.until IS NULL OR pw.until > $asOf)"
+    }
+          AND h.status IN $statuses AND h.deregisteredOn IS NULL AND {where}
+          AND any(p IN unit.prefixes WHERE h.code STARTS WITH p)
+      }}
+      RETURN collect(o.code) AS overloaded
+    }}
+    RETURN r.code AS rootCode, r.name AS rootName, r.level AS rootLevel,
+           size(children) > 0 AS hasChildren,
+           unit.code AS code, unit.name AS name, unit.level AS level,
+           households, coveredHouseholds, overdueHouseholds, overloaded
+    """
+    return cypher, params
+
+
+async def pairing_coverage(
+    db: Database,
+    code: str,
+    scope: Scope,
+    *,
+    as_of: dt.date,
+    today: dt.date,
+    within_days: int,
+    statuses: tuple[str, ...] = DEFAULT_STATUSES,
+) -> Coverage | None:
+    """Coverage of region `code` and its direct children; None when there is no such
+    region. One statement (see the module docstring for its cost)."""
+    cypher, params = coverage_statement(scope, current=as_of >= today)
+    records = await db.read(
+        cypher,
+        {
+            **params,
+            "code": code,
+            "asOf": as_of,
+            "windowStart": as_of - dt.timedelta(days=within_days),
+            "statuses": list(statuses),
+        },
+    )
+    if not records:
+        return None
+    rows = [
+        CoverageRow(
+            code=r["code"],
+            name=r["name"],
+            level=r["level"],
+            households=r["households"],
+            covered=r["coveredHouseholds"],
+            overdue=r["overdueHouseholds"],
+            overloaded_officials=frozenset(r["overloaded"]),
+        )
+        for r in records
+    ]
+    first = records[0]
+    if not first["hasChildren"]:
+        return Coverage(region=rows[0], children=[])
+    total = CoverageRow(
+        code=first["rootCode"],
+        name=first["rootName"],
+        level=first["rootLevel"],
+        households=sum(row.households for row in rows),
+        covered=sum(row.covered for row in rows),
+        overdue=sum(row.overdue for row in rows),
+        overloaded_officials=frozenset().union(*(row.overloaded_officials for row in rows)),
+    )
+    return Coverage(region=total, children=rows)
+
+
+DRILL_KINDS = ("UNCOVERED", "OVERDUE")
+
+
+def drill_statement(scope: Scope, kind: str, *, current: bool) -> tuple[str, dict[str, Any]]:
+    """For each row of $units ({code, after}), the codes of the uncovered or overdue
+    households of region `code` after `after`, by code, at most $limit.
+
+    Cost: an ordered index seek per household-code prefix from `after`, stopping at
+    `limit` rows each; a deep page costs what the first costs. One statement serves
+    every region asked for at one nesting level."""
+    if kind not in DRILL_KINDS:
+        raise ValueError(f"kind must be one of {DRILL_KINDS}")
+    where, params = scope.household_filter("h")
+    covered, overdue, _ = _conditions(current)
+    predicate = f"NOT ({covered})" if kind == "UNCOVERED" else overdue
+    cypher = f"""
+    UNWIND range(0, size($units) - 1) AS i
+    WITH i, $units[i] AS u
+    MATCH (unit:Region {{code: u.code}})
+    CALL (unit, u) {{
+      UNWIND unit.prefixes AS p
+      CALL (p, u) {{
+        MATCH (h:Household)
+        WHERE h.code STARTS WITH p AND h.code > u.after AND h.status IN $statuses
+          AND h.deregisteredOn IS NULL AND {where} AND {predicate}
+        WITH h ORDER BY h.code
+        LIMIT $limit
+        RETURN h.code AS code
+      }}
+      WITH code ORDER BY code LIMIT $limit
+      RETURN collect(code) AS codes
+    }}
+    RETURN i, codes
+    """
+    return cypher, params
+
+
+@dataclass(frozen=True)
+class DrillRequest:
+    code: str
+    after: str | None
+
+
+async def drill_down(
+    db: Database,
+    requests: list[DrillRequest],
+    scope: Scope,
+    kind: str,
+    *,
+    as_of: dt.date,
+    today: dt.date,
+    within_days: int,
+    statuses: tuple[str, ...],
+    first: int,
+) -> list[tuple[list[str], bool]]:
+    """For each request, a page of `first` household codes (uncovered or overdue) and
+    whether more follow; one statement for all of them."""
+    cypher, params = drill_statement(scope, kind, current=as_of >= today)
+    records = await db.read(
+        cypher,
+        {
+            **params,
+            "units": [{"code": r.code, "after": r.after or ""} for r in requests],
+            "limit": first + 1,
+            "asOf": as_of,
+            "windowStart": as_of - dt.timedelta(days=within_days),
+            "statuses": list(statuses),
+        },
+    )
+    found = {r["i"]: list(r["codes"]) for r in records}
+    pages = []
+    for i in range(len(requests)):
+        codes = found.get(i, [])
+        pages.append((codes[:first], len(codes) > first))
+    return pages

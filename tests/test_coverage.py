@@ -1,0 +1,284 @@
+"""Pairing coverage on a small hand-built graph: every figure is compared with what the
+test counts by hand from the same hand-written table, for a village, a town, a county,
+a city and the province, as of today and as of a past date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from conftest import run_on_db
+
+from api.auth import Role
+from graph.db import Tx
+from graph.model import RegionLevel
+from graph.region import RegionRow, upsert_regions
+from seeds.regions import hainan
+from seeds.time import today
+
+TODAY = today()
+
+
+def ago(days: int) -> dt.date:
+    return TODAY - dt.timedelta(days=days)
+
+
+PLACES = [
+    RegionRow("469001100", "Tongshi", RegionLevel.TOWN, "469001"),
+    RegionRow("469001100201", "Fanmao", RegionLevel.VILLAGE, "469001100"),
+    RegionRow("469001100202", "Nanfa", RegionLevel.VILLAGE, "469001100"),
+    RegionRow("469001101", "Nanshenggong", RegionLevel.TOWN, "469001"),
+    RegionRow("469001101201", "Shuiman", RegionLevel.VILLAGE, "469001101"),
+    RegionRow("460203100", "Fenghuang", RegionLevel.TOWN, "460203"),
+    RegionRow("460203100201", "Shuinan", RegionLevel.VILLAGE, "460203100"),
+]
+
+# Official code -> maxLoad.
+OFFICIALS = {"O1": 2, "O2": 5, "O3": 1}
+
+
+@dataclass
+class Pairing:
+    official: str
+    role: str
+    since: dt.date
+    until: dt.date | None = None
+
+
+@dataclass
+class H:
+    code: str
+    status: str = "REGISTERED"
+    pairings: list[Pairing] = field(default_factory=list)
+    visits: list[dt.date] = field(default_factory=list)
+    deregistered: bool = False
+
+
+def R(official: str, since: int, until: int | None = None) -> Pairing:
+    return Pairing(official, "RESPONSIBLE", ago(since), ago(until) if until is not None else None)
+
+
+def A(official: str, since: int, until: int | None = None) -> Pairing:
+    return Pairing(official, "ASSISTING", ago(since), ago(until) if until is not None else None)
+
+
+HOUSEHOLDS = [
+    # Fanmao (469001100201)
+    H("4690011002010001", pairings=[R("O1", 400)], visits=[ago(3), ago(100)]),
+    H("4690011002010002", pairings=[R("O1", 400)], visits=[ago(45)]),
+    H("4690011002010003", pairings=[A("O2", 300)], visits=[ago(10)]),  # uncovered
+    H("4690011002010004", pairings=[R("O1", 30)], visits=[]),  # paired after the past date
+    H("4690011002010005", status="EXITED", pairings=[R("O2", 500)], visits=[ago(2)]),
+    # Nanfa (469001100202)
+    H("4690011002020001", pairings=[R("O2", 200, until=20)], visits=[ago(70)]),  # ended
+    H("4690011002020002", status="RETURNED", pairings=[R("O2", 200)], visits=[ago(29)]),
+    H("4690011002020003", pairings=[R("O3", 100)], visits=[ago(59), ago(61)]),
+    H("4690011002020004", deregistered=True, pairings=[R("O2", 100)]),
+    # Shuiman (469001101201)
+    H("4690011012010001", pairings=[R("O3", 50), A("O1", 50)], visits=[ago(1)]),
+    H("4690011012010002", pairings=[], visits=[]),
+    # Shuinan, Sanya (460203100201)
+    H("4602031002010001", pairings=[R("O2", 90)], visits=[ago(5)]),
+]
+
+
+def active(p: Pairing, day: dt.date) -> bool:
+    return p.since <= day and (p.until is None or p.until > day)
+
+
+def by_hand(prefix: str, day: dt.date, window: int, statuses: tuple[str, ...]) -> dict:
+    """The coverage figures, counted from the table above."""
+    rows = [
+        h
+        for h in HOUSEHOLDS
+        if h.code.startswith(prefix) and h.status in statuses and not h.deregistered
+    ]
+    covered = [
+        h for h in rows if any(p.role == "RESPONSIBLE" and active(p, day) for p in h.pairings)
+    ]
+    overdue = [
+        h for h in rows if not any(day - dt.timedelta(days=window) <= v <= day for v in h.visits)
+    ]
+    loads = {
+        o: sum(active(p, day) for h in HOUSEHOLDS for p in h.pairings if p.official == o)
+        for o in OFFICIALS
+    }
+    overloaded = {
+        p.official
+        for h in rows
+        for p in h.pairings
+        if active(p, day) and loads[p.official] > OFFICIALS[p.official]
+    }
+    return {
+        "households": len(rows),
+        "coveredHouseholds": len(covered),
+        "coverageRatio": len(covered) / len(rows) if rows else None,
+        "overdueHouseholds": len(overdue),
+        "overloadedOfficials": len(overloaded),
+        "uncovered": sorted(h.code for h in rows if h not in covered),
+        "overdue": sorted(h.code for h in overdue),
+    }
+
+
+async def build(tx: Tx) -> None:
+    await upsert_regions(tx, [*hainan(), *PLACES])
+    await tx.run(
+        "UNWIND $officials AS o CREATE (:Official {code: o.code, name: o.code, maxLoad: o.max, "
+        "load: 0})",
+        {"officials": [{"code": c, "max": m} for c, m in OFFICIALS.items()]},
+    )
+    for h in HOUSEHOLDS:
+        current = [p for p in h.pairings if p.until is None]
+        responsible = next((p.official for p in current if p.role == "RESPONSIBLE"), None)
+        await tx.run(
+            "MATCH (v:Region {code: $village}) "
+            "CREATE (h:Household {code: $code, villageCode: $village, status: $status, "
+            "  responsibleOfficial: $responsible, lastVisitDate: $last, memberCount: 1, "
+            "  deregisteredOn: $deregisteredOn})-[:IN_VILLAGE]->(v)",
+            {
+                "code": h.code,
+                "village": h.code[:12],
+                "status": h.status,
+                "responsible": responsible,
+                "last": max(h.visits) if h.visits else None,
+                "deregisteredOn": ago(1) if h.deregistered else None,
+            },
+        )
+        for p in h.pairings:
+            await tx.run(
+                "MATCH (o:Official {code: $official}), (h:Household {code: $code}) "
+                "CREATE (o)-[:PAIRED_WITH {role: $role, since: $since, until: $until}]->(h) "
+                "SET o.load = o.load + CASE WHEN $until IS NULL THEN 1 ELSE 0 END",
+                {
+                    "official": p.official,
+                    "code": h.code,
+                    "role": p.role,
+                    "since": p.since,
+                    "until": p.until,
+                },
+            )
+        for i, day in enumerate(h.visits):
+            await tx.run(
+                "MATCH (h:Household {code: $code}) "
+                "CREATE (:Visit {id: $id, date: $date})-[:VISIT_TO]->(h)",
+                {"code": h.code, "id": f"{h.code}-{i}", "date": day},
+            )
+
+
+COVERAGE = """
+query($code: String!, $asOf: Date, $days: Int!, $statuses: [HouseholdStatus!]) {
+  pairingCoverage(regionCode: $code, visitWithinDays: $days, asOf: $asOf,
+                  statuses: $statuses) {
+    ...figures
+    children { ...figures }
+    uncovered(first: 100) { edges { node { code } } pageInfo { hasNextPage } }
+    overdue(first: 100) { edges { node { code } } }
+  }
+}
+fragment figures on PairingCoverage {
+  region { code }
+  households coveredHouseholds coverageRatio overdueHouseholds overloadedOfficials
+}
+"""
+
+FIGURES = (
+    "households",
+    "coveredHouseholds",
+    "coverageRatio",
+    "overdueHouseholds",
+    "overloadedOfficials",
+)
+
+
+@pytest.fixture()
+def hand_built(api, test_settings):
+    async def work(db):
+        await db.write(build)
+
+    run_on_db(test_settings, work)
+    return api
+
+
+def prefix_of(code: str) -> str:
+    """Household-code prefix of the test's regions (the table only uses these)."""
+    return {"460000": "46", "460200": "4602"}.get(code, code)
+
+
+@pytest.mark.parametrize("code", ["469001100201", "469001100", "469001", "460200", "460000"])
+@pytest.mark.parametrize(("as_of", "window"), [(None, 30), (ago(40), 30), (ago(40), 90)])
+def test_figures_equal_hand_counts(hand_built, code, as_of, window):
+    day = as_of or TODAY
+    data = hand_built.data(
+        COVERAGE, {"code": code, "asOf": as_of.isoformat() if as_of else None, "days": window}
+    )["pairingCoverage"]
+    statuses = ("REGISTERED", "RETURNED")
+    expected = by_hand(prefix_of(code), day, window, statuses)
+    assert data["region"]["code"] == code
+    assert {k: data[k] for k in FIGURES} == {k: expected[k] for k in FIGURES}
+    assert [e["node"]["code"] for e in data["uncovered"]["edges"]] == expected["uncovered"]
+    assert [e["node"]["code"] for e in data["overdue"]["edges"]] == expected["overdue"]
+    for child in data["children"]:
+        want = by_hand(prefix_of(child["region"]["code"]), day, window, statuses)
+        assert {k: child[k] for k in FIGURES} == {k: want[k] for k in FIGURES}, child
+
+
+def test_the_table_makes_every_figure_non_trivial():
+    """Guards the test itself: the hand counts differ from the easy answers."""
+    county = by_hand("469001", TODAY, 30, ("REGISTERED", "RETURNED"))
+    assert 0 < county["coveredHouseholds"] < county["households"]
+    assert 0 < county["overdueHouseholds"] < county["households"]
+    assert county["overloadedOfficials"] > 0
+    past = by_hand("469001", ago(40), 30, ("REGISTERED", "RETURNED"))
+    assert past != county
+
+
+def test_statuses_argument(hand_built):
+    data = hand_built.data(COVERAGE, {"code": "469001", "days": 30, "statuses": ["EXITED"]})[
+        "pairingCoverage"
+    ]
+    assert data["households"] == by_hand("469001", TODAY, 30, ("EXITED",))["households"] == 1
+
+
+def test_sansha_has_no_households_and_a_null_ratio(hand_built):
+    data = hand_built.data(COVERAGE, {"code": "460300", "days": 30})["pairingCoverage"]
+    assert data["households"] == 0
+    assert data["coverageRatio"] is None
+
+
+def test_unknown_region_is_null_and_bad_window_is_refused(hand_built):
+    assert hand_built.data(COVERAGE, {"code": "469999", "days": 30})["pairingCoverage"] is None
+    error = hand_built.error(COVERAGE, {"code": "469001", "days": 0})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "visitWithinDays"}
+
+
+def test_drill_down_pages_by_keyset(hand_built):
+    query = """query($after: String) { pairingCoverage(regionCode: "460000") {
+      overdue(first: 2, after: $after) {
+        edges { node { code } cursor } pageInfo { hasNextPage endCursor } } } }"""
+    seen, after = [], None
+    while True:
+        page = hand_built.data(query, {"after": after})["pairingCoverage"]["overdue"]
+        seen += [e["node"]["code"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == by_hand("46", TODAY, 30, ("REGISTERED", "RETURNED"))["overdue"]
+
+
+def test_region_officer_sees_only_their_subtree(hand_built):
+    data = hand_built.data(
+        COVERAGE, {"code": "460000", "days": 30}, role=Role.REGION_OFFICER, scope="460200"
+    )["pairingCoverage"]
+    assert (
+        data["households"] == by_hand("4602", TODAY, 30, ("REGISTERED", "RETURNED"))["households"]
+    )
+
+
+def test_field_official_counts_only_their_households(hand_built):
+    data = hand_built.data(
+        COVERAGE, {"code": "460000", "days": 30}, role=Role.FIELD_OFFICIAL, scope="O3"
+    )["pairingCoverage"]
+    # O3 is paired with two households on file and in poverty.
+    assert data["households"] == 2
+    assert sorted(e["node"]["code"] for e in data["overdue"]["edges"]) == ["4690011002020003"]
