@@ -47,14 +47,19 @@ class Coverage:
     children: list[CoverageRow]
 
 
+# No visit of household h dated in [$windowStart, $asOf]: the derived lastVisitDate
+# answers unless the household was visited after $asOf.
+OVERDUE = (
+    "CASE WHEN h.lastVisitDate IS NULL THEN true"
+    " WHEN h.lastVisitDate <= $asOf THEN h.lastVisitDate < $windowStart"
+    " ELSE NOT EXISTS { MATCH (h)<-[:VISIT_TO]-(windowVisit:Visit)"
+    " WHERE windowVisit.date >= $windowStart AND windowVisit.date <= $asOf } END"
+)
+
+
 def _conditions(current: bool) -> tuple[str, str, str]:
     """Cypher for (covered, overdue, official overloaded) on h / o, as of $asOf."""
-    overdue = (
-        "CASE WHEN h.lastVisitDate IS NULL THEN true"
-        " WHEN h.lastVisitDate <= $asOf THEN h.lastVisitDate < $windowStart"
-        " ELSE NOT EXISTS { MATCH (h)<-[:VISIT_TO]-(v:Visit)"
-        " WHERE v.date >= $windowStart AND v.date <= $asOf } END"
-    )
+    overdue = OVERDUE
     if current:
         return "h.responsibleOfficial IS NOT NULL", overdue, "o.load > o.maxLoad"
     active = "pw.since <= $asOf AND (pw.until IS NULL OR pw.until > $asOf)"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph.coverage import OVERDUE
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.scope import Scope
@@ -309,12 +310,10 @@ def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, A
     if f.visit_overdue is not None:
         if not 1 <= f.within_days <= 3660:
             raise BadUserInput("withinDays must be between 1 and 3660", field="where.withinDays")
-        params["visitSince"] = (f.as_of or today) - dt.timedelta(days=f.within_days)
-        where.append(
-            "(h.lastVisitDate IS NULL OR h.lastVisitDate < $visitSince)"
-            if f.visit_overdue
-            else "h.lastVisitDate >= $visitSince"
-        )
+        # The same definition as pairing coverage's (graph/coverage.py).
+        params["asOf"] = f.as_of or today
+        params["windowStart"] = params["asOf"] - dt.timedelta(days=f.within_days)
+        where.append(OVERDUE if f.visit_overdue else f"NOT ({OVERDUE})")
     return where, params
 
 
