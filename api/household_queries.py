@@ -1,4 +1,5 @@
-"""Root query fields of the household file: household, households, person, official.
+"""Root query fields of the household file: household, households, person, official,
+officials.
 
 Each runs one statement (graph/household.py projects what the selection asks for);
 scope is applied inside it, so out-of-scope records answer null or do not appear.
@@ -19,12 +20,20 @@ from api.types.household import (
     HouseholdWhere,
     selection,
 )
-from api.types.official import Official
+from api.types.official import (
+    OFFICIALS_KIND,
+    Official,
+    OfficialConnection,
+    OfficialEdge,
+    OfficialWhere,
+)
 from api.types.person import Person
 from graph import household as graph_household
 from graph import official as graph_official
 from graph import person as graph_person
+from graph.errors import BadUserInput
 from graph.household import HouseholdFilter, HouseholdOrder
+from graph.official import OfficialFilter
 from graph.validation import today_cst
 
 
@@ -124,3 +133,53 @@ class HouseholdQuery:
         context = info.context
         row = await graph_official.get_official(context.db, code, context.scope)
         return Official.from_row(row, not sees_personal(info)) if row else None
+
+    @strawberry.field(
+        description="Officials you may see, by code, a page at a time (opaque keyset "
+        "cursors): everyone for ADMIN, AUDITOR and INVESTIGATOR; otherwise those paired, "
+        "now or before, with a household in your scope (and a field official themself).",
+        permission_classes=[policy(*HOUSEHOLD_READERS)],
+    )
+    async def officials(
+        self,
+        info: strawberry.Info[Context, None],
+        where: OfficialWhere | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> OfficialConnection:
+        check_first(first)
+        key = decode_cursor(after, OFFICIALS_KIND, 1)
+        if key is not None and not isinstance(key[0], str):
+            raise BadUserInput("not a valid cursor", field="after")
+        where = where or OfficialWhere()
+        sel = selection(info)
+        context = info.context
+        rows, total = await graph_official.list_officials(
+            context.db,
+            context.scope,
+            OfficialFilter(
+                region_code=where.region_code,
+                unit=where.unit,
+                overloaded=where.overloaded,
+                has_active_pairings=where.has_active_pairings,
+            ),
+            first,
+            key[0] if key else None,
+            total="totalCount" in sel,
+        )
+        mask = not sees_personal(info)
+        edges = [
+            OfficialEdge(
+                node=Official.from_row(row, mask),
+                cursor=encode_cursor(OFFICIALS_KIND, [row["code"]]),
+            )
+            for row in rows[:first]
+        ]
+        return OfficialConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > first,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            _total=total,
+        )

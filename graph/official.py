@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
+    Projection,
+    Selection,
     claim_client_mutation,
     lock_household,
     refresh_households,
     refresh_officials,
     settle_client_mutation,
 )
+from graph.model import PREFIX_LEVELS
 from graph.scope import Scope
 
 
@@ -29,6 +33,9 @@ class PairingRole(StrEnum):
     RESPONSIBLE = "RESPONSIBLE"
     ASSISTING = "ASSISTING"
 
+
+# The sort key of a visit without a date: such visits come last, newest first.
+NO_DATE = "date('0001-01-01')"
 
 # Official properties a mutation may set (load is derived).
 OFFICIAL_INPUT_PROPERTIES = ("name", "unit", "position", "phone", "idNumber", "maxLoad")
@@ -225,3 +232,243 @@ async def upsert_officials(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
 async def upsert_pairings(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
     """MERGE pairings on their id ({id, officialCode, householdCode, role, since, until})."""
     await tx.run(_UPSERT_PAIRINGS, {"rows": [dict(r) for r in rows]})
+
+
+# --- lists of officials and their nested pages -----------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficialFilter:
+    region_code: str | None = None
+    unit: str | None = None
+    overloaded: bool | None = None
+    has_active_pairings: bool | None = None
+
+
+def _official_conditions(f: OfficialFilter, scope: Scope) -> tuple[list[str], dict[str, Any]]:
+    visible, params = _visible(scope)
+    where = [visible]
+    if f.unit is not None:
+        where.append("o.unit = $unit")
+        params["unit"] = f.unit
+    if f.overloaded is not None:
+        # A missing maxLoad means no maximum: never overloaded.
+        over = "(o.maxLoad IS NOT NULL AND coalesce(o.load, 0) > o.maxLoad)"
+        where.append(over if f.overloaded else f"NOT {over}")
+    if f.has_active_pairings is not None:
+        active = "EXISTS { (o)-[ap:PAIRED_WITH]->(:Household) WHERE ap.until IS NULL }"
+        where.append(active if f.has_active_pairings else f"NOT {active}")
+    return where, params
+
+
+def _matching_officials(
+    f: OfficialFilter, scope: Scope, keyset: str, *, limited: bool
+) -> tuple[str, dict[str, Any]]:
+    """Clauses that end with `RETURN o`: the officials matching `f`, visible to the
+    caller and past `keyset`; the best `$limit` by code when `limited`."""
+    conditions, params = _official_conditions(f, scope)
+    conditions.append(keyset)
+    filtered = " AND ".join(conditions)
+    top = "WITH o ORDER BY o.code LIMIT $limit " if limited else ""
+    if f.region_code is None:
+        return f"MATCH (o:Official) WHERE {filtered} {top}RETURN o", params
+    # The paired household must lie in the region and in the caller's scope, so the
+    # filter reveals nothing about households the caller may not see.
+    in_scope, scope_params = scope.household_filter("rh")
+    params.update(scope_params)
+    params["regionCode"] = f.region_code
+    params["prefixLevels"] = sorted(PREFIX_LEVELS)
+    # A county, town or village: from its households (a seek per prefix) to their
+    # officials. A city or the province holds most officials: read officials in code
+    # order and keep those with an active pairing in it, stopping at the limit. Each
+    # branch is gated on the level before it reads anything costly (plans checked
+    # with EXPLAIN: the UNWIND is empty, or the level filter sits on the index seek).
+    return (
+        f"""
+        MATCH (region:Region {{code: $regionCode}})
+        CALL (region) {{
+          UNWIND CASE WHEN region.level IN $prefixLevels THEN region.prefixes ELSE [] END
+            AS prefix
+          MATCH (rh:Household) WHERE rh.code STARTS WITH prefix AND {in_scope}
+          MATCH (o:Official)-[rp:PAIRED_WITH]->(rh) WHERE rp.until IS NULL AND {filtered}
+          WITH DISTINCT o {top}RETURN o
+          UNION
+          MATCH (o:Official)
+          WHERE NOT region.level IN $prefixLevels AND {filtered} AND EXISTS {{
+            MATCH (o)-[rp:PAIRED_WITH]->(rh:Household)
+            WHERE rp.until IS NULL AND any(prefix IN region.prefixes
+              WHERE rh.code STARTS WITH prefix) AND {in_scope} }}
+          {top}RETURN o
+        }}
+        RETURN o""",
+        params,
+    )
+
+
+async def list_officials(
+    db: Database,
+    scope: Scope,
+    where: OfficialFilter,
+    first: int,
+    after: str | None,
+    *,
+    total: bool,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of `first + 1` officials' properties in code order after the code
+    `after`, and the number matching (only when `total`).
+
+    One statement. Without a regionCode it reads the official_code index in order from
+    the cursor on, checking visibility and filters per official until the page is
+    full. With one: for a county, town or village, a household_code seek per prefix
+    and their active pairings, then a top-k by code; for a city or the province, the
+    official_code index in order with an existence check per official.
+    """
+    page, params = _matching_officials(where, scope, "o.code > $after", limited=True)
+    if total:
+        counted, _ = _matching_officials(where, scope, "true", limited=False)
+        count_block = (
+            f"CALL () {{ CALL () {{ {counted} }} RETURN count(DISTINCT o) AS totalCount }}"
+        )
+    else:
+        count_block = "WITH null AS totalCount"
+    cypher = f"""
+    {count_block}
+    CALL () {{
+      CALL () {{ {page} }}
+      WITH DISTINCT o ORDER BY o.code LIMIT $limit
+      RETURN collect(o {{.*}}) AS rows
+    }}
+    RETURN rows, totalCount
+    """
+    record = await db.read_one(cypher, {**params, "after": after or "", "limit": first + 1})
+    if record is None:
+        return [], 0 if total else None
+    return [dict(r) for r in record["rows"]], record["totalCount"]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """One official's nested page: their code and the keyset position after which it
+    starts (None: from the top)."""
+
+    code: str
+    after: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class NestedPage:
+    rows: list[dict[str, Any]]
+    has_next: bool
+    total: int | None
+
+
+def _pages(requests: Sequence[PageRequest], records: Sequence[Any], first: int) -> list[NestedPage]:
+    found = {r["i"]: r for r in records}
+    pages = []
+    for i in range(len(requests)):
+        record = found.get(i)
+        rows = [dict(row) for row in record["rows"]] if record else []
+        total = record["total"] if record else None
+        pages.append(NestedPage(rows[:first], len(rows) > first, total))
+    return pages
+
+
+async def paired_households(
+    db: Database,
+    requests: Sequence[PageRequest],
+    scope: Scope,
+    sel: Selection,
+    *,
+    first: int,
+    include_ended: bool,
+    total: bool,
+) -> list[NestedPage]:
+    """For each request (after: (household code, pairing id)), a page of the
+    official's pairings in household-code order ({id, role, since, until, household:
+    the projection of `sel`}), with households in the caller's scope only; active
+    pairings only unless `include_ended`; the count when `total`.
+
+    One statement for every official of a page: a seek on official_code per request,
+    then their PAIRED_WITH relationships (a handful each), sorted and cut at the limit.
+    """
+    proj = Projection(scope)
+    in_scope = proj.scope_filter("h")
+    node = proj.household("h", sel)
+    active = "true" if include_ended else "r.until IS NULL"
+    count = (
+        f"COUNT {{ MATCH (o)-[r:PAIRED_WITH]->(h:Household) WHERE {active} AND {in_scope} }}"
+        if total
+        else "null"
+    )
+    cypher = f"""
+    UNWIND range(0, size($requests) - 1) AS i
+    WITH i, $requests[i] AS req
+    MATCH (o:Official {{code: req.code}})
+    CALL (o, req) {{
+      MATCH (o)-[r:PAIRED_WITH]->(h:Household)
+      WHERE {active} AND {in_scope}
+        AND (req.afterCode IS NULL OR h.code > req.afterCode
+             OR (h.code = req.afterCode AND r.id > req.afterId))
+      WITH r, h ORDER BY h.code, r.id LIMIT $limit
+      RETURN collect(r {{.id, .role, .since, .until, household: {node}}}) AS rows
+    }}
+    RETURN i, rows, {count} AS total
+    """
+    keys = [
+        {
+            "code": r.code,
+            "afterCode": r.after[0] if r.after else None,
+            "afterId": r.after[1] if r.after else None,
+        }
+        for r in requests
+    ]
+    records = await db.read(cypher, {**proj.params, "requests": keys, "limit": first + 1})
+    return _pages(requests, records, first)
+
+
+async def official_visits(
+    db: Database,
+    requests: Sequence[PageRequest],
+    scope: Scope,
+    *,
+    first: int,
+    total: bool,
+) -> list[NestedPage]:
+    """For each request (after: (date, visit id)), a page of the official's visits,
+    newest first (date, then id, both descending), to households in the caller's
+    scope ({.*, householdCode, official}); the count when `total`.
+
+    One statement for every official of a page: a seek on official_code per request,
+    then their MADE_VISIT relationships, sorted and cut at the limit.
+    """
+    in_scope, params = scope.household_filter("h")
+    count = (
+        f"COUNT {{ MATCH (o)-[:MADE_VISIT]->(:Visit)-[:VISIT_TO]->(h:Household) WHERE {in_scope} }}"
+        if total
+        else "null"
+    )
+    cypher = f"""
+    UNWIND range(0, size($requests) - 1) AS i
+    WITH i, $requests[i] AS req
+    MATCH (o:Official {{code: req.code}})
+    CALL (o, req) {{
+      MATCH (o)-[:MADE_VISIT]->(v:Visit)-[:VISIT_TO]->(h:Household)
+      WHERE {in_scope}
+      WITH v, h, coalesce(v.date, {NO_DATE}) AS day
+      WHERE req.afterDate IS NULL OR day < req.afterDate
+        OR (day = req.afterDate AND v.id < req.afterId)
+      WITH v, h, day ORDER BY day DESC, v.id DESC LIMIT $limit
+      RETURN collect(v {{.*, householdCode: h.code, official: o {{.*}}, day: day}}) AS rows
+    }}
+    RETURN i, rows, {count} AS total
+    """
+    keys = [
+        {
+            "code": r.code,
+            "afterDate": r.after[0] if r.after else None,
+            "afterId": r.after[1] if r.after else None,
+        }
+        for r in requests
+    ]
+    records = await db.read(cypher, {**params, "requests": keys, "limit": first + 1})
+    return _pages(requests, records, first)
