@@ -50,6 +50,25 @@ test: lint typecheck pytest
 schema: install
 	$(BIN)/fupin schema export
 
+# The benchmark runs on a Neo4j of its own (port 7694, .data/neo4j-bench) and an API on
+# :8094, so it never touches the demo's data. `make bench BENCH_RESEED=0` keeps the seeded graph.
+BENCH_ENV := FUPIN_NEO4J_PORT=7694 FUPIN_NEO4J_HOME=.data/neo4j-bench \
+	FUPIN_NEO4J_HEAP_MB=4096 FUPIN_NEO4J_PAGECACHE_MB=4096 API_PORT=8094
+BENCH_HOUSEHOLDS ?= 152000
+BENCH_RESEED ?= 1
+
+## Seed the full-scale graph (timed), serve it, measure HTTP latencies (see bench/README.md)
+bench: install
+	$(BENCH_ENV) $(BIN)/fupin neo4j start
+	$(BENCH_ENV) $(BIN)/fupin db migrate
+	if [ "$(BENCH_RESEED)" != 0 ]; then \
+	  $(BENCH_ENV) $(BIN)/python -m bench.seed --households $(BENCH_HOUSEHOLDS) --seed 1; fi
+	$(BENCH_ENV) $(BIN)/fupin serve > .data/bench-serve.log 2>&1 & pid=$$!; \
+	  trap 'kill $$pid' EXIT; \
+	  for i in $$(seq 120); do \
+	    curl -sf http://127.0.0.1:8094/healthz > /dev/null && break; sleep 0.5; done; \
+	  $(BENCH_ENV) $(BIN)/python -m bench.http
+
 clean:
 	-$(BIN)/fupin neo4j stop
 	rm -rf $(VENV) .data

@@ -146,21 +146,71 @@ def seed(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: today, CST)")
     ] = None,
+    households: Annotated[
+        int | None,
+        typer.Option(
+            "--households",
+            min=1,
+            max=1_000_000,
+            help="Generate a province-scale graph of this many households instead of the demo",
+        ),
+    ] = None,
+    seed_: Annotated[
+        int, typer.Option("--seed", help="Random seed of the generator (same seed, same graph)")
+    ] = 1,
 ) -> None:
-    """Load the demo story (idempotent: a second run duplicates nothing)."""
+    """Load the demo story, or with --households generate a province-scale graph
+    (idempotent: a second run duplicates nothing)."""
     from graph import migrations
-    from seeds.demo import load_demo
     from seeds.time import parse_date, today
 
     s = settings()
-    reference = parse_date(as_of) if as_of else today()
+    try:
+        reference = parse_date(as_of) if as_of else today()
+    except ValueError:
+        console.print(f"[red]--as-of must be a date YYYY-MM-DD, not {as_of!r}[/red]")
+        raise typer.Exit(2) from None
 
-    async def work(db: Database) -> None:
+    async def demo(db: Database) -> None:
+        from seeds.demo import load_demo
+
         await migrations.migrate(db)
         summary = await load_demo(db, reference, say=console.print)
         console.print(f"demo story loaded as of {reference}: {summary}")
 
-    with_db(s, work)
+    async def generated(db: Database) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        from graph.errors import FupinError
+        from seeds.generator import generate
+
+        assert households is not None
+        await migrations.migrate(db)
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
+        try:
+            with Progress(*columns, console=console) as progress:
+                summary = await generate(
+                    db, households=households, seed=seed_, as_of=reference, progress=progress
+                )
+        except FupinError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(2) from None
+        console.print(f"generated as of {reference} with seed {seed_}: {summary.line()}")
+
+    with_db(s, demo if households is None else generated)
 
 
 @app.command("serve")
