@@ -43,6 +43,8 @@ class Bench:
     name: str
     query: str
     variables: Mapping[str, Any] = field(default_factory=dict)
+    # Rows to skip with real cursors before measuring (a page this deep in the list).
+    depth: int = 0
 
 
 REGION_COUNTS = """
@@ -51,11 +53,84 @@ query RegionCounts($code: String!) {
 }
 """
 
-# One line a query: (name, GraphQL text, variables).
+HOUSEHOLD = """
+query Household($code: String!) {
+  household(code: $code) {
+    code status attribute mainCause registrationYear lastVisitDate
+    village { code name path { code name } }
+    members { relation since person { idNumber name sex health } }
+    officials { role since official { code name phone } }
+    latestVisits(first: 3) { date purpose }
+  }
+}
+"""
+
+HOUSEHOLDS = """
+query Households($where: HouseholdWhere, $after: String) {
+  households(where: $where, first: 50, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node {
+      code status mainCause lastVisitDate
+      members { relation person { idNumber name sex } }
+      officials { role official { code name } }
+    } }
+  }
+}
+"""
+
+COVERAGE = """
+query Coverage($code: String!) {
+  pairingCoverage(regionCode: $code) {
+    region { code name }
+    households coveredHouseholds coverageRatio overdueHouseholds overloadedOfficials
+    children {
+      region { code name }
+      households coveredHouseholds coverageRatio overdueHouseholds overloadedOfficials
+    }
+  }
+}
+"""
+
+# A household, a county and a filter that exist in the full-scale graph (seed 1).
+HOUSEHOLD_CODE = "4690301002010001"
+REGISTERED = {"status": "REGISTERED"}
+COUNTY_REGISTERED = {"regionCode": "469030", "status": "REGISTERED"}
+
+# One line a query: (name, GraphQL text, variables[, depth]).
 QUERIES: tuple[Bench, ...] = (
     Bench("region(province) counts", REGION_COUNTS, {"code": "460000"}),
     Bench("region(county 469030) counts", REGION_COUNTS, {"code": "469030"}),
+    Bench("household(code) nested", HOUSEHOLD, {"code": HOUSEHOLD_CODE}),
+    Bench("households(first 50) county filter, page 1", HOUSEHOLDS, {"where": COUNTY_REGISTERED}),
+    Bench("households(first 50) province REGISTERED, page 1", HOUSEHOLDS, {"where": REGISTERED}),
+    Bench(
+        "households(first 50) province REGISTERED, 10,000 deep",
+        HOUSEHOLDS,
+        {"where": REGISTERED},
+        depth=10_000,
+    ),
+    Bench("pairingCoverage(county 469030)", COVERAGE, {"code": "469030"}),
+    Bench("pairingCoverage(province)", COVERAGE, {"code": "460000"}),
 )
+
+SKIP = """
+query Skip($where: HouseholdWhere, $after: String) {
+  households(where: $where, first: 100, after: $after) { pageInfo { endCursor } }
+}
+"""
+
+
+async def deep_cursor(client: httpx2.AsyncClient, url: str, bench: Bench) -> Bench:
+    """The bench with `after` set to the cursor `depth` rows into its list, found by
+    paging with real cursors (100 rows a request)."""
+    after = None
+    for _ in range(bench.depth // 100):
+        response = await client.post(
+            url,
+            json={"query": SKIP, "variables": {**bench.variables, "after": after}},
+        )
+        after = response.json()["data"]["households"]["pageInfo"]["endCursor"]
+    return Bench(bench.name, bench.query, {**bench.variables, "after": after})
 
 
 @dataclass
@@ -179,6 +254,8 @@ async def run(args: argparse.Namespace) -> list[Result]:
     ) as client:
         results = []
         for bench in chosen:
+            if bench.depth:
+                bench = await deep_cursor(client, args.url, bench)
             result = await measure(
                 client,
                 args.url,

@@ -373,6 +373,15 @@ async def list_households(
         WITH h, {sort_key} AS sortKey ORDER BY {order_by} LIMIT $limit
         RETURN h, sortKey
       }}"""
+    elif expr is None:
+        # CODE orders: read household_code in order from the cursor. The hint keeps the
+        # planner from starting at the status index and sorting most of the file.
+        if after is None:
+            keyset = "h.code >= ''"
+        page = f"""
+      MATCH (h:Household) USING INDEX h:Household(code)
+      WHERE {filtered} AND {keyset}
+      WITH h, {sort_key} AS sortKey"""
     else:
         page = f"""
       {match}{filtered} AND {keyset}
