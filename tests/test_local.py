@@ -68,3 +68,36 @@ def test_outage_answers_database_unavailable_then_recovers(
             break
         time.sleep(0.5)
     assert body == {"data": {"region": {"name": "Hainan"}}}
+
+
+def test_wipe_refuses_a_database_without_the_test_marker(graph):
+    """The guard that keeps the suite off real data: remove the marker and the wipe
+    (and the check a given database goes through) refuse, leaving the data alone."""
+    from graph.testdb import NotATestDatabase, ensure_test_marker, wipe
+
+    graph.execute_query("CREATE (:Region {code: '460000', name: 'Hainan'})")
+    graph.execute_query("MATCH (m:FupinTestDatabase) DELETE m")
+    try:
+        with pytest.raises(NotATestDatabase):
+            wipe(graph)
+        with pytest.raises(NotATestDatabase):
+            ensure_test_marker(graph, started_here=False)
+        # Not empty: even a database the suite started is not marked after the fact.
+        with pytest.raises(NotATestDatabase):
+            ensure_test_marker(graph, started_here=True)
+        records, _, _ = graph.execute_query("MATCH (r:Region) RETURN count(r) AS n")
+        assert records[0]["n"] == 1
+    finally:
+        graph.execute_query("MERGE (:FupinTestDatabase {id: 'fupin'})")
+
+
+def test_a_bad_setting_names_the_variable(monkeypatch):
+    from api.settings import SettingsError, load_settings
+
+    monkeypatch.setenv("NEO4J_URI", "http://localhost:7474")
+    with pytest.raises(SettingsError, match="NEO4J_URI"):
+        load_settings()
+    monkeypatch.setenv("NEO4J_URI", "neo4j+s://example.databases.neo4j.io")
+    monkeypatch.setenv("API_PORT", "not-a-port")
+    with pytest.raises(SettingsError, match="API_PORT"):
+        load_settings()
