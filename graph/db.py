@@ -18,13 +18,14 @@ import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import (
     ClientError,
+    ConstraintError,
     DriverError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
 )
 
-from graph.errors import DatabaseUnavailable, FupinError
+from graph.errors import Conflict, DatabaseUnavailable, FupinError
 
 T = TypeVar("T")
 Params = Mapping[str, Any]
@@ -61,6 +62,10 @@ async def _translated() -> AsyncIterator[None]:
         if "Timeout" in (exc.code or "") or "Terminated" in (exc.code or ""):
             raise DatabaseUnavailable("the database took too long to answer") from exc
         raise
+    except ConstraintError as exc:
+        # Two writers raced past the same "is it free?" check; the loser's whole
+        # transaction is rolled back. The message never echoes the clashing value.
+        raise Conflict("the change clashes with data written at the same time") from exc
     except ClientError as exc:
         if "TransactionTimedOut" in (exc.code or ""):
             raise DatabaseUnavailable("the database took too long to answer") from exc

@@ -17,10 +17,11 @@ CST = ZoneInfo("Asia/Shanghai")
 # ISO 7064 MOD 11-2 weights of the first 17 characters of a national ID number.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_VILLAGE_CODE = re.compile(r"^\d{12}$")
-_HOUSEHOLD_CODE = re.compile(r"^\d{16}$")
-_OFFICIAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+# ASCII digits only, whole string: `\d` takes any Unicode digit and `$` a final newline.
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_VILLAGE_CODE = re.compile(r"[0-9]{12}")
+_HOUSEHOLD_CODE = re.compile(r"[0-9]{16}")
+_OFFICIAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
 
 
 def today_cst() -> dt.date:
@@ -52,7 +53,7 @@ def check_id_number(value: str, field: str, *, today: dt.date | None = None) -> 
     before 1900) and a correct MOD 11-2 check character; returned upper-cased. The
     first six digits are not checked against today's division codes."""
     cleaned = value.strip().upper()
-    if not _ID_SHAPE.match(cleaned):
+    if not _ID_SHAPE.fullmatch(cleaned):
         raise BadUserInput("an ID number has 17 digits and a check digit or X", field=field)
     born = birth_date_of(cleaned)
     if born is None or born.year < 1900 or born > (today or today_cst()):
@@ -63,14 +64,14 @@ def check_id_number(value: str, field: str, *, today: dt.date | None = None) -> 
 
 
 def check_village_code(value: str, field: str) -> str:
-    if not _VILLAGE_CODE.match(value):
+    if not _VILLAGE_CODE.fullmatch(value):
         raise BadUserInput("a village code has 12 digits", field=field)
     return value
 
 
 def check_household_code(value: str, field: str, village_code: str | None = None) -> str:
     """16 digits: the village's 12-digit code followed by 4 digits."""
-    if not _HOUSEHOLD_CODE.match(value):
+    if not _HOUSEHOLD_CODE.fullmatch(value):
         raise BadUserInput(
             "a household code has 16 digits: the village code and 4 more", field=field
         )
@@ -80,7 +81,7 @@ def check_household_code(value: str, field: str, village_code: str | None = None
 
 
 def check_official_code(value: str, field: str) -> str:
-    if not _OFFICIAL_CODE.match(value):
+    if not _OFFICIAL_CODE.fullmatch(value):
         raise BadUserInput(
             "an official code is 1-32 letters, digits or hyphens, starting with a letter or digit",
             field=field,
@@ -118,7 +119,7 @@ def check_text(value: str, field: str, *, max_length: int = 200, required: bool 
 
 def check_phone(value: str, field: str) -> str:
     cleaned = value.strip().replace(" ", "").replace("-", "")
-    if not re.fullmatch(r"\+?\d{5,15}", cleaned):
+    if not re.fullmatch(r"\+?[0-9]{5,15}", cleaned):
         raise BadUserInput("a phone number has 5 to 15 digits", field=field)
     return cleaned
 

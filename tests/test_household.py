@@ -408,3 +408,18 @@ def test_demo_loads_twice_without_duplicates(api, demo, test_settings, graph):
     )
     over = [r["code"] for r in records if r["load"] > r["max"]]
     assert over == [HUANG]
+
+
+def test_visit_overdue_refuses_an_as_of_before_the_latest_visit(api, demo):
+    """Only the latest visit's date is on the node: for a date before it the field
+    says so instead of guessing (the filter and coverage answer such dates)."""
+    page = api.data("{ households(first: 50) { edges { node { code lastVisitDate } } } }")
+    visited = next(e["node"] for e in page["households"]["edges"] if e["node"]["lastVisitDate"])
+    query = (
+        "query($code: String!, $asOf: Date) "
+        "{ household(code: $code) { visitOverdue(asOf: $asOf) } }"
+    )
+    error = api.error(query, {"code": visited["code"], "asOf": "2020-01-01"})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "asOf"}
+    answer = api.data(query, {"code": visited["code"], "asOf": visited["lastVisitDate"]})
+    assert answer["household"]["visitOverdue"] is False

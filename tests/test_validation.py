@@ -112,3 +112,25 @@ def test_small_checks():
     assert check_client_mutation_id("phone-1234-abcd")
     with pytest.raises(BadUserInput):
         check_client_mutation_id("short")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "４６０２０３198001011011",  # full-width digits look alike but are another number
+        "46020319800101101١",  # an Arabic-Indic digit
+    ],
+)
+def test_id_numbers_take_ascii_digits_only(value):
+    from graph.validation import check_id_number
+
+    with pytest.raises(BadUserInput):
+        check_id_number(value, "id")
+
+
+@pytest.mark.parametrize("value", ["4602031002010001\n", "460203100201000١", "４602031002010001"])
+def test_household_codes_take_ascii_digits_only(value):
+    from graph.validation import check_household_code
+
+    with pytest.raises(BadUserInput):
+        check_household_code(value, "code", "460203100201")

@@ -18,6 +18,7 @@ from api.types.person import Person
 from api.types.region import Region
 from api.types.visit import Visit
 from graph import household as graph_household
+from graph.errors import BadUserInput
 from graph.household import (
     LATEST_VISITS_MAX,
     DeregistrationReason,
@@ -29,7 +30,7 @@ from graph.household import (
     PovertyCause,
 )
 from graph.person import MembershipEndReason, Relation
-from graph.validation import today_cst
+from graph.validation import check_range, today_cst
 
 strawberry.enum(
     HouseholdStatus,
@@ -166,13 +167,22 @@ class Household:
         return self._visits[:first]
 
     @strawberry.field(
-        description="No visit within `withinDays` days before `asOf` (default today, CST)."
+        description=(
+            "No visit within `withinDays` days before `asOf` (default today, CST). An "
+            "`asOf` before the latest visit is refused: households(where: {visitOverdue, "
+            "asOf}) and pairingCoverage(asOf) answer for any past date."
+        )
     )
     def visit_overdue(self, within_days: int = 30, as_of: dt.date | None = None) -> bool:
+        check_range(within_days, "withinDays", 1, 3660)
+        day = as_of or today_cst()
         if self.last_visit_date is None:
             return True
-        since = (as_of or today_cst()) - dt.timedelta(days=within_days)
-        return self.last_visit_date < since
+        if self.last_visit_date > day:
+            # Only the latest visit's date is at hand: whether one fell in the window
+            # before it is unknown here, and a guess would be wrong.
+            raise BadUserInput("asOf is before the household's latest visit", field="asOf")
+        return self.last_visit_date < day - dt.timedelta(days=within_days)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], mask: bool) -> Household:
