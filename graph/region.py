@@ -94,19 +94,21 @@ def _region_fields(var: str) -> str:
     return f"{var} {{.code, .name, .level}}"
 
 
-async def get_region(
-    db: Database, code: str, scope: Scope, *, counts: bool, children_first: int = 100
-) -> dict[str, Any] | None:
-    """The region with parent, children (first `children_first`, by code), path from
-    the province, and, when asked, household and people counts within `scope`.
+async def get_regions(
+    db: Database, codes: Sequence[str], scope: Scope, *, counts: bool, children_first: int = 100
+) -> dict[str, dict[str, Any]]:
+    """Each region among `codes` with parent, children (first `children_first`, by
+    code), path from the province, and, when asked, household and people counts
+    within `scope`; by code.
 
-    One statement: a seek on region_code, the PART_OF paths, and for counts an
-    index seek per household-code prefix.
+    One statement: a seek on region_code per code, the PART_OF paths, and for counts
+    an index seek per household-code prefix.
     """
     where, params = scope.household_filter("h")
     count_block = _counts_block(where) if counts else "WITH r, null AS households, null AS people"
     cypher = f"""
-    MATCH (r:Region {{code: $code}})
+    UNWIND $codes AS code
+    MATCH (r:Region {{code: code}})
     {count_block}
     CALL (r) {{
       OPTIONAL MATCH (r)-[:PART_OF]->(parent:Region)
@@ -126,8 +128,17 @@ async def get_region(
            CASE WHEN parent IS NULL THEN null ELSE {_region_fields("parent")} END AS parent,
            children, childCount, path, households, people
     """
-    record = await db.read_one(cypher, {"code": code, "childrenFirst": children_first, **params})
-    return dict(record) if record else None
+    records = await db.read(
+        cypher, {"codes": list(codes), "childrenFirst": children_first, **params}
+    )
+    return {r["region"]["code"]: dict(r) for r in records}
+
+
+async def get_region(
+    db: Database, code: str, scope: Scope, *, counts: bool
+) -> dict[str, Any] | None:
+    """One region as `get_regions` gives it, or None."""
+    return (await get_regions(db, [code], scope, counts=counts)).get(code)
 
 
 async def region_levels(db: Database, codes: Iterable[str]) -> dict[str, str]:

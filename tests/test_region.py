@@ -53,3 +53,35 @@ def test_region_needs_a_token(api, demo):
 def test_children_page_size_is_checked(api, demo):
     error = api.error('{ region(code: "460000") { children(first: 0) { code } } }')
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_nested_regions_load_their_own_tree_in_one_statement_per_level(api, demo):
+    query = """{ region(code: "460200") { children { code
+        children { code parent { code } path { code } } } } }"""
+    body = api.client.post(
+        "/graphql",
+        json={"query": query},
+        headers={
+            "authorization": f"Bearer {api.token(Role.ADMIN)}",
+            "x-fupin-statements": "1",
+        },
+    ).json()
+    jiyang = next(c for c in body["data"]["region"]["children"] if c["code"] == "460203")
+    town = jiyang["children"][0]
+    assert town["code"] == "460203100"
+    assert town["parent"] == {"code": "460203"}
+    assert [p["code"] for p in town["path"]] == ["460000", "460200", "460203", "460203100"]
+    # The root statement, one for the four children's trees at once, one for the
+    # grandchildren's: one per nesting level, whatever the number of regions.
+    assert body["extensions"]["statements"] == 3
+
+
+def test_coverage_region_has_its_path(api, demo):
+    data = api.data(
+        '{ pairingCoverage(regionCode: "460203") { region { parent { code } '
+        "path { code } } children { region { path { code } } } } }"
+    )
+    coverage = data["pairingCoverage"]
+    assert coverage["region"]["parent"] == {"code": "460200"}
+    assert [p["code"] for p in coverage["region"]["path"]] == ["460000", "460200", "460203"]
+    assert all(len(c["region"]["path"]) == 4 for c in coverage["children"])

@@ -150,6 +150,7 @@ class Household:
         region._path = path
         region._parent = path[-2] if len(path) >= 2 else None
         region._children = []
+        region._tree_loaded = True
         return region
 
     @strawberry.field(

@@ -28,6 +28,9 @@ class Region:
     )
     name: str
     level: RegionLevel
+    # Parent, children and path, when the statement that found this region read them
+    # (`_tree_loaded`); otherwise one batched statement per nesting level loads them.
+    _tree_loaded: strawberry.Private[bool] = False
     _parent: strawberry.Private[dict[str, Any] | None] = None
     _children: strawberry.Private[list[dict[str, Any]] | None] = None
     _path: strawberry.Private[list[dict[str, Any]] | None] = None
@@ -37,18 +40,46 @@ class Region:
     def from_row(cls, row: dict[str, Any]) -> Region:
         return cls(code=row["code"], name=row["name"], level=RegionLevel(row["level"]))
 
+    def set_tree(self, row: dict[str, Any]) -> Region:
+        self._parent, self._children, self._path = row["parent"], row["children"], row["path"]
+        self._tree_loaded = True
+        return self
+
     @strawberry.field(description="The region this one belongs to; null for the province.")
-    def parent(self) -> Region | None:
+    async def parent(self, info: strawberry.Info[Context, None]) -> Region | None:
+        await self._load_tree(info)
         return Region.from_row(self._parent) if self._parent else None
 
     @strawberry.field(description="Direct children, by code (at most `first`, up to 100).")
-    def children(self, first: int = DEFAULT_FIRST) -> list[Region]:
+    async def children(
+        self, info: strawberry.Info[Context, None], first: int = DEFAULT_FIRST
+    ) -> list[Region]:
         check_first(first)
+        await self._load_tree(info)
         return [Region.from_row(row) for row in (self._children or [])[:first]]
 
     @strawberry.field(description="From the province down to this region, itself included.")
-    def path(self) -> list[Region]:
+    async def path(self, info: strawberry.Info[Context, None]) -> list[Region]:
+        await self._load_tree(info)
         return [Region.from_row(row) for row in self._path or []]
+
+    async def _load_tree(self, info: strawberry.Info[Context, None]) -> None:
+        if self._tree_loaded:
+            return
+        context = info.context
+        loader = context.loaders.get("region_tree")
+        if loader is None:
+
+            async def load(codes: list[str]) -> list[dict[str, Any] | None]:
+                rows = await graph_region.get_regions(
+                    context.db, codes, context.scope, counts=False
+                )
+                return [rows.get(code) for code in codes]
+
+            loader = context.loaders["region_tree"] = DataLoader(load_fn=load)
+        row = await loader.load(self.code)
+        if row is not None:
+            self.set_tree(row)
 
     @strawberry.field(description="Households on file (not deregistered) in the region.")
     async def household_count(self, info: strawberry.Info[Context, None]) -> int:
@@ -83,10 +114,7 @@ async def resolve_region(info: strawberry.Info[Context, None], code: str) -> Reg
     row = await graph_region.get_region(info.context.db, code, info.context.scope, counts=counts)
     if row is None:
         return None
-    region = Region.from_row(row["region"])
-    region._parent = row["parent"]
-    region._children = row["children"]
-    region._path = row["path"]
+    region = Region.from_row(row["region"]).set_tree(row)
     if counts:
         region._counts = RegionCounts(households=row["households"], people=row["people"])
     return region
