@@ -102,13 +102,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database.connect(
-            settings.bolt_uri,
-            settings.neo4j_user,
-            settings.neo4j_password.get_secret_value(),
-            settings.neo4j_database,
-            timeout_s=settings.query_timeout_s,
-        )
+        db = settings.database()
         app.state.db = db
         if migrate:
             try:

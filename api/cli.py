@@ -52,13 +52,7 @@ def local_neo4j(s: Settings) -> LocalNeo4j:
 
 def with_db(s: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     async def run() -> T:
-        db = Database.connect(
-            s.bolt_uri,
-            s.neo4j_user,
-            s.neo4j_password.get_secret_value(),
-            s.neo4j_database,
-            timeout_s=3600,
-        )
+        db = s.database(timeout_s=3600)
         try:
             return await work(db)
         finally:

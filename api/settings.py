@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.db import Database
+
 DEFAULT_NEO4J_PASSWORD = "fupin-local-dev"
 DEFAULT_JWT_SECRET = "fupin-development-secret-change-me"
 
@@ -93,6 +95,17 @@ class Settings(BaseSettings):
     @property
     def bolt_uri(self) -> str:
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_port}"
+
+    def database(self, timeout_s: float | None = None) -> Database:
+        """A driver for these settings; `timeout_s` bounds each transaction (default:
+        the API's query timeout)."""
+        return Database.connect(
+            self.bolt_uri,
+            self.neo4j_user,
+            self.neo4j_password.get_secret_value(),
+            self.neo4j_database,
+            timeout_s=self.query_timeout_s if timeout_s is None else timeout_s,
+        )
 
     def check_production(self) -> None:
         """Refuse to run production with the secrets this repository publishes."""

@@ -24,7 +24,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.settings import load_settings
 from graph import migrations
-from graph.db import Database
 from seeds.generator import FULL_HOUSEHOLDS, Summary, generate
 from seeds.time import parse_date, today
 
@@ -33,13 +32,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 async def seed(households: int, seed: int, as_of: dt.date) -> Summary:
     settings = load_settings()
-    db = Database.connect(
-        settings.bolt_uri,
-        settings.neo4j_user,
-        settings.neo4j_password.get_secret_value(),
-        settings.neo4j_database,
-        timeout_s=3600,
-    )
+    db = settings.database(timeout_s=3600)
     try:
         await migrations.migrate(db)
         columns = (

@@ -157,16 +157,8 @@ def run_on_db(settings: Settings, work: Any) -> Any:
     """Run `work(db)` (async) against the test database with a Database of its own."""
     import asyncio
 
-    from graph.db import Database
-
     async def go() -> Any:
-        db = Database.connect(
-            settings.bolt_uri,
-            settings.neo4j_user,
-            settings.neo4j_password.get_secret_value(),
-            settings.neo4j_database,
-            timeout_s=120,
-        )
+        db = settings.database(timeout_s=120)
         try:
             return await work(db)
         finally:
