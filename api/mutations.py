@@ -47,7 +47,6 @@ from graph.person import (
     Schooling,
     Sex,
 )
-from graph.scope import Scope
 
 UNSET: Any = strawberry.UNSET
 
@@ -224,7 +223,9 @@ class RecordVisitInput:
     longitude: float | None = None
 
 
-@strawberry.input(description="Creates the official, or updates the one with this code.")
+@strawberry.input(
+    description="Creates the official, or (ADMIN only) updates the one with this code."
+)
 class CreateOfficialInput:
     client_mutation_id: str
     code: str
@@ -420,7 +421,14 @@ class HouseholdMutation:
             raise BadUserInput("exactly one member must be the HEAD", field="input.members")
         context = info.context
         result = await graph_household.register_household(
-            context.db, context.scope, cmid, code, village, properties, members
+            context.db,
+            context.scope,
+            cmid,
+            code,
+            village,
+            properties,
+            members,
+            subject=context.principal.subject,
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -467,6 +475,7 @@ class HouseholdMutation:
             changes,
             move_to=move,
             client_mutation_id=cmid,
+            subject=context.principal.subject,
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -481,7 +490,13 @@ class HouseholdMutation:
         member = _member(input.member, "input.member", check.today_cst())
         context = info.context
         result = await graph_person.add_member(
-            context.db, context.scope, cmid, input.household_code, member, input.expected_version
+            context.db,
+            context.scope,
+            cmid,
+            input.household_code,
+            member,
+            input.expected_version,
+            subject=context.principal.subject,
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -524,6 +539,7 @@ class HouseholdMutation:
             None if relation is UNSET else relation,
             input.expected_version,
             cmid,
+            subject=context.principal.subject,
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -546,6 +562,7 @@ class HouseholdMutation:
             on,
             input.expected_version,
             cmid,
+            subject=context.principal.subject,
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -568,6 +585,7 @@ class HouseholdMutation:
             input.reason,
             on,
             client_mutation_id=cmid,
+            subject=context.principal.subject,
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -592,6 +610,7 @@ class HouseholdMutation:
             input.role,
             since,
             override_max_load=input.override_max_load,
+            subject=context.principal.subject,
         )
         return await _pairing_payload(info, cmid, pairing_id)
 
@@ -605,7 +624,12 @@ class HouseholdMutation:
         until = check.check_not_future(input.until or check.today_cst(), "input.until")
         context = info.context
         pairing_id = await graph_official.end_pairing(
-            context.db, context.scope, str(input.pairing_id), until, cmid
+            context.db,
+            context.scope,
+            str(input.pairing_id),
+            until,
+            cmid,
+            subject=context.principal.subject,
         )
         return await _pairing_payload(info, cmid, pairing_id)
 
@@ -651,6 +675,7 @@ class HouseholdMutation:
             input.household_code,
             official_code,
             {k: v for k, v in properties.items() if v is not None},
+            subject=context.principal.subject,
         )
         visit = None
         if "visit" in selection(info):
@@ -663,7 +688,8 @@ class HouseholdMutation:
         )
 
     @strawberry.mutation(
-        description="Create an official, or update the one with this code.",
+        description="Create an official; an ADMIN may also update the one with this code "
+        "(anyone else: CONFLICT when the code exists).",
         permission_classes=[policy(*HOUSEHOLD_WRITERS)],
     )
     async def create_official(
@@ -684,10 +710,19 @@ class HouseholdMutation:
             else None,
         }
         context = info.context
+        # Only an ADMIN updates an existing official; for anyone else an existing code
+        # is CONFLICT (visible to them or not) and nothing is written.
         result = await graph_official.create_official(
-            context.db, cmid, code, {k: v for k, v in properties.items() if v is not None}
+            context.db,
+            cmid,
+            code,
+            {k: v for k, v in properties.items() if v is not None},
+            may_update=context.principal.role is Role.ADMIN,
+            subject=context.principal.subject,
         )
-        row = await graph_official.get_official(context.db, result, Scope.everything())
+        # Read back as the caller sees it: a new official paired with nothing yet is
+        # not visible to a region officer until paired in their region (null here).
+        row = await graph_official.get_official(context.db, result, context.scope)
         return OfficialPayload(
             client_mutation_id=cmid,
             official=Official.from_row(row, not sees_personal(info)) if row else None,

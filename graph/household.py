@@ -170,7 +170,8 @@ class Projection:
             parts.append(
                 f"visits: COLLECT {{ MATCH ({o}:Official)-[:MADE_VISIT]->({v}:Visit)"
                 f"-[:VISIT_TO]->({h}) RETURN {v} {{.*, householdCode: {h}.code, "
-                f"official: {o} {{.*}}}} ORDER BY {v}.date DESC, {v}.createdAt DESC, {v}.id "
+                f"official: {o} {{.*}}}} ORDER BY coalesce({v}.date, {_NO_VISIT}) DESC, "
+                f"{v}.createdAt DESC, {v}.id "
                 f"LIMIT {LATEST_VISITS_MAX} }}"
             )
         return f"{h} {{{', '.join(parts)}}}"
@@ -406,24 +407,30 @@ async def list_households(
 # --- client mutation ids, locks and derived properties ------------------------------
 
 
-async def claim_client_mutation(tx: Tx, client_mutation_id: str | None, kind: str) -> Any:
+async def claim_client_mutation(
+    tx: Tx, client_mutation_id: str | None, kind: str, subject: str | None = None
+) -> Any:
     """The stored result of an earlier mutation with this id, or None when it is new.
 
     MERGE on the unique id: a concurrent retry waits for the first to commit, then
-    sees its result. A new id is recorded now and settled by `settle_client_mutation`
-    in the same transaction, so a failed mutation leaves no id behind.
+    sees its result. A new id is recorded now, with the caller's `subject` (the
+    principal's token subject), and settled by `settle_client_mutation` in the same
+    transaction, so a failed mutation leaves no id behind. An id settled for another
+    subject is CONFLICT: another caller's retry never sees the stored result.
     """
     if client_mutation_id is None:
         return None
     record = await tx.single(
         "MERGE (c:ClientMutation {id: $id}) "
-        "ON CREATE SET c.kind = $kind, c.createdAt = datetime() "
-        "RETURN c.kind AS kind, c.result AS result",
-        {"id": client_mutation_id, "kind": kind},
+        "ON CREATE SET c.kind = $kind, c.subject = $subject, c.createdAt = datetime() "
+        "RETURN c.kind AS kind, c.subject AS subject, c.result AS result",
+        {"id": client_mutation_id, "kind": kind, "subject": subject},
     )
     assert record is not None
     if record["result"] is None:
         return None
+    if record["subject"] != subject:
+        raise Conflict("this clientMutationId was already used", field="input.clientMutationId")
     if record["kind"] != kind:
         raise Conflict(
             "this clientMutationId was already used for another kind of change",
@@ -449,7 +456,8 @@ SET h.memberCount = COUNT { (:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL }
       MATCH (o:Official)-[r:PAIRED_WITH]->(h) WHERE r.until IS NULL AND r.role = 'RESPONSIBLE'
       RETURN o.code ORDER BY r.since, o.code LIMIT 1 }[0],
     h.lastVisitDate = COLLECT {
-      MATCH (v:Visit)-[:VISIT_TO]->(h) RETURN v.date ORDER BY v.date DESC LIMIT 1 }[0]
+      MATCH (v:Visit)-[:VISIT_TO]->(h) WHERE v.date IS NOT NULL
+      RETURN v.date ORDER BY v.date DESC LIMIT 1 }[0]
 """
 
 REFRESH_OFFICIALS = """
@@ -501,10 +509,17 @@ def check_version(state: Mapping[str, Any], expected: int | None) -> None:
         )
 
 
-async def _check_in_scope(tx: Tx, code: str, scope: Scope, field: str) -> None:
+async def _check_code_in_scope(tx: Tx, code: str, scope: Scope, field: str) -> None:
+    """FORBIDDEN unless a household with this code would lie in the caller's scope,
+    whether or not one exists: checked on the code alone (a map standing for the
+    household), before anything reads the stored households, so the answer says
+    nothing about codes outside the scope. An OFFICIAL scope holds only households
+    paired with the official: a new code never lies in it."""
+    if scope.kind == "OFFICIAL":
+        raise Forbidden("the household would lie outside your region", field=field)
     where, params = scope.household_filter("h")
     record = await tx.single(
-        f"MATCH (h:Household {{code: $code}}) WHERE {where} RETURN h.code AS code",
+        f"WITH {{code: $code}} AS h WHERE {where} RETURN h.code AS code",
         {"code": code, **params},
     )
     if record is None:
@@ -542,15 +557,37 @@ class NewMember:
     field: str  # the input path of this member, for errors
 
 
-async def check_members_free(tx: Tx, members: Sequence[NewMember], household_code: str) -> None:
-    """CONFLICT when a person already holds an active membership (naming that
-    household's code) or is recorded as deceased."""
-    ids = [m.person["idNumber"] for m in members]
+async def check_members_free(
+    tx: Tx,
+    members: Sequence[NewMember],
+    household_code: str,
+    scope: Scope | None = None,
+) -> None:
+    """CONFLICT when a person is recorded as deceased or already holds an active
+    membership. The other household's code is named, and a death mentioned, only when
+    a household of the person lies in `scope` (None: never), so the message is no
+    oracle for an ID number elsewhere; it never holds an ID number or a name.
+
+    The Person nodes are MERGEd and write-locked first (in ID order, the same
+    statement), so a concurrent transaction adding the same person waits for this one
+    to commit and then sees its membership: two active memberships cannot result.
+    A person created here for the lock is the one the caller then adds; on an error
+    the transaction rolls back and nothing stays.
+    """
+    ids = sorted({m.person["idNumber"] for m in members})
+    shown = scope or Scope.nothing()
+    where, params = shown.household_filter("h")
+    known, _ = shown.household_filter("kh")
     records = await tx.run(
-        "UNWIND $ids AS id MATCH (p:Person {idNumber: id}) "
+        "UNWIND $ids AS id MERGE (p:Person {idNumber: id}) "
+        "SET p._lock = true REMOVE p._lock "
+        "WITH id, p "
         "OPTIONAL MATCH (p)-[m:MEMBER_OF]->(h:Household) WHERE m.until IS NULL "
-        "RETURN id, p.diedOn AS diedOn, collect(h.code) AS active",
-        {"ids": ids},
+        f"WITH id, p, h, CASE WHEN h IS NULL THEN null WHEN {where} THEN h.code "
+        "ELSE '' END AS code "
+        "RETURN id, p.diedOn AS diedOn, collect(code) AS active, "
+        f"EXISTS {{ MATCH (p)-[:MEMBER_OF]->(kh:Household) WHERE {known} }} AS inScope",
+        {"ids": ids, **params},
     )
     by_id = {r["id"]: r for r in records}
     for member in members:
@@ -559,12 +596,19 @@ async def check_members_free(tx: Tx, members: Sequence[NewMember], household_cod
             continue
         field = f"{member.field}.idNumber"
         if record["diedOn"] is not None:
-            raise Conflict("the person is recorded as deceased", field=field)
-        if record["active"]:
-            other = record["active"][0]
-            if other == household_code:
+            if record["inScope"]:
+                raise Conflict("the person is recorded as deceased", field=field)
+            raise Conflict("the person cannot be added to this household", field=field)
+        active = record["active"]
+        if active:
+            if household_code in active:
                 raise Conflict("the person is already a member of this household", field=field)
-            raise Conflict(f"the person is an active member of household {other}", field=field)
+            named = sorted(c for c in active if c)
+            if named:
+                raise Conflict(
+                    f"the person is an active member of household {named[0]}", field=field
+                )
+            raise Conflict("the person is an active member of another household", field=field)
 
 
 _ADD_MEMBERS = """
@@ -589,21 +633,25 @@ async def register_household(
     village_code: str,
     properties: dict[str, Any],
     members: Sequence[NewMember],
+    *,
+    subject: str | None = None,
 ) -> str:
     """Create the household in its village with its members; returns its code.
 
-    One transaction: the client id, the village (level VILLAGE), a free code, no
-    member active elsewhere, then the writes and the derived counts; a REGION_OFFICER
-    registering outside their subtree is refused and nothing stays.
+    One transaction: the client id (bound to the caller's `subject`), the code in the
+    caller's scope (FORBIDDEN otherwise, before anything about stored households is
+    read), the village (level VILLAGE), a free code, no member active elsewhere, then
+    the writes and the derived counts; on any refusal nothing stays.
     """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "registerHousehold")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "registerHousehold", subject)
         if earlier is not None:
             return str(earlier["code"])
+        await _check_code_in_scope(tx, code, scope, "input.villageCode")
         await _check_village(tx, village_code, "input.villageCode")
         await _check_code_free(tx, code, "input.code")
-        await check_members_free(tx, members, code)
+        await check_members_free(tx, members, code, scope)
         await tx.run(
             "MATCH (v:Region {code: $villageCode}) "
             "CREATE (h:Household {code: $code, villageCode: $villageCode}) "
@@ -612,7 +660,6 @@ async def register_household(
             "CREATE (h)-[:IN_VILLAGE]->(v)",
             {"code": code, "villageCode": village_code, "properties": properties},
         )
-        await _check_in_scope(tx, code, scope, "input.villageCode")
         await add_members(tx, code, members)
         await refresh_households(tx, [code])
         await settle_client_mutation(tx, client_mutation_id, {"code": code})
@@ -638,17 +685,18 @@ async def update_household(
     *,
     move_to: tuple[str, str] | None = None,
     client_mutation_id: str | None = None,
+    subject: str | None = None,
 ) -> str:
     """Apply `changes` (a None value removes the property) and, with `move_to`
     (new code, village code), move the household; returns its code.
 
     Refuses a stale version (CONFLICT), a deregistered household, causes that do not
     fit together once merged with the stored ones, and a move out of the caller's
-    region.
+    region (FORBIDDEN, decided on the new code before any stored household is read).
     """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "updateHousehold")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "updateHousehold", subject)
         if earlier is not None:
             return str(earlier["code"])
         state = await lock_household(tx, code, scope, field="input.code")
@@ -670,6 +718,7 @@ async def update_household(
         result = code
         if move_to is not None:
             new_code, village_code = move_to
+            await _check_code_in_scope(tx, new_code, scope, "input.villageCode")
             await _check_village(tx, village_code, "input.villageCode")
             if new_code != code:
                 await _check_code_free(tx, new_code, "input.newCode")
@@ -680,7 +729,6 @@ async def update_household(
                 "CREATE (h)-[:IN_VILLAGE]->(v)",
                 {"code": code, "newCode": new_code, "villageCode": village_code},
             )
-            await _check_in_scope(tx, new_code, scope, "input.villageCode")
             result = new_code
         await bump_version(tx, result)
         await settle_client_mutation(tx, client_mutation_id, {"code": result})
@@ -698,12 +746,15 @@ async def deregister_household(
     on: dt.date,
     *,
     client_mutation_id: str | None = None,
+    subject: str | None = None,
 ) -> str:
     """Mark the file deregistered (it stays, with its members and history) and end its
     active pairings on the same date, so the officials' loads drop."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "deregisterHousehold")
+        earlier = await claim_client_mutation(
+            tx, client_mutation_id, "deregisterHousehold", subject
+        )
         if earlier is not None:
             return str(earlier["code"])
         state = await lock_household(tx, code, scope, field="input.code")

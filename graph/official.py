@@ -76,17 +76,38 @@ async def get_pairing(db: Database, pairing_id: str, scope: Scope) -> dict[str, 
 
 
 async def create_official(
-    db: Database, client_mutation_id: str, code: str, properties: dict[str, Any]
+    db: Database,
+    client_mutation_id: str,
+    code: str,
+    properties: dict[str, Any],
+    *,
+    may_update: bool,
+    subject: str | None = None,
 ) -> str:
-    """Create or update the official with this code (MERGE); returns the code."""
+    """Create the official with this code, or update it when `may_update` (ADMIN
+    only); returns the code.
+
+    Without `may_update`, an existing code is CONFLICT whether or not the caller may
+    see that official, and nothing is written: a region officer creates officials but
+    never rewrites one (their phone or ID number), in or out of their region.
+    """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "createOfficial")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "createOfficial", subject)
         if earlier is not None:
             return str(earlier["code"])
+        record = await tx.single(
+            "MERGE (o:Official {code: $code}) "
+            "ON CREATE SET o.load = 0, o.createdAt = datetime(), o._created = true "
+            "WITH o, coalesce(o._created, false) AS created REMOVE o._created "
+            "RETURN created",
+            {"code": code},
+        )
+        assert record is not None
+        if not record["created"] and not may_update:
+            raise Conflict("an official with this code exists", field="input.code")
         await tx.run(
-            "MERGE (o:Official {code: $code}) ON CREATE SET o.load = 0, o.createdAt = datetime() "
-            "SET o += $properties, o.updatedAt = datetime()",
+            "MATCH (o:Official {code: $code}) SET o += $properties, o.updatedAt = datetime()",
             {"code": code, "properties": properties},
         )
         await settle_client_mutation(tx, client_mutation_id, {"code": code})
@@ -106,16 +127,23 @@ async def pair_official(
     since: dt.date,
     *,
     override_max_load: bool,
+    subject: str | None = None,
 ) -> str:
     """Pair an official with a household; returns the pairing id.
 
     CONFLICT when the official is already actively paired with it, when a second
     active RESPONSIBLE would result, or when the official is at maxLoad and the
-    caller did not override. Locks the household and the official first.
+    caller did not override (the message gives no load figures). Locks the household
+    and the official first.
+
+    Any existing official may be paired with a household in the caller's scope: that
+    is how a region officer brings an official (say one they just created, who is
+    paired with nothing yet) into their region, so the official need not be visible
+    to the caller beforehand. An unknown official code is NOT_FOUND.
     """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "pairOfficial")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "pairOfficial", subject)
         if earlier is not None:
             return str(earlier["id"])
         await lock_household(tx, household_code, scope, field="input.householdCode")
@@ -146,8 +174,8 @@ async def pair_official(
         max_load = official["maxLoad"]
         if max_load is not None and official["load"] >= max_load and not override_max_load:
             raise Conflict(
-                f"the official already carries {official['load']} households (maximum "
-                f"{max_load}); set overrideMaxLoad to pair anyway",
+                "the official already carries their maximum number of households; "
+                "set overrideMaxLoad to pair anyway",
                 field="input.officialCode",
             )
         await tx.run(
@@ -175,12 +203,13 @@ async def end_pairing(
     pairing_id: str,
     until: dt.date,
     client_mutation_id: str | None = None,
+    subject: str | None = None,
 ) -> str:
     """End an active pairing on `until`; returns its id. NOT_FOUND outside scope,
     CONFLICT when already ended."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "endPairing")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "endPairing", subject)
         if earlier is not None:
             return str(earlier["id"])
         where, params = scope.household_filter("h")

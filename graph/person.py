@@ -173,16 +173,18 @@ async def add_member(
     household_code: str,
     member: NewMember,
     expected_version: int | None,
+    *,
+    subject: str | None = None,
 ) -> str:
     """Add a member to a household; returns the household code."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "addMember")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "addMember", subject)
         if earlier is not None:
             return str(earlier["code"])
         state = await lock_household(tx, household_code, scope, field="input.householdCode")
         check_version(state, expected_version)
-        await check_members_free(tx, [member], household_code)
+        await check_members_free(tx, [member], household_code, scope)
         if member.relation == Relation.HEAD:
             await _check_no_other_head(tx, household_code, f"{member.field}.relation")
         await add_members(tx, household_code, [member])
@@ -203,12 +205,14 @@ async def update_member(
     relation: Relation | None,
     expected_version: int | None,
     client_mutation_id: str | None = None,
+    *,
+    subject: str | None = None,
 ) -> str:
     """Change an active member's person properties and/or relation; returns the
     household code."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "updateMember")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "updateMember", subject)
         if earlier is not None:
             return str(earlier["code"])
         state = await lock_household(tx, household_code, scope, field="input.householdCode")
@@ -243,12 +247,14 @@ async def end_membership(
     on: dt.date,
     expected_version: int | None,
     client_mutation_id: str | None = None,
+    *,
+    subject: str | None = None,
 ) -> str:
     """End an active membership on `on` (DECEASED also records the date of death);
     returns the household code."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "endMembership")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "endMembership", subject)
         if earlier is not None:
             return str(earlier["code"])
         state = await lock_household(tx, household_code, scope, field="input.householdCode")

@@ -14,6 +14,7 @@ from graph.household import (
     refresh_households,
     settle_client_mutation,
 )
+from graph.official import _visible
 from graph.scope import Scope
 
 
@@ -38,20 +39,26 @@ async def record_visit(
     household_code: str,
     official_code: str,
     properties: dict[str, Any],
+    *,
+    subject: str | None = None,
 ) -> str:
     """Record a visit ({date, purpose, notes, latitude, longitude}); returns its id.
 
     The household must be in the caller's scope (for a field official: actively
-    paired with them) and on file; the official must exist.
+    paired with them) and on file; the official must exist and be visible to the
+    caller (`graph.official._visible`): an unknown official and one the caller may
+    not see are the same NOT_FOUND.
     """
+    visible, visible_params = _visible(scope)
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "recordVisit")
+        earlier = await claim_client_mutation(tx, client_mutation_id, "recordVisit", subject)
         if earlier is not None:
             return str(earlier["id"])
         await lock_household(tx, household_code, scope, field="input.householdCode")
         record = await tx.single(
-            "MATCH (o:Official {code: $code}) RETURN o.code AS code", {"code": official_code}
+            f"MATCH (o:Official {{code: $code}}) WHERE {visible} RETURN o.code AS code",
+            {"code": official_code, **visible_params},
         )
         if record is None:
             raise NotFound("no such official", field="input.officialCode")
