@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -448,6 +448,32 @@ async def settle_client_mutation(tx: Tx, client_mutation_id: str | None, result:
     )
 
 
+async def write_once(
+    db: Database,
+    client_mutation_id: str | None,
+    kind: str,
+    subject: str | None,
+    key: str,
+    work: Callable[[Tx], Awaitable[str]],
+) -> str:
+    """Run `work` in one `Database.write` transaction under a client mutation id.
+
+    `claim_client_mutation` comes first: an id already settled returns its stored
+    `key` without running `work`. Otherwise `work` does the mutation and its result
+    is settled as `{key: result}` last, in the same transaction, and returned.
+    """
+
+    async def once(tx: Tx) -> str:
+        earlier = await claim_client_mutation(tx, client_mutation_id, kind, subject)
+        if earlier is not None:
+            return str(earlier[key])
+        result = await work(tx)
+        await settle_client_mutation(tx, client_mutation_id, {key: result})
+        return result
+
+    return await db.write(once)
+
+
 REFRESH_HOUSEHOLDS = """
 UNWIND $codes AS code
 MATCH (h:Household {code: code})
@@ -645,9 +671,6 @@ async def register_household(
     """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "registerHousehold", subject)
-        if earlier is not None:
-            return str(earlier["code"])
         await _check_code_in_scope(tx, code, scope, "input.villageCode")
         await _check_village(tx, village_code, "input.villageCode")
         await _check_code_free(tx, code, "input.code")
@@ -662,10 +685,9 @@ async def register_household(
         )
         await add_members(tx, code, members)
         await refresh_households(tx, [code])
-        await settle_client_mutation(tx, client_mutation_id, {"code": code})
         return code
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "registerHousehold", subject, "code", work)
 
 
 async def bump_version(tx: Tx, code: str) -> None:
@@ -696,9 +718,6 @@ async def update_household(
     """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "updateHousehold", subject)
-        if earlier is not None:
-            return str(earlier["code"])
         state = await lock_household(tx, code, scope, field="input.code")
         check_version(state, expected_version)
         if "mainCause" in changes or "secondaryCauses" in changes:
@@ -731,10 +750,9 @@ async def update_household(
             )
             result = new_code
         await bump_version(tx, result)
-        await settle_client_mutation(tx, client_mutation_id, {"code": result})
         return result
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "updateHousehold", subject, "code", work)
 
 
 async def deregister_household(
@@ -752,11 +770,6 @@ async def deregister_household(
     active pairings on the same date, so the officials' loads drop."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(
-            tx, client_mutation_id, "deregisterHousehold", subject
-        )
-        if earlier is not None:
-            return str(earlier["code"])
         state = await lock_household(tx, code, scope, field="input.code")
         check_version(state, expected_version)
         records = await tx.run(
@@ -770,10 +783,9 @@ async def deregister_household(
         await refresh_households(tx, [code])
         await refresh_officials(tx, records[0]["officials"] if records else [])
         await bump_version(tx, code)
-        await settle_client_mutation(tx, client_mutation_id, {"code": code})
         return code
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "deregisterHousehold", subject, "code", work)
 
 
 # --- bulk upserts for seeds and imports ----------------------------------------------

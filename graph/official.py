@@ -19,11 +19,10 @@ from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
     Projection,
     Selection,
-    claim_client_mutation,
     lock_household,
     refresh_households,
     refresh_officials,
-    settle_client_mutation,
+    write_once,
 )
 from graph.model import PREFIX_LEVELS
 from graph.scope import Scope
@@ -93,9 +92,6 @@ async def create_official(
     """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "createOfficial", subject)
-        if earlier is not None:
-            return str(earlier["code"])
         record = await tx.single(
             "MERGE (o:Official {code: $code}) "
             "ON CREATE SET o.load = 0, o.createdAt = datetime(), o._created = true "
@@ -110,10 +106,9 @@ async def create_official(
             "MATCH (o:Official {code: $code}) SET o += $properties, o.updatedAt = datetime()",
             {"code": code, "properties": properties},
         )
-        await settle_client_mutation(tx, client_mutation_id, {"code": code})
         return code
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "createOfficial", subject, "code", work)
 
 
 async def pair_official(
@@ -143,9 +138,6 @@ async def pair_official(
     """
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "pairOfficial", subject)
-        if earlier is not None:
-            return str(earlier["id"])
         await lock_household(tx, household_code, scope, field="input.householdCode")
         official = await tx.single(
             "MATCH (o:Official {code: $code}) SET o._lock = true REMOVE o._lock "
@@ -191,10 +183,9 @@ async def pair_official(
         )
         await refresh_officials(tx, [official_code])
         await refresh_households(tx, [household_code])
-        await settle_client_mutation(tx, client_mutation_id, {"id": pairing_id})
         return pairing_id
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "pairOfficial", subject, "id", work)
 
 
 async def end_pairing(
@@ -209,9 +200,6 @@ async def end_pairing(
     CONFLICT when already ended."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "endPairing", subject)
-        if earlier is not None:
-            return str(earlier["id"])
         where, params = scope.household_filter("h")
         record = await tx.single(
             "MATCH (o:Official)-[r:PAIRED_WITH {id: $id}]->(h:Household) "
@@ -232,10 +220,9 @@ async def end_pairing(
         )
         await refresh_officials(tx, [record["official"]])
         await refresh_households(tx, [record["household"]])
-        await settle_client_mutation(tx, client_mutation_id, {"id": pairing_id})
         return pairing_id
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "endPairing", subject, "id", work)
 
 
 _UPSERT_OFFICIALS = """

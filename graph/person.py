@@ -23,10 +23,9 @@ from graph.household import (
     bump_version,
     check_members_free,
     check_version,
-    claim_client_mutation,
     lock_household,
     refresh_households,
-    settle_client_mutation,
+    write_once,
 )
 from graph.scope import Scope
 
@@ -179,9 +178,6 @@ async def add_member(
     """Add a member to a household; returns the household code."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "addMember", subject)
-        if earlier is not None:
-            return str(earlier["code"])
         state = await lock_household(tx, household_code, scope, field="input.householdCode")
         check_version(state, expected_version)
         await check_members_free(tx, [member], household_code, scope)
@@ -190,10 +186,9 @@ async def add_member(
         await add_members(tx, household_code, [member])
         await refresh_households(tx, [household_code])
         await bump_version(tx, household_code)
-        await settle_client_mutation(tx, client_mutation_id, {"code": household_code})
         return household_code
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "addMember", subject, "code", work)
 
 
 async def update_member(
@@ -212,9 +207,6 @@ async def update_member(
     household code."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "updateMember", subject)
-        if earlier is not None:
-            return str(earlier["code"])
         state = await lock_household(tx, household_code, scope, field="input.householdCode")
         check_version(state, expected_version)
         membership = await _active_membership(tx, household_code, id_number)
@@ -232,10 +224,9 @@ async def update_member(
             },
         )
         await bump_version(tx, household_code)
-        await settle_client_mutation(tx, client_mutation_id, {"code": household_code})
         return household_code
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "updateMember", subject, "code", work)
 
 
 async def end_membership(
@@ -254,9 +245,6 @@ async def end_membership(
     returns the household code."""
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "endMembership", subject)
-        if earlier is not None:
-            return str(earlier["code"])
         state = await lock_household(tx, household_code, scope, field="input.householdCode")
         check_version(state, expected_version)
         membership = await _active_membership(tx, household_code, id_number)
@@ -273,10 +261,9 @@ async def end_membership(
         )
         await refresh_households(tx, [household_code])
         await bump_version(tx, household_code)
-        await settle_client_mutation(tx, client_mutation_id, {"code": household_code})
         return household_code
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "endMembership", subject, "code", work)
 
 
 _UPSERT_MEMBERSHIPS = """

@@ -9,10 +9,9 @@ from typing import Any
 from graph.db import Database, Tx
 from graph.errors import NotFound
 from graph.household import (
-    claim_client_mutation,
     lock_household,
     refresh_households,
-    settle_client_mutation,
+    write_once,
 )
 from graph.official import _visible
 from graph.scope import Scope
@@ -52,9 +51,6 @@ async def record_visit(
     visible, visible_params = _visible(scope)
 
     async def work(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, "recordVisit", subject)
-        if earlier is not None:
-            return str(earlier["id"])
         await lock_household(tx, household_code, scope, field="input.householdCode")
         record = await tx.single(
             f"MATCH (o:Official {{code: $code}}) WHERE {visible} RETURN o.code AS code",
@@ -74,10 +70,9 @@ async def record_visit(
             },
         )
         await refresh_households(tx, [household_code])
-        await settle_client_mutation(tx, client_mutation_id, {"id": visit_id})
         return visit_id
 
-    return await db.write(work)
+    return await write_once(db, client_mutation_id, "recordVisit", subject, "id", work)
 
 
 _UPSERT_VISITS = """
