@@ -470,7 +470,7 @@ class HouseholdMutation:
         result = await graph_household.update_household(
             context.db,
             context.scope,
-            input.code,
+            check.check_household_code(input.code, "input.code"),
             input.expected_version,
             changes,
             move_to=move,
@@ -493,7 +493,7 @@ class HouseholdMutation:
             context.db,
             context.scope,
             cmid,
-            input.household_code,
+            check.check_household_code(input.household_code, "input.householdCode"),
             member,
             input.expected_version,
             subject=context.principal.subject,
@@ -533,8 +533,8 @@ class HouseholdMutation:
         result = await graph_person.update_member(
             context.db,
             context.scope,
-            input.household_code,
-            input.id_number.strip().upper(),
+            check.check_household_code(input.household_code, "input.householdCode"),
+            check.check_id_number(input.id_number, "input.idNumber"),
             changes,
             None if relation is UNSET else relation,
             input.expected_version,
@@ -556,8 +556,8 @@ class HouseholdMutation:
         result = await graph_person.end_membership(
             context.db,
             context.scope,
-            input.household_code,
-            input.id_number.strip().upper(),
+            check.check_household_code(input.household_code, "input.householdCode"),
+            check.check_id_number(input.id_number, "input.idNumber"),
             input.reason,
             on,
             input.expected_version,
@@ -580,7 +580,7 @@ class HouseholdMutation:
         result = await graph_household.deregister_household(
             context.db,
             context.scope,
-            input.code,
+            check.check_household_code(input.code, "input.code"),
             input.expected_version,
             input.reason,
             on,
@@ -605,8 +605,8 @@ class HouseholdMutation:
             context.scope,
             cmid,
             str(uuid.uuid4()),
-            input.household_code,
-            input.official_code,
+            check.check_household_code(input.household_code, "input.householdCode"),
+            check.check_official_code(input.official_code, "input.officialCode"),
             input.role,
             since,
             override_max_load=input.override_max_load,
@@ -643,7 +643,11 @@ class HouseholdMutation:
     ) -> VisitPayload:
         cmid = check.check_client_mutation_id(input.client_mutation_id)
         principal = info.context.principal
-        official_code = input.official_code
+        official_code = (
+            None
+            if input.official_code is None
+            else check.check_official_code(input.official_code, "input.officialCode")
+        )
         if principal.role is Role.FIELD_OFFICIAL:
             if official_code is not None and official_code != principal.scope:
                 raise Forbidden(
@@ -672,7 +676,7 @@ class HouseholdMutation:
             context.scope,
             cmid,
             str(uuid.uuid4()),
-            input.household_code,
+            check.check_household_code(input.household_code, "input.householdCode"),
             official_code,
             {k: v for k, v in properties.items() if v is not None},
             subject=context.principal.subject,

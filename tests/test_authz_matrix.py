@@ -464,3 +464,98 @@ def test_field_official_records_visits_only_where_paired(story, graph):
     )
     assert body.get("errors")
     assert counts(graph) == before
+
+
+# --- pairing coverage and the officials list -----------------------------------------
+
+# As of today both households have a RESPONSIBLE official; as of yesterday neither had
+# (the story pairs them today). With a one-day window both are overdue (A was visited
+# three days ago, B never). So `now` lists every visible household as covered and
+# overdue, `before` every visible household as uncovered.
+COVERAGE = """query($before: Date!) {
+  now: pairingCoverage(regionCode: "460000", visitWithinDays: 1) {
+    households coveredHouseholds overdueHouseholds
+    uncovered(first: 100) { edges { node { code } } }
+    overdue(first: 100) { edges { node { code headPhone
+      members { person { idNumber phone } } } } } }
+  before: pairingCoverage(regionCode: "460000", visitWithinDays: 1, asOf: $before) {
+    households coveredHouseholds
+    uncovered(first: 100) { edges { node { code headPhone
+      members { person { idNumber phone } } } } } } }"""
+OFFICIALS = "{ officials(first: 100) { totalCount edges { node { code idNumber phone } } } }"
+# The officials each caller may see: those paired with a household they see.
+OFFICIAL_OF = {HA: "OFF-A", HB: "OFF-B"}
+
+
+def codes_of(connection: dict[str, Any]) -> set[str]:
+    return {e["node"]["code"] for e in connection["edges"]}
+
+
+def masked_id(value: str) -> str:
+    return value[:6] + "********" + value[-4:]
+
+
+def masked_phone(value: str) -> str:
+    return value[:3] + "****" + value[-4:]
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_pairing_coverage_respects_scope(story, caller):
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    body = story.post(COVERAGE, {"before": yesterday}, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        assert body["data"] is None or set(body["data"].values()) == {None}
+        return
+    assert "errors" not in body, body
+    now, before = body["data"]["now"], body["data"]["before"]
+    seen = SEES[caller]
+    assert now["households"] == now["coveredHouseholds"] == len(seen), caller.label
+    assert now["overdueHouseholds"] == len(seen), caller.label
+    assert codes_of(now["uncovered"]) == set()
+    assert codes_of(now["overdue"]) == seen, caller.label
+    assert (before["households"], before["coveredHouseholds"]) == (len(seen), 0), caller.label
+    assert codes_of(before["uncovered"]) == seen, caller.label
+    # The drill-down nodes are masked like any household.
+    nodes = [e["node"] for e in now["overdue"]["edges"] + before["uncovered"]["edges"]]
+    ids = {p["person"]["idNumber"] for n in nodes for p in n["members"]}
+    phones = {n["code"]: n["headPhone"] for n in nodes}
+    expected_ids: set[str] = set()
+    if HA in seen:
+        expected_ids |= {ID_A1, ID_A2}
+    if HB in seen:
+        expected_ids |= {ID_B1}
+    head_phone = {HA: PHONE_A, HB: PHONE_B}
+    if caller in UNMASKED:
+        assert ids == expected_ids
+        assert phones == {h: head_phone[h] for h in seen}
+    else:
+        assert ids == {masked_id(i) for i in expected_ids}
+        assert phones == {h: masked_phone(head_phone[h]) for h in seen}
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_officials_list_respects_scope(story, caller):
+    body = story.post(OFFICIALS, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        return
+    assert "errors" not in body, body
+    page = body["data"]["officials"]
+    visible = {OFFICIAL_OF[h] for h in SEES[caller]}
+    assert codes_of(page) == visible, caller.label
+    assert page["totalCount"] == len(visible), caller.label
+    nodes = {e["node"]["code"]: e["node"] for e in page["edges"]}
+    if "OFF-A" in nodes:
+        official = nodes["OFF-A"]
+        if caller in UNMASKED:
+            assert (official["idNumber"], official["phone"]) == (ID_OFF_A, PHONE_OFF_A)
+        else:
+            assert official["idNumber"] == masked_id(ID_OFF_A)
+            assert official["phone"] == masked_phone(PHONE_OFF_A)
+    if "OFF-B" in nodes and caller not in UNMASKED:
+        assert nodes["OFF-B"]["idNumber"] == masked_id(ID_OFF_B)
+    # No personal value leaks unmasked to a masked role anywhere in the answer.
+    if caller not in UNMASKED:
+        text = str(body)
+        assert not [v for v in PERSONAL_VALUES if v in text], caller.label
