@@ -332,7 +332,9 @@ def _household_values(values: dict[str, Any], today: dt.date) -> dict[str, Any]:
             check.check_range(value, field, 0, 100_000_000)
         elif name == "head_phone":
             value = check.check_phone(value, field)
-        elif name in ("address", "bank_account"):
+        elif name == "bank_account":
+            value = check.check_bank_account(value, field) if value else None
+        elif name == "address":
             value = _opt_text(value, field)
         if isinstance(value, list):
             value = [v.value for v in value]

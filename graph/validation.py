@@ -124,6 +124,15 @@ def check_phone(value: str, field: str) -> str:
     return cleaned
 
 
+def check_bank_account(value: str, field: str) -> str:
+    """A bank card or account number: 8 to 32 ASCII digits (spaces and hyphens, as
+    printed on a card, are dropped)."""
+    cleaned = value.strip().replace(" ", "").replace("-", "")
+    if not re.fullmatch(r"[0-9]{8,32}", cleaned):
+        raise BadUserInput("a bank account has 8 to 32 digits", field=field)
+    return cleaned
+
+
 def check_client_mutation_id(value: str, field: str = "input.clientMutationId") -> str:
     if not re.fullmatch(r"[A-Za-z0-9._:-]{8,64}", value):
         raise BadUserInput("clientMutationId must be 8-64 letters, digits or . _ : -", field=field)

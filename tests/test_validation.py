@@ -134,3 +134,12 @@ def test_household_codes_take_ascii_digits_only(value):
 
     with pytest.raises(BadUserInput):
         check_household_code(value, "code", "460203100201")
+
+
+def test_bank_accounts_are_digits():
+    from graph.validation import check_bank_account
+
+    assert check_bank_account("6222 0202 0011 2233 445", "a") == "6222020200112233445"
+    for bad in ("1234567", "6222x0202001122", "６２２２０２０２００１１", "' OR 1=1 //"):
+        with pytest.raises(BadUserInput):
+            check_bank_account(bad, "a")
