@@ -128,10 +128,9 @@ def db_mark_test(
         raise typer.Exit(2)
     s = settings()
 
-    async def work(db: Database) -> None:
-        await db.run_autocommit("MERGE (:FupinTestDatabase {id: 'fupin'})")
+    from graph.testdb import mark_test_database
 
-    with_db(s, work)
+    with_db(s, mark_test_database)
     console.print(f"marked {s.bolt_uri} as a test database")
 
 
@@ -156,11 +155,11 @@ def seed(
     """Load the demo story, or with --households generate a province-scale graph
     (idempotent: a second run duplicates nothing)."""
     from graph import migrations
-    from seeds.time import parse_date, today
+    from graph.validation import today_cst
 
     s = settings()
     try:
-        reference = parse_date(as_of) if as_of else today()
+        reference = dt.date.fromisoformat(as_of) if as_of else today_cst()
     except ValueError:
         console.print(f"[red]--as-of must be a date YYYY-MM-DD, not {as_of!r}[/red]")
         raise typer.Exit(2) from None

@@ -37,10 +37,6 @@ def mask_account(value: str | None) -> str | None:
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
-def principal(info: strawberry.Info[Any, Any]) -> Principal:
-    result: Principal = info.context.principal
-    return result
-
-
 def sees_personal(info: strawberry.Info[Any, Any]) -> bool:
-    return principal(info).sees_personal_data
+    principal: Principal = info.context.principal
+    return principal.sees_personal_data

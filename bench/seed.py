@@ -24,8 +24,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.settings import load_settings
 from graph import migrations
+from graph.validation import today_cst
 from seeds.generator import FULL_HOUSEHOLDS, Summary, generate
-from seeds.time import parse_date, today
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -53,9 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=FULL_HOUSEHOLDS)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--as-of", type=parse_date, default=None, help="YYYY-MM-DD")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
     args = parser.parse_args(argv)
-    as_of = args.as_of or today()
+    as_of = args.as_of or today_cst()
 
     summary = asyncio.run(seed(args.households, args.seed, as_of))
     print(summary.line(), file=sys.stderr)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,13 +139,3 @@ async def get_region(
 ) -> dict[str, Any] | None:
     """One region as `get_regions` gives it, or None."""
     return (await get_regions(db, [code], scope, counts=counts)).get(code)
-
-
-async def region_levels(db: Database, codes: Iterable[str]) -> dict[str, str]:
-    """Level of each existing region among `codes` (a seek per code)."""
-    records = await db.read(
-        "UNWIND $codes AS code MATCH (r:Region {code: code}) "
-        "RETURN r.code AS code, r.level AS level",
-        {"codes": list(codes)},
-    )
-    return {r["code"]: r["level"] for r in records}

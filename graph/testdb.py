@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from neo4j import Driver
 
+from graph.db import Database
+
 TEST_PASSWORD = "fupin-test-only"
 
-MARKER = "FupinTestDatabase"
+MARK = "MERGE (:FupinTestDatabase {id: 'fupin'})"
 
 
 class NotATestDatabase(RuntimeError):
@@ -25,7 +27,7 @@ def ensure_test_marker(driver: Driver, *, started_here: bool) -> None:
     if marked:
         return
     if started_here and nodes == 0:
-        driver.execute_query("MERGE (:FupinTestDatabase {id: 'fupin'})")
+        driver.execute_query(MARK)
         return
     raise NotATestDatabase(
         "refusing to use a database without the test marker: it may hold real data "
@@ -43,3 +45,8 @@ def wipe(driver: Driver) -> None:
             "MATCH (n) WHERE NOT n:FupinTestDatabase AND NOT n:SchemaVersion "
             "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         ).consume()
+
+
+async def mark_test_database(db: Database) -> None:
+    """Mark the database as a throwaway one that the test suite may wipe."""
+    await db.run_autocommit(MARK)

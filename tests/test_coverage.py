@@ -14,10 +14,10 @@ from api.auth import Role
 from graph.db import Tx
 from graph.model import RegionLevel
 from graph.region import RegionRow, upsert_regions
+from graph.validation import today_cst
 from seeds.regions import hainan
-from seeds.time import today
 
-TODAY = today()
+TODAY = today_cst()
 
 
 def ago(days: int) -> dt.date:

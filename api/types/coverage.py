@@ -14,7 +14,7 @@ from api.pagination import DEFAULT_FIRST, PageInfo, check_first, decode_cursor, 
 from api.types.region import Region
 from graph import coverage as graph_coverage
 from graph.errors import BadUserInput
-from seeds.time import today
+from graph.validation import today_cst
 
 if TYPE_CHECKING:
     from api.types.household import Household
@@ -138,7 +138,7 @@ def _drill_loader(context: Context) -> DataLoader[DrillKey, tuple[list[str], boo
                     context.scope,
                     kind,
                     as_of=as_of,
-                    today=today(),
+                    today=today_cst(),
                     within_days=within_days,
                     statuses=statuses,
                     first=first,
@@ -180,13 +180,13 @@ async def resolve_pairing_coverage(
     if statuses is not None and not statuses:
         raise BadUserInput("statuses must not be empty", field="statuses")
     chosen = tuple(statuses) if statuses else graph_coverage.DEFAULT_STATUSES
-    day = as_of or today()
+    day = as_of or today_cst()
     result = await graph_coverage.pairing_coverage(
         info.context.db,
         region_code,
         info.context.scope,
         as_of=day,
-        today=today(),
+        today=today_cst(),
         within_days=visit_within_days,
         statuses=chosen,
     )
