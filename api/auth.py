@@ -171,12 +171,18 @@ class Policy(BasePermission):
     roles: frozenset[Role] = frozenset()
 
     def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        principal: Principal = info.context.principal
-        if principal.role in self.roles:
-            return True
-        if not principal.authenticated:
-            raise Unauthenticated(principal.token_error or "this field needs a bearer token")
-        raise Forbidden(f"the {principal.role.value} role may not use this field")
+        check_policy(info.context.principal, self.roles)
+        return True
+
+
+def check_policy(principal: Principal, roles: frozenset[Role]) -> None:
+    """Nothing when the principal's role is among `roles`; else UNAUTHENTICATED for
+    the anonymous public (or a refused token), FORBIDDEN for the rest."""
+    if principal.role in roles:
+        return
+    if not principal.authenticated:
+        raise Unauthenticated(principal.token_error or "this field needs a bearer token")
+    raise Forbidden(f"the {principal.role.value} role may not use this field")
 
 
 def policy(*roles: Role) -> type[Policy]:

@@ -18,8 +18,8 @@ from strawberry.utils.str_converters import to_camel_case, to_snake_case
 
 from api.auth import HOUSEHOLD_WRITERS, VISIT_WRITERS, Role, policy
 from api.context import Context
-from api.masking import sees_personal
-from api.types.household import Household, selection
+from api.execution import read_entity
+from api.types.household import Household
 from api.types.official import Official, Pairing
 from api.types.visit import Visit
 from graph import household as graph_household
@@ -243,27 +243,58 @@ class CreateOfficialInput:
 @strawberry.type
 class HouseholdPayload:
     client_mutation_id: str | None
-    household: Household | None
+    _code: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await _entity(info, "household", code=self._code)  # type: ignore[no-any-return]
 
 
 @strawberry.type
 class PairingPayload:
     client_mutation_id: str | None
-    pairing: Pairing | None
-    household: Household | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def pairing(self, info: strawberry.Info[Context, None]) -> Pairing | None:
+        return await _entity(info, "Pairing#id", id=self._id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await _entity(info, "Household#pairing", id=self._id)  # type: ignore[no-any-return]
 
 
 @strawberry.type
 class VisitPayload:
     client_mutation_id: str | None
-    visit: Visit | None
-    household: Household | None
+    _id: strawberry.Private[str | None] = None
+    _household: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def visit(self, info: strawberry.Info[Context, None]) -> Visit | None:
+        return await _entity(info, "Visit#id", id=self._id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await _entity(info, "household", code=self._household)  # type: ignore[no-any-return]
 
 
 @strawberry.type
 class OfficialPayload:
     client_mutation_id: str | None
-    official: Official | None
+    _code: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def official(self, info: strawberry.Info[Context, None]) -> Official | None:
+        return await _entity(info, "official", code=self._code)  # type: ignore[no-any-return]
+
+
+async def _entity(info: strawberry.Info[Context, None], planner: str, **key: str | None) -> Any:
+    """A payload's entity read back with its own selection, as the caller may see it
+    (one statement, only when selected); None when it is not (or no longer) visible."""
+    if any(value is None for value in key.values()):
+        return None
+    return await read_entity(info, planner, key)
 
 
 # --- validation of inputs ------------------------------------------------------------
@@ -373,17 +404,6 @@ def _cmid(value: str | None) -> str | None:
     return None if value is None else check.check_client_mutation_id(value)
 
 
-async def _household(info: strawberry.Info[Context, None], code: str | None) -> Household | None:
-    """The household for a payload, read with the payload's selection (one statement,
-    only when selected)."""
-    sel = selection(info).get("household")
-    if code is None or sel is None:
-        return None
-    context = info.context
-    row = await graph_household.get_household(context.db, code, context.scope, sel)
-    return Household.from_row(row, not sees_personal(info)) if row else None
-
-
 # --- the mutations -------------------------------------------------------------------
 
 
@@ -432,7 +452,7 @@ class HouseholdMutation:
             members,
             subject=context.principal.subject,
         )
-        return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
+        return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
         description="Change a household's file (expectedVersion must be current); never to "
@@ -479,7 +499,7 @@ class HouseholdMutation:
             client_mutation_id=cmid,
             subject=context.principal.subject,
         )
-        return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
+        return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
         description="Add a member; CONFLICT when the person is an active member elsewhere.",
@@ -500,7 +520,7 @@ class HouseholdMutation:
             input.expected_version,
             subject=context.principal.subject,
         )
-        return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
+        return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
         description="Change an active member's details or relation.",
@@ -543,7 +563,7 @@ class HouseholdMutation:
             cmid,
             subject=context.principal.subject,
         )
-        return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
+        return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
         description="End a membership: MOVED_AWAY, MARRIED_OUT or DECEASED, with the date.",
@@ -566,7 +586,7 @@ class HouseholdMutation:
             cmid,
             subject=context.principal.subject,
         )
-        return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
+        return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
         description="Close a file without an exit (the record stays, marked); its active "
@@ -589,7 +609,7 @@ class HouseholdMutation:
             client_mutation_id=cmid,
             subject=context.principal.subject,
         )
-        return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
+        return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
         description="Pair an official with a household. CONFLICT for a second active "
@@ -683,15 +703,7 @@ class HouseholdMutation:
             {k: v for k, v in properties.items() if v is not None},
             subject=context.principal.subject,
         )
-        visit = None
-        if "visit" in selection(info):
-            row = await graph_visit.get_visit(context.db, visit_id, context.scope)
-            visit = Visit.from_row(row, not sees_personal(info)) if row else None
-        return VisitPayload(
-            client_mutation_id=cmid,
-            visit=visit,
-            household=await _household(info, input.household_code),
-        )
+        return VisitPayload(client_mutation_id=cmid, _id=visit_id, _household=input.household_code)
 
     @strawberry.mutation(
         description="Create an official; an ADMIN may also update the one with this code "
@@ -728,26 +740,10 @@ class HouseholdMutation:
         )
         # Read back as the caller sees it: a new official paired with nothing yet is
         # not visible to a region officer until paired in their region (null here).
-        row = await graph_official.get_official(context.db, result, context.scope)
-        return OfficialPayload(
-            client_mutation_id=cmid,
-            official=Official.from_row(row, not sees_personal(info)) if row else None,
-        )
+        return OfficialPayload(client_mutation_id=cmid, _code=result)
 
 
 async def _pairing_payload(
     info: strawberry.Info[Context, None], cmid: str | None, pairing_id: str
 ) -> PairingPayload:
-    context = info.context
-    pairing = None
-    household_code = None
-    if "pairing" in selection(info) or "household" in selection(info):
-        row = await graph_official.get_pairing(context.db, pairing_id, context.scope)
-        if row is not None:
-            pairing = Pairing.from_row(row, not sees_personal(info))
-            household_code = row["householdCode"]
-    return PairingPayload(
-        client_mutation_id=cmid,
-        pairing=pairing,
-        household=await _household(info, household_code),
-    )
+    return PairingPayload(client_mutation_id=cmid, _id=pairing_id)

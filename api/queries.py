@@ -1,4 +1,5 @@
-"""Root query fields for regions and pairing coverage."""
+"""Root query fields for regions and pairing coverage (compiled: graph/region.py,
+graph/coverage.py; the resolvers serve graphql-core's execution only)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import strawberry
 
 from api.auth import AUTHENTICATED, HOUSEHOLD_READERS, policy
 from api.context import Context
-from api.types.coverage import PairingCoverage, resolve_pairing_coverage
-from api.types.region import Region, resolve_region
+from api.execution import resolve_root
+from api.types.coverage import PairingCoverage
+from api.types.region import Region
 from graph.household import HouseholdStatus
 
 
@@ -20,7 +22,7 @@ class RegionQuery:
         permission_classes=[policy(*AUTHENTICATED)],
     )
     async def region(self, info: strawberry.Info[Context, None], code: str) -> Region | None:
-        return await resolve_region(info, code)
+        return await resolve_root(info)  # type: ignore[no-any-return]
 
     @strawberry.field(
         description=(
@@ -38,7 +40,4 @@ class RegionQuery:
         as_of: dt.date | None = None,
         statuses: list[HouseholdStatus] | None = strawberry.UNSET,
     ) -> PairingCoverage | None:
-        chosen = [s.value for s in statuses] if statuses else None
-        if statuses is not None and statuses is not strawberry.UNSET and not statuses:
-            chosen = []
-        return await resolve_pairing_coverage(info, region_code, visit_within_days, as_of, chosen)
+        return await resolve_root(info)  # type: ignore[no-any-return]

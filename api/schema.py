@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
 from api.errors import MaskUnexpectedErrors, log_unexpected
+from api.execution import CompiledReads, install
 from api.household_queries import HouseholdQuery
 from api.limits import (
     MAX_TOKENS,
@@ -49,8 +50,11 @@ def build_schema(*, production: bool = False) -> Schema:
         BoundedValidation,
         MaskUnexpectedErrors,
         StatementCount,
+        CompiledReads,
     ]
-    return Schema(query=query, mutation=mutation, extensions=extensions)
+    built = Schema(query=query, mutation=mutation, extensions=extensions)
+    install(built._schema)
+    return built
 
 
 schema = build_schema()

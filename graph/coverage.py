@@ -1,256 +1,300 @@
 """Pairing coverage: which households have an active responsible official and a
-recent visit, for a region and each of its direct children (DOMAIN.md section 4).
+recent visit, for a region and each of its children (DOMAIN.md section 4).
 
 Definitions, as of a date D with a visit window of W days:
 
-- households: on file (not deregistered), status in `statuses` (default REGISTERED and
-  RETURNED: the households in poverty), within the caller's scope;
+- households: on file (not deregistered), status in `statuses` (default
+  IN_POVERTY: REGISTERED and RETURNED), within the caller's scope;
 - covered: with a RESPONSIBLE pairing active on D (since <= D, until null or after D);
-- overdue: no visit dated in [D - W days, D];
+- overdue: no visit dated in [D - W days, D] (`overdue_expression`, which
+  households(where: {visitOverdue}) uses too);
 - overloaded officials: officials with a pairing active on D to one of those
   households whose number of pairings active on D exceeds their maxLoad.
 
 Statuses are today's: the file keeps no history of status changes.
 
-Cost: one statement. Households are found by an index seek per household-code prefix
-of each child region; when D is today the derived `responsibleOfficial`,
-`lastVisitDate` and `load` answer without expanding relationships; for a past D only
-the households visited after D, and all pairings, are expanded.
+Cost: one statement for the whole selection, children and grandchildren included.
+Households are found by an index seek per household-code prefix of each unit; when
+D is today the derived `responsibleOfficial`, `lastVisitDate` and `load` answer
+without expanding relationships; for a past D only the households visited after D,
+and their pairings, are expanded. A region's own figures are the sums of its
+children's when both are selected (each household is read once), and overloaded
+officials are looked for among the unit's own households only when selected.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from graph.db import Database
-from graph.scope import Scope
+from graph.compiler import Compiler, ConnPost, Plan, Post, Request, View, plan, root
+from graph.cursor import KeyKind, check_first, decode_key
+from graph.errors import BadUserInput, FupinError
+from graph.readmap import Access, Embed, Field, declare
+from graph.validation import check_date, check_region_code, today_cst
 
-DEFAULT_STATUSES = ("REGISTERED", "RETURNED")
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    code: str
-    name: str
-    level: str
-    households: int
-    covered: int
-    overdue: int
-    overloaded_officials: frozenset[str]
+IN_POVERTY = ("REGISTERED", "RETURNED")
+DEFAULT_STATUSES = IN_POVERTY
 
 
-@dataclass(frozen=True)
-class Coverage:
-    region: CoverageRow
-    children: list[CoverageRow]
-
-
-def overdue_expression(props: str = "h") -> str:
-    """No visit of household h dated in [$windowStart, $asOf]. `props` holds h's
-    lastVisitDate (h itself, or a map projected from it): the derived date answers
-    unless the household was visited after $asOf."""
+def overdue_expression(
+    h: str = "h",
+    as_of: str = "$asOf",
+    start: str = "$windowStart",
+    visit: str = "windowVisit",
+    props: str | None = None,
+) -> str:
+    """No visit of household `h` dated in [start, as_of] (Cypher expressions for the
+    window's ends). `props` holds h's lastVisitDate (h itself, or a map projected
+    from it): the derived date answers unless the household was visited after as_of,
+    when its visits in the window are looked up."""
+    last = f"{props or h}.lastVisitDate"
     return (
-        f"CASE WHEN {props}.lastVisitDate IS NULL THEN true"
-        f" WHEN {props}.lastVisitDate <= $asOf THEN {props}.lastVisitDate < $windowStart"
-        " ELSE NOT EXISTS { MATCH (h)<-[:VISIT_TO]-(windowVisit:Visit)"
-        " WHERE windowVisit.date >= $windowStart AND windowVisit.date <= $asOf } END"
+        f"CASE WHEN {last} IS NULL THEN true"
+        f" WHEN {last} <= {as_of} THEN {last} < {start}"
+        f" ELSE NOT EXISTS {{ MATCH ({h})<-[:VISIT_TO]-({visit}:Visit)"
+        f" WHERE {visit}.date >= {start} AND {visit}.date <= {as_of} }} END"
     )
 
 
-OVERDUE = overdue_expression()
+declare("CoverageHouseholdEdge", ("h",), {"node": Embed("Household", {"h": "h"})})
+
+# One projection reads the four properties in one pass over h's property chain
+# (reading them one by one costs about 60% more at the province's scale).
+_PROJECTED = (
+    "WITH {h}, {h} {{.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate}} AS {hp}"
+)
+
+FIGURES = ("households", "coveredHouseholds", "overdueHouseholds", "coverageRatio")
+DRILLS = {"uncovered": "UNCOVERED", "overdue": "OVERDUE"}
 
 
-def _conditions(current: bool, props: str = "h") -> tuple[str, str, str]:
-    """Cypher for (covered, overdue, official overloaded) on h / o, as of $asOf."""
-    overdue = overdue_expression(props)
-    if current:
-        return f"{props}.responsibleOfficial IS NOT NULL", overdue, "o.load > o.maxLoad"
-    active = "pw.since <= $asOf AND (pw.until IS NULL OR pw.until > $asOf)"
-    covered = f"EXISTS {{ MATCH (h)<-[pw:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() WHERE {active} }}"
-    overloaded = f"COUNT {{ MATCH (o)-[pw:PAIRED_WITH]->() WHERE {active} }} > o.maxLoad"
-    return covered, overdue, overloaded
+def _shape(args: Mapping[str, Any]) -> Any:
+    as_of = args.get("asOf")
+    return (as_of is None or as_of >= today_cst(),)
 
 
-def _household_match(scope_where: str) -> str:
-    # One projection reads the four properties in one pass over h's property chain
-    # (reading them one by one costs about 60% more at the province's scale).
-    return (
-        "UNWIND unit.prefixes AS p "
-        "MATCH (h:Household) WHERE h.code STARTS WITH p "
-        "WITH h, h {.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate} AS hp "
-        f"WHERE hp.status IN $statuses AND hp.deregisteredOn IS NULL AND {scope_where}"
-    )
+def _within(request: Request) -> int:
+    within = request.args.get("visitWithinDays", 30)
+    if not 1 <= within <= 366:
+        raise BadUserInput("visitWithinDays must be between 1 and 366", field="visitWithinDays")
+    return int(within)
 
 
-def coverage_statement(scope: Scope, *, current: bool) -> tuple[str, dict[str, Any]]:
-    """The statement behind `pairing_coverage` (pure: no database)."""
-    where, params = scope.household_filter("h")
-    covered, overdue, overloaded = _conditions(current, "hp")
-    active = (
-        "pw.until IS NULL"
-        if current
-        else "pw.since <= $asOf AND (pw.until IS NULL OR pw.until > $asOf)"
-    )
-    # Overloaded officials are few: their pairings with counted households are read
-    # once, then shared out to the units by household-code prefix in memory.
-    cypher = f"""
-    MATCH (r:Region {{code: $code}})
-    CALL (r) {{
-      OPTIONAL MATCH (c:Region)-[:PART_OF]->(r)
-      WITH c ORDER BY c.code
-      RETURN collect(c) AS children
-    }}
-    CALL () {{
-      MATCH (o:Official) WHERE {overloaded}
-      MATCH (o)-[pw:PAIRED_WITH]->(h:Household)
-      WHERE {active} AND h.status IN $statuses AND h.deregisteredOn IS NULL AND {where}
-      RETURN collect({{official: o.code, household: h.code}}) AS overloadedPairs
-    }}
-    UNWIND CASE WHEN size(children) = 0 THEN [r] ELSE children END AS unit
-    CALL (unit) {{
-      {_household_match(where)}
-      WITH h, {covered} AS covered, {overdue} AS overdue
-      RETURN count(h) AS households,
-             count(CASE WHEN covered THEN 1 END) AS coveredHouseholds,
-             count(CASE WHEN overdue THEN 1 END) AS overdueHouseholds
-    }}
-    RETURN r.code AS rootCode, r.name AS rootName, r.level AS rootLevel,
-           size(children) > 0 AS hasChildren,
-           unit.code AS code, unit.name AS name, unit.level AS level,
-           households, coveredHouseholds, overdueHouseholds,
-           [pair IN overloadedPairs
-            WHERE any(prefix IN unit.prefixes WHERE pair.household STARTS WITH prefix)
-            | pair.official] AS overloaded
-    """
-    return cypher, params
+def _as_of(request: Request) -> dt.date:
+    as_of = request.args.get("asOf")
+    return request.today if as_of is None else check_date(as_of, "asOf")
 
 
-async def pairing_coverage(
-    db: Database,
-    code: str,
-    scope: Scope,
-    *,
-    as_of: dt.date,
-    today: dt.date,
-    within_days: int,
-    statuses: tuple[str, ...] = DEFAULT_STATUSES,
-) -> Coverage | None:
-    """Coverage of region `code` and its direct children; None when there is no such
-    region. One statement (see the module docstring for its cost)."""
-    cypher, params = coverage_statement(scope, current=as_of >= today)
-    records = await db.read(
-        cypher,
-        {
-            **params,
-            "code": code,
-            "asOf": as_of,
-            "windowStart": as_of - dt.timedelta(days=within_days),
-            "statuses": list(statuses),
-        },
-    )
-    if not records:
-        return None
-    rows = [
-        CoverageRow(
-            code=r["code"],
-            name=r["name"],
-            level=r["level"],
-            households=r["households"],
-            covered=r["coveredHouseholds"],
-            overdue=r["overdueHouseholds"],
-            overloaded_officials=frozenset(r["overloaded"]),
+def _window_start(request: Request) -> dt.date:
+    return _as_of(request) - dt.timedelta(days=_within(request))
+
+
+def _statuses(request: Request) -> list[str]:
+    statuses = request.args.get("statuses")
+    if statuses is not None and not statuses:
+        raise BadUserInput("statuses must not be empty", field="statuses")
+    return [str(s.value if hasattr(s, "value") else s) for s in statuses or IN_POVERTY]
+
+
+def _region_code(request: Request) -> str:
+    return check_region_code(str(request.args["regionCode"]), "regionCode")
+
+
+class _Coverage:
+    """Prints the statement of one pairingCoverage selection."""
+
+    def __init__(self, view: View, current: bool) -> None:
+        self.c = Compiler(view)
+        self.b = self.c.b
+        self.view = view
+        self.current = current
+        self.as_of = self.b.slot("asOf", _as_of)
+        self.start = self.b.slot("windowStart", _window_start)
+        self.statuses = self.b.slot("statuses", _statuses)
+
+    # --- conditions on one household h (hp: its projected properties) ---
+
+    def counted(self, h: str, hp: str) -> str:
+        visible = self.view.scope.read_filter(Access.HOUSEHOLD, h, self.b)
+        return f"{hp}.status IN {self.statuses} AND {hp}.deregisteredOn IS NULL AND {visible}"
+
+    def active(self, pairing: str) -> str:
+        if self.current:
+            return f"{pairing}.until IS NULL"
+        return (
+            f"{pairing}.since <= {self.as_of} AND "
+            f"({pairing}.until IS NULL OR {pairing}.until > {self.as_of})"
         )
-        for r in records
-    ]
-    first = records[0]
-    if not first["hasChildren"]:
-        return Coverage(region=rows[0], children=[])
-    total = CoverageRow(
-        code=first["rootCode"],
-        name=first["rootName"],
-        level=first["rootLevel"],
-        households=sum(row.households for row in rows),
-        covered=sum(row.covered for row in rows),
-        overdue=sum(row.overdue for row in rows),
-        overloaded_officials=frozenset().union(*(row.overloaded_officials for row in rows)),
-    )
-    return Coverage(region=total, children=rows)
+
+    def covered(self, h: str, hp: str) -> str:
+        if self.current:
+            return f"{hp}.responsibleOfficial IS NOT NULL"
+        pw = self.b.var("pw")
+        return (
+            f"EXISTS {{ MATCH ({h})<-[{pw}:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() "
+            f"WHERE {self.active(pw)} }}"
+        )
+
+    def overdue(self, h: str, hp: str) -> str:
+        return overdue_expression(h, self.as_of, self.start, self.b.var("visit"), hp)
+
+    def scan(self, unit: str, prefixes: str | None = None) -> str:
+        """A subquery returning `{households, covered, overdue}` of unit."""
+        p, h, hp = self.b.var("p"), self.b.var("h"), self.b.var("hp")
+        source = prefixes or f"{unit}.prefixes"
+        return (
+            f"UNWIND {source} AS {p} MATCH ({h}:Household) WHERE {h}.code STARTS WITH {p} "
+            f"{_PROJECTED.format(h=h, hp=hp)} WHERE {self.counted(h, hp)} "
+            f"RETURN {{households: count({h}), "
+            f"covered: count(CASE WHEN {self.covered(h, hp)} THEN 1 END), "
+            f"overdue: count(CASE WHEN {self.overdue(h, hp)} THEN 1 END)}}"
+        )
+
+    def overloaded(self, unit: str, prefixes: str | None = None) -> str:
+        """A subquery returning the codes of the unit's overloaded officials."""
+        p, h, hp, o, pw = (self.b.var(n) for n in ("p", "h", "hp", "o", "pw"))
+        if self.current:
+            over = f"{o}.load > {o}.maxLoad"
+        else:
+            q = self.b.var("q")
+            load = f"COUNT {{ MATCH ({o})-[{q}:PAIRED_WITH]->() WHERE {self.active(q)} }}"
+            over = f"{load} > {o}.maxLoad"
+        source = prefixes or f"{unit}.prefixes"
+        return (
+            f"UNWIND {source} AS {p} MATCH ({h}:Household)<-[{pw}:PAIRED_WITH]-({o}:Official) "
+            f"WHERE {h}.code STARTS WITH {p} AND {self.active(pw)} AND {o}.maxLoad IS NOT NULL "
+            f"WITH {h}, {o}, {h} {{.status, .deregisteredOn}} AS {hp} "
+            f"WHERE {self.counted(h, hp)} AND {over} RETURN DISTINCT {o}.code"
+        )
+
+    # --- one unit's projection ---
+
+    def unit(
+        self, u: str, fields: list[Field], post: Post, known: tuple[str, str] | None
+    ) -> tuple[str, str]:
+        """(clauses, projection) of PairingCoverage `fields` for region variable u.
+        `known`: variables already holding u's figures and overloaded codes."""
+        names = {f.name for f in fields}
+        children = [f for f in fields if f.name == "children"]
+        for child in children:
+            names |= {g.name for g in child.fields}
+        want_figures = bool(names & set(FIGURES))
+        want_over = "overloadedOfficials" in names
+        clauses: list[str] = []
+        fig, over = known if known else (self.b.var("fig"), self.b.var("over"))
+        kids = None
+        if children:
+            kids, c = self.b.var("kids"), self.b.var("c")
+            kid_fig, kid_over = self.b.var("kfig"), self.b.var("kover")
+            parts = [f"MATCH ({c}:Region)-[:PART_OF]->({u}) WITH {c} ORDER BY {c}.code"]
+            parts.append(
+                f"CALL ({c}) {{ {self.scan(c)} AS {kid_fig} }}"
+                if want_figures
+                else f"WITH {c}, null AS {kid_fig}"
+            )
+            parts.append(
+                f"CALL ({c}) {{ RETURN COLLECT {{ {self.overloaded(c)} }} AS {kid_over} }}"
+                if want_over
+                else f"WITH {c}, {kid_fig}, [] AS {kid_over}"
+            )
+            kid_map = f"{{c: {c}, fig: {kid_fig}, over: {kid_over}}}"
+            clauses.append(
+                f"CALL ({u}) {{ {' '.join(parts)} RETURN collect({kid_map}) AS {kids} }}"
+            )
+        if known is None:
+            # Without children, the unit's own households; with them, their sums.
+            own = f"CASE WHEN size({kids}) = 0 THEN {u}.prefixes ELSE [] END" if kids else None
+            imported = f"{u}, {kids}" if kids else u
+            if want_figures:
+                clauses.append(f"CALL ({imported}) {{ {self.scan(u, own)} AS {fig} }}")
+            if want_over:
+                codes = f"COLLECT {{ {self.overloaded(u, own)} }}"
+                clauses.append(f"CALL ({imported}) {{ RETURN {codes} AS {over} }}")
+        parts = []
+        for f in fields:
+            value = self.field(u, f, post.child(f), fig, over, kids, known is not None)
+            parts.append(f"`{f.key}`: {value}")
+        return " ".join(clauses), "{" + ", ".join(parts) + "}"
+
+    def figure(self, name: str, fig: str, kids: str | None, known: bool) -> str:
+        own = f"{fig}.{name}"
+        if kids is None or known:
+            return own
+        total = f"reduce(s = 0, k IN {kids} | s + k.fig.{name})"
+        return f"CASE WHEN size({kids}) = 0 THEN {own} ELSE {total} END"
+
+    def field(
+        self, u: str, f: Field, post: Post, fig: str, over: str, kids: str | None, known: bool
+    ) -> str:
+        if f.name == "__typename":
+            return "'PairingCoverage'"
+        if f.name == "region":
+            return self.c.project("Region", {"r": u}, f.fields, post)
+        if f.name == "households":
+            return self.figure("households", fig, kids, known)
+        if f.name == "coveredHouseholds":
+            return self.figure("covered", fig, kids, known)
+        if f.name == "overdueHouseholds":
+            return self.figure("overdue", fig, kids, known)
+        if f.name == "coverageRatio":
+            households = self.figure("households", fig, kids, known)
+            covered = self.figure("covered", fig, kids, known)
+            return (
+                f"CASE WHEN {households} = 0 THEN null ELSE toFloat({covered}) / {households} END"
+            )
+        if f.name == "overloadedOfficials":
+            if kids is None or known:
+                return f"size({over})"
+            union = f"reduce(acc = [], k IN {kids} | acc + [x IN k.over WHERE NOT x IN acc])"
+            return f"CASE WHEN size({kids}) = 0 THEN size({over}) ELSE size({union}) END"
+        if f.name == "children":
+            assert kids is not None
+            k, c, kf, ko = (self.b.var(n) for n in ("k", "c", "kf", "ko"))
+            clauses, node = self.unit(c, list(f.fields), post, (kf, ko))
+            return (
+                f"COLLECT {{ UNWIND {kids} AS {k} WITH {k}.c AS {c}, {k}.fig AS {kf}, "
+                f"{k}.over AS {ko} {clauses} RETURN {node} ORDER BY {c}.code }}"
+            )
+        if f.name in DRILLS:
+            try:
+                return self.drill(u, DRILLS[f.name], f, post)
+            except FupinError as error:
+                post.error = error
+                return "null"
+        raise ValueError(f"PairingCoverage.{f.name} is not compiled")
+
+    def drill(self, u: str, kind: str, f: Field, post: Post) -> str:
+        """A page of the unit's uncovered or overdue households, by code: an ordered
+        seek per prefix from the cursor, stopping at first + 1 each."""
+        first = check_first(f.arg("first", 20))
+        cursor_kind = f"coverage-{kind}"
+        after = decode_key(f.args.get("after"), cursor_kind, (KeyKind.STR,))
+        p, h, hp, h2 = (self.b.var(n) for n in ("p", "h", "hp", "h"))
+        predicate = f"NOT ({self.covered(h, hp)})" if kind == "UNCOVERED" else self.overdue(h, hp)
+        limit = self.b.const(first + 1)
+        bound = self.b.const(after[0] if after else "")
+        post.conn = ConnPost(cursor_kind, first, f, "CoverageHouseholdConnection")
+        row = self.c.connection_row("CoverageHouseholdEdge", {"h": h2}, post.conn, [f"{h2}.code"])
+        return (
+            f"{{r: COLLECT {{ UNWIND {u}.prefixes AS {p} CALL ({p}) {{ "
+            f"MATCH ({h}:Household) WHERE {h}.code STARTS WITH {p} AND {h}.code > {bound} "
+            f"{_PROJECTED.format(h=h, hp=hp)} WHERE {self.counted(h, hp)} AND {predicate} "
+            f"WITH {h} ORDER BY {h}.code LIMIT {limit} RETURN {h} AS {h2} }} "
+            f"WITH {h2} ORDER BY {h2}.code LIMIT {limit} RETURN {row} }}}}"
+        )
 
 
-DRILL_KINDS = ("UNCOVERED", "OVERDUE")
-
-
-def drill_statement(scope: Scope, kind: str, *, current: bool) -> tuple[str, dict[str, Any]]:
-    """For each row of $units ({code, after}), the codes of the uncovered or overdue
-    households of region `code` after `after`, by code, at most $limit.
-
-    Cost: an ordered index seek per household-code prefix from `after`, stopping at
-    `limit` rows each; a deep page costs what the first costs. One statement serves
-    every region asked for at one nesting level."""
-    if kind not in DRILL_KINDS:
-        raise ValueError(f"kind must be one of {DRILL_KINDS}")
-    where, params = scope.household_filter("h")
-    covered, overdue, _ = _conditions(current)
-    predicate = f"NOT ({covered})" if kind == "UNCOVERED" else overdue
-    cypher = f"""
-    UNWIND range(0, size($units) - 1) AS i
-    WITH i, $units[i] AS u
-    MATCH (unit:Region {{code: u.code}})
-    CALL (unit, u) {{
-      UNWIND unit.prefixes AS p
-      CALL (p, u) {{
-        MATCH (h:Household)
-        WHERE h.code STARTS WITH p AND h.code > u.after AND h.status IN $statuses
-          AND h.deregisteredOn IS NULL AND {where} AND {predicate}
-        WITH h ORDER BY h.code
-        LIMIT $limit
-        RETURN h.code AS code
-      }}
-      WITH code ORDER BY code LIMIT $limit
-      RETURN collect(code) AS codes
-    }}
-    RETURN i, codes
-    """
-    return cypher, params
-
-
-@dataclass(frozen=True)
-class DrillRequest:
-    code: str
-    after: str | None
-
-
-async def drill_down(
-    db: Database,
-    requests: list[DrillRequest],
-    scope: Scope,
-    kind: str,
-    *,
-    as_of: dt.date,
-    today: dt.date,
-    within_days: int,
-    statuses: tuple[str, ...],
-    first: int,
-) -> list[tuple[list[str], bool]]:
-    """For each request, a page of `first` household codes (uncovered or overdue) and
-    whether more follow; one statement for all of them."""
-    cypher, params = drill_statement(scope, kind, current=as_of >= today)
-    records = await db.read(
-        cypher,
-        {
-            **params,
-            "units": [{"code": r.code, "after": r.after or ""} for r in requests],
-            "limit": first + 1,
-            "asOf": as_of,
-            "windowStart": as_of - dt.timedelta(days=within_days),
-            "statuses": list(statuses),
-        },
-    )
-    found = {r["i"]: list(r["codes"]) for r in records}
-    pages = []
-    for i in range(len(requests)):
-        codes = found.get(i, [])
-        pages.append((codes[:first], len(codes) > first))
-    return pages
+@root("pairingCoverage", shape=_shape)
+def plan_coverage(field: Field, view: View, shape: Any) -> Plan:
+    """pairingCoverage(regionCode, visitWithinDays, asOf, statuses): the region's
+    figures and whatever nested levels are selected, in one statement; null for an
+    unknown region."""
+    (current,) = shape
+    cov = _Coverage(view, current)
+    code = cov.b.slot("regionCode", _region_code)
+    post = Post(field=field)
+    clauses, node = cov.unit("u", list(field.fields), post, None)
+    cypher = f"MATCH (u:Region {{code: {code}}}) {clauses} RETURN {node} AS data"
+    return plan(cypher, cov.b, post)

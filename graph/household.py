@@ -19,10 +19,26 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from graph.coverage import OVERDUE
+from graph.compiler import (
+    Binder,
+    Compiler,
+    ConnPost,
+    Getter,
+    Plan,
+    Post,
+    Request,
+    View,
+    arg,
+    plan,
+    root,
+)
+from graph.coverage import overdue_expression
+from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
+from graph.readmap import Access, Custom, Embed, Field, Flag, Kind, Limit, Mask, Rel, Value, declare
 from graph.scope import Scope
+from graph.validation import check_date, check_household_code, check_range, check_region_code
 
 Selection = Mapping[str, "Selection"]
 
@@ -113,225 +129,195 @@ HOUSEHOLD_INPUT_PROPERTIES = (
 )
 
 
-# --- reads -------------------------------------------------------------------------
-
-
-class Projection:
-    """Builds the map projection of a household or a person for a selection tree.
-
-    Variable names are numbered so nested subqueries never shadow each other; every
-    nested household passes the scope filter too.
-    """
-
-    def __init__(self, scope: Scope) -> None:
-        self.scope = scope
-        self.params: dict[str, Any] = {}
-        self._n = 0
-
-    def _var(self, prefix: str) -> str:
-        self._n += 1
-        return f"{prefix}{self._n}"
-
-    def scope_filter(self, var: str) -> str:
-        where, params = self.scope.household_filter(var)
-        self.params.update(params)
-        return where
-
-    def household(self, h: str, sel: Selection) -> str:
-        parts = [".*"]
-        if "members" in sel:
-            p, m = self._var("p"), self._var("m")
-            person = self.person(p, sel["members"].get("person", {}))
-            parts.append(
-                f"members: COLLECT {{ MATCH ({p}:Person)-[{m}:MEMBER_OF]->({h}) "
-                f"RETURN {m} {{.*, person: {person}}} "
-                f"ORDER BY {m}.until IS NOT NULL, "
-                f"CASE {m}.relation WHEN 'HEAD' THEN 0 WHEN 'SPOUSE' THEN 1 ELSE 2 END, "
-                f"{p}.birthDate, {p}.idNumber }}"
-            )
-        if "village" in sel:
-            v, n, top, path = self._var("v"), self._var("n"), self._var("top"), self._var("path")
-            parts.append(
-                f"village: COLLECT {{ MATCH ({h})-[:IN_VILLAGE]->({v}:Region) "
-                f"OPTIONAL MATCH {path} = ({v})-[:PART_OF*0..]->({top}:Region) "
-                f"WHERE NOT ({top})-[:PART_OF]->() "
-                f"RETURN {v} {{.code, .name, .level, "
-                f"path: [{n} IN reverse(nodes({path})) | {n} {{.code, .name, .level}}]}} }}[0]"
-            )
-        if "officials" in sel:
-            o, r = self._var("o"), self._var("r")
-            parts.append(
-                f"pairings: COLLECT {{ MATCH ({o}:Official)-[{r}:PAIRED_WITH]->({h}) "
-                f"RETURN {r} {{.*, official: {o} {{.*}}}} "
-                f"ORDER BY {r}.until IS NOT NULL, {r}.role DESC, {r}.since, {r}.id }}"
-            )
-        if "latestVisits" in sel:
-            o, v = self._var("o"), self._var("visit")
-            parts.append(
-                f"visits: COLLECT {{ MATCH ({o}:Official)-[:MADE_VISIT]->({v}:Visit)"
-                f"-[:VISIT_TO]->({h}) RETURN {v} {{.*, householdCode: {h}.code, "
-                f"official: {o} {{.*}}}} ORDER BY coalesce({v}.date, {_NO_VISIT}) DESC, "
-                f"{v}.createdAt DESC, {v}.id "
-                f"LIMIT {LATEST_VISITS_MAX} }}"
-            )
-        return f"{h} {{{', '.join(parts)}}}"
-
-    def person(self, p: str, sel: Selection) -> str:
-        parts = [".*"]
-        if "households" in sel:
-            h, m = self._var("h"), self._var("m")
-            household = self.household(h, sel["households"].get("household", {}))
-            parts.append(
-                f"memberships: COLLECT {{ MATCH ({p})-[{m}:MEMBER_OF]->({h}:Household) "
-                f"WHERE {self.scope_filter(h)} "
-                f"RETURN {m} {{.*, household: {household}}} "
-                f"ORDER BY {m}.until IS NOT NULL, {m}.since DESC, {h}.code }}"
-            )
-        return f"{p} {{{', '.join(parts)}}}"
-
-
-async def get_household(
-    db: Database, code: str, scope: Scope, sel: Selection
-) -> dict[str, Any] | None:
-    """The household with what `sel` asks for, or None when absent or out of scope.
-
-    One statement: a seek on household_code, then one COLLECT subquery per nested list.
-    """
-    proj = Projection(scope)
-    where = proj.scope_filter("h")
-    node = proj.household("h", sel)
-    record = await db.read_one(
-        f"MATCH (h:Household {{code: $code}}) WHERE {where} RETURN {node} AS household",
-        {"code": code, **proj.params},
-    )
-    return dict(record["household"]) if record else None
-
-
-async def get_households(
-    db: Database, codes: Sequence[str], scope: Scope, sel: Selection
-) -> dict[str, dict[str, Any]]:
-    """The households among `codes` that exist and are in scope, by code, with what
-    `sel` asks for. One statement: a seek on household_code per code."""
-    proj = Projection(scope)
-    where = proj.scope_filter("h")
-    node = proj.household("h", sel)
-    records = await db.read(
-        f"UNWIND $codes AS code MATCH (h:Household {{code: code}}) WHERE {where} "
-        f"RETURN {node} AS household",
-        {"codes": list(codes), **proj.params},
-    )
-    return {r["household"]["code"]: dict(r["household"]) for r in records}
-
-
-@dataclass(frozen=True)
-class HouseholdFilter:
-    region_code: str | None = None
-    status: HouseholdStatus | None = None
-    attribute: HouseholdAttribute | None = None
-    main_cause: PovertyCause | None = None
-    has_responsible_official: bool | None = None
-    visit_overdue: bool | None = None
-    within_days: int = 30
-    as_of: dt.date | None = None
-    include_deregistered: bool = False
-
+# --- reads: the map of Household and HouseholdMember, and the root planners ----------
 
 _NO_VISIT = "date('0001-01-01')"
-# order -> (sort-key expression, direction of the key); ties broken by the code ASC.
-_ORDERS: dict[HouseholdOrder, tuple[str | None, str]] = {
-    HouseholdOrder.CODE_ASC: (None, "ASC"),
-    HouseholdOrder.CODE_DESC: (None, "DESC"),
-    HouseholdOrder.REGISTRATION_YEAR_ASC: ("coalesce(h.registrationYear, 0)", "ASC"),
-    HouseholdOrder.REGISTRATION_YEAR_DESC: ("coalesce(h.registrationYear, 0)", "DESC"),
-    HouseholdOrder.LAST_VISIT_ASC: (f"coalesce(h.lastVisitDate, {_NO_VISIT})", "ASC"),
-    HouseholdOrder.LAST_VISIT_DESC: (f"coalesce(h.lastVisitDate, {_NO_VISIT})", "DESC"),
-}
 
 
-def cursor_length(order: HouseholdOrder) -> int:
-    """How many values a cursor of this order holds (the sort key, then the code)."""
-    return 1 if _ORDERS[order][0] is None else 2
+def _overdue_value(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    """Household.visitOverdue(withinDays, asOf): exact for any date, as coverage
+    counts it (graph/coverage.py)."""
+    within = check_range(f.arg("withinDays", 30), "withinDays", 1, 3660)
+    as_of = f.args.get("asOf")
+    day = c.b.today() if as_of is None else c.b.const(check_date(as_of, "asOf"))
+    start = f"({day} - duration({{days: {c.b.const(int(within))}}}))"
+    return overdue_expression(row["h"], day, start, c.b.var("visit"))
 
 
-def cursor_key(order: HouseholdOrder, row: Mapping[str, Any]) -> list[Any]:
-    """The keyset position of a row returned by `list_households`."""
-    code = row["node"]["code"]
-    if _ORDERS[order][0] is None:
-        return [code]
-    key = row["key"]
-    return [key.iso_format() if hasattr(key, "iso_format") else key, code]
+HOUSEHOLD = declare(
+    "Household",
+    ("h",),
+    {
+        "code": Value("{h}.code"),
+        "villageCode": Value("coalesce({h}.villageCode, left({h}.code, 12))"),
+        "address": Value("{h}.address", mask=Mask.HIDDEN),
+        "headPhone": Value("{h}.headPhone", mask=Mask.PHONE),
+        "bankAccount": Value("{h}.bankAccount", mask=Mask.ACCOUNT),
+        "registrationYear": Value("{h}.registrationYear"),
+        "standard": Value("{h}.standard"),
+        "attribute": Value("{h}.attribute"),
+        "status": Value("{h}.status"),
+        "monitored": Value("{h}.monitored"),
+        "mainCause": Value("{h}.mainCause"),
+        "secondaryCauses": Value("coalesce({h}.secondaryCauses, [])"),
+        "housingGrade": Value("{h}.housingGrade"),
+        "housingArea": Value("{h}.housingArea"),
+        "safeWater": Value("{h}.safeWater"),
+        "electricity": Value("{h}.electricity"),
+        "roadAccess": Value("{h}.roadAccess"),
+        "sanitaryToilet": Value("{h}.sanitaryToilet"),
+        "cooperativeMember": Value("{h}.cooperativeMember"),
+        "plannedExitYear": Value("{h}.plannedExitYear"),
+        "debt": Value("{h}.debt", mask=Mask.HIDDEN),
+        "version": Value("coalesce({h}.version, 0)"),
+        "createdAt": Value("{h}.createdAt", Kind.DATETIME),
+        "updatedAt": Value("{h}.updatedAt", Kind.DATETIME),
+        "deregisteredOn": Value("{h}.deregisteredOn", Kind.DATE),
+        "deregistrationReason": Value("{h}.deregistrationReason"),
+        "memberCount": Value("coalesce({h}.memberCount, 0)"),
+        "responsibleOfficialCode": Value("{h}.responsibleOfficial"),
+        "lastVisitDate": Value("{h}.lastVisitDate", Kind.DATE),
+        "members": Rel(
+            "HouseholdMember",
+            "MATCH ({p}:Person)-[{m}:MEMBER_OF]->({h})",
+            flags=(Flag("includePast", False, "{m}.until IS NULL"),),
+            order="{m}.until IS NOT NULL, CASE {m}.relation WHEN 'HEAD' THEN 0 "
+            "WHEN 'SPOUSE' THEN 1 ELSE 2 END, {p}.birthDate, {p}.idNumber",
+        ),
+        "village": Rel("Region", "MATCH ({h})-[:IN_VILLAGE]->({r}:Region)", single=True),
+        "officials": Rel(
+            "Pairing",
+            "MATCH ({o}:Official)-[{r}:PAIRED_WITH]->({h})",
+            flags=(Flag("includeEnded", False, "{r}.until IS NULL"),),
+            order="{r}.until IS NOT NULL, {r}.role DESC, {r}.since, {r}.id",
+        ),
+        "latestVisits": Rel(
+            "Visit",
+            "MATCH ({o}:Official)-[:MADE_VISIT]->({v}:Visit)-[:VISIT_TO]->({h})",
+            order=f"coalesce({{v}}.date, {_NO_VISIT}) DESC, {{v}}.createdAt DESC, {{v}}.id",
+            limit=Limit("first", 5, LATEST_VISITS_MAX),
+        ),
+        "visitOverdue": Custom(_overdue_value),
+    },
+)
+
+declare(
+    "HouseholdMember",
+    ("m", "p"),
+    {
+        "relation": Value("{m}.relation"),
+        "since": Value("{m}.since", Kind.DATE),
+        "until": Value("{m}.until", Kind.DATE),
+        "endReason": Value("{m}.endReason"),
+        "active": Value("{m}.until IS NULL"),
+        "person": Embed("Person", {"p": "p"}),
+    },
+)
+
+declare("HouseholdEdge", ("h",), {"node": Embed("Household", {"h": "h"})})
 
 
-def _keyset(
-    order: HouseholdOrder, after: list[Any] | None, field: str
-) -> tuple[str, dict[str, Any]]:
-    if after is None:
-        return "true", {}
-    expr, direction = _ORDERS[order]
-    op = ">" if direction == "ASC" else "<"
-    code = after[-1]
-    if not isinstance(code, str):
-        raise BadUserInput("not a valid cursor", field=field)
-    if expr is None:
-        return f"h.code {op} $afterCode", {"afterCode": code}
-    key: Any = after[0]
-    try:
-        if order in (HouseholdOrder.LAST_VISIT_ASC, HouseholdOrder.LAST_VISIT_DESC):
-            key = dt.date.fromisoformat(str(key))
-        elif not isinstance(key, int) or isinstance(key, bool):
-            raise ValueError
-    except ValueError:
-        raise BadUserInput("not a valid cursor", field=field) from None
+@root("household")
+def plan_household(field: Field, view: View, shape: Any) -> Plan:
+    """household(code): a seek on household_code, then the selection's subqueries."""
+    b = Binder()
+    post = Post(field=field)
+    code = b.slot("code", _household_code)
+    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
+    node = Compiler(view, b).project("Household", {"h": "h"}, field.fields, post)
+    cypher = f"MATCH (h:Household {{code: {code}}}) WHERE {where} RETURN {node} AS data"
+    return plan(cypher, b, post)
+
+
+def _household_code(request: Request) -> str:
+    return check_household_code(request.args["code"], "code")
+
+
+# order -> (sort-key expression, direction, cursor key kinds); ties broken by code ASC.
+_ORDERS: dict[HouseholdOrder, tuple[str | None, str, tuple[KeyKind, ...]]] = {
+    HouseholdOrder.CODE_ASC: (None, "ASC", (KeyKind.STR,)),
+    HouseholdOrder.CODE_DESC: (None, "DESC", (KeyKind.STR,)),
+    HouseholdOrder.REGISTRATION_YEAR_ASC: (
+        "coalesce(h.registrationYear, 0)", "ASC", (KeyKind.INT, KeyKind.STR)),
+    HouseholdOrder.REGISTRATION_YEAR_DESC: (
+        "coalesce(h.registrationYear, 0)", "DESC", (KeyKind.INT, KeyKind.STR)),
+    HouseholdOrder.LAST_VISIT_ASC: (
+        f"coalesce(h.lastVisitDate, {_NO_VISIT})", "ASC", (KeyKind.DATE, KeyKind.STR)),
+    HouseholdOrder.LAST_VISIT_DESC: (
+        f"coalesce(h.lastVisitDate, {_NO_VISIT})", "DESC", (KeyKind.DATE, KeyKind.STR)),
+}  # fmt: skip
+
+
+def _households_shape(args: Mapping[str, Any]) -> Any:
+    where = args.get("where") or {}
+    given = tuple(sorted(k for k, v in where.items() if v is not None))
     return (
-        f"({expr} {op} $afterKey OR ({expr} = $afterKey AND h.code > $afterCode))",
-        {"afterKey": key, "afterCode": code},
+        HouseholdOrder(args["orderBy"]),
+        given,
+        where.get("visitOverdue"),
+        where.get("hasResponsibleOfficial"),
+        bool(where.get("includeDeregistered")),
+        args.get("after") is not None,
     )
 
 
-def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, Any]]:
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if not f.include_deregistered:
-        where.append("h.deregisteredOn IS NULL")
-    if f.status is not None:
-        where.append("h.status = $status")
-        params["status"] = f.status.value
-    if f.attribute is not None:
-        where.append("h.attribute = $attribute")
-        params["attribute"] = f.attribute.value
-    if f.main_cause is not None:
-        where.append("h.mainCause = $mainCause")
-        params["mainCause"] = f.main_cause.value
-    if f.has_responsible_official is not None:
-        where.append(
-            "h.responsibleOfficial IS NOT NULL"
-            if f.has_responsible_official
-            else "h.responsibleOfficial IS NULL"
-        )
-    if f.visit_overdue is not None:
-        if not 1 <= f.within_days <= 3660:
-            raise BadUserInput("withinDays must be between 1 and 3660", field="where.withinDays")
-        # The same definition as pairing coverage's (graph/coverage.py).
-        params["asOf"] = f.as_of or today
-        params["windowStart"] = params["asOf"] - dt.timedelta(days=f.within_days)
-        where.append(OVERDUE if f.visit_overdue else f"NOT ({OVERDUE})")
-    return where, params
+def _after(order: HouseholdOrder, position: int) -> Getter:
+    kind = f"households:{order.value}"
+    kinds = _ORDERS[order][2]
+
+    def get(request: Request) -> Any:
+        key = decode_key(request.args.get("after"), kind, kinds)
+        assert key is not None
+        return key[position]
+
+    return get
 
 
-async def list_households(
-    db: Database,
-    scope: Scope,
-    where: HouseholdFilter,
-    order: HouseholdOrder,
-    first: int,
-    after: list[Any] | None,
-    sel: Selection,
-    *,
-    total: bool,
-    today: dt.date,
-) -> tuple[list[dict[str, Any]], int | None]:
-    """A page of `first + 1` rows ({key, node}) after the keyset position `after`, and
-    the total matching (only when `total`).
+def _limit(request: Request) -> int:
+    return check_first(request.args["first"]) + 1
+
+
+def _window_start(request: Request) -> dt.date:
+    where = request.args.get("where") or {}
+    within = check_range(where.get("withinDays", 30), "where.withinDays", 1, 3660)
+    return _as_of(request) - dt.timedelta(days=int(within))
+
+
+def _as_of(request: Request) -> dt.date:
+    where = request.args.get("where") or {}
+    as_of = where.get("asOf")
+    return request.today if as_of is None else check_date(as_of, "where.asOf")
+
+
+def _region_code(request: Request) -> str:
+    return check_region_code((request.args.get("where") or {})["regionCode"], "where.regionCode")
+
+
+def _household_conditions(b: Binder, view: View, shape: Any) -> list[str]:
+    """The filters of households(where) on `h`, as the shape says which apply."""
+    _, given, overdue, responsible, include_deregistered, _ = shape
+    where = [] if include_deregistered else ["h.deregisteredOn IS NULL"]
+    for name, prop in (
+        ("status", "status"),
+        ("attribute", "attribute"),
+        ("mainCause", "mainCause"),
+    ):
+        if name in given:
+            where.append(f"h.{prop} = {b.slot(name, arg('where', name))}")
+    if responsible is not None:
+        where.append(f"h.responsibleOfficial IS {'NOT ' if responsible else ''}NULL")
+    if overdue is not None:
+        day, start = b.slot("asOf", _as_of), b.slot("windowStart", _window_start)
+        expression = overdue_expression("h", day, start, b.var("visit"))
+        where.append(expression if overdue else f"NOT ({expression})")
+    where.append(view.scope.read_filter(Access.HOUSEHOLD, "h", b))
+    return where
+
+
+@root("households", shape=_households_shape)
+def plan_households(field: Field, view: View, shape: Any) -> Plan:
+    """households(where, orderBy, first, after): a page of first + 1 rows and, when
+    selected, the total.
 
     One statement. Without a regionCode, CODE orders read the household_code index in
     order from the cursor on. With one, it seeks household_code once per prefix of the
@@ -339,69 +325,73 @@ async def list_households(
     orders) before the final top-k. Other orders sort the filtered households (top-k).
     The keyset predicate means a deep page costs what the first costs.
     """
-    proj = Projection(scope)
-    conditions, params = _filters(where, today)
-    conditions.append(proj.scope_filter("h"))
-    if where.region_code is not None:
-        match = (
-            "MATCH (region:Region {code: $regionCode}) UNWIND region.prefixes AS prefix "
-            "MATCH (h:Household) WHERE h.code STARTS WITH prefix AND "
-        )
-        params["regionCode"] = where.region_code
+    order, given, _, _, _, has_after = shape
+    b = Binder()
+    post = Post(field=field)
+    expr, direction, _ = _ORDERS[order]
+    filtered = " AND ".join(_household_conditions(b, view, shape))
+    if has_after:
+        op = ">" if direction == "ASC" else "<"
+        if expr is None:
+            keyset = f"h.code {op} {b.slot('afterCode', _after(order, 0))}"
+        else:
+            key, code = b.slot("afterKey", _after(order, 0)), b.slot("afterCode", _after(order, 1))
+            keyset = f"({expr} {op} {key} OR ({expr} = {key} AND h.code > {code}))"
     else:
-        match = "MATCH (h:Household) WHERE "
-    keyset, keyset_params = _keyset(order, after, "after")
-    expr, direction = _ORDERS[order]
+        keyset = "true"
     sort_key = expr or "h.code"
     order_by = f"sortKey {direction}" + (", h.code ASC" if expr else "")
-    node = proj.household("h", sel)
-    filtered = " AND ".join(conditions)
-    count_block = (
-        f"CALL () {{ {match}{filtered} RETURN count(h) AS totalCount }}"
-        if total
-        else "WITH null AS totalCount"
+    limit = b.slot("limit", _limit)
+    conn = ConnPost(f"households:{order.value}", "limit", field, "HouseholdConnection")
+    post.conn = conn
+    keys = ["h.code"] if expr is None else ["sortKey", "h.code"]
+    row = Compiler(view, b).connection_row("HouseholdEdge", {"h": "h"}, conn, keys)
+    regional = "regionCode" in given
+    region = b.slot("regionCode", _region_code) if regional else ""
+    match = (
+        f"MATCH (region:Region {{code: {region}}}) UNWIND region.prefixes AS prefix "
+        "MATCH (h:Household) WHERE h.code STARTS WITH prefix AND "
+        if regional
+        else "MATCH (h:Household) WHERE "
     )
-    if where.region_code is not None:
+    if any(f.name == "totalCount" for f in field.fields):
+        count = f"CALL () {{ {match}{filtered} RETURN count(h) AS total }}"
+    else:
+        count = "WITH null AS total"
+    if regional:
         # The best `limit` of each prefix first, then the best of those. Codes are
         # digits, so a prefix is the range [prefix, prefix + ':'): with the cursor's
         # bound, CODE orders seek straight to the page and read it in index order.
         page = f"""
-      MATCH (region:Region {{code: $regionCode}}) UNWIND region.prefixes AS prefix
+      MATCH (region:Region {{code: {region}}}) UNWIND region.prefixes AS prefix
       WITH prefix, prefix + ':' AS prefixEnd
       CALL (prefix, prefixEnd) {{
         MATCH (h:Household)
         WHERE h.code >= prefix AND h.code < prefixEnd AND {filtered} AND {keyset}
-        WITH h, {sort_key} AS sortKey ORDER BY {order_by} LIMIT $limit
+        WITH h, {sort_key} AS sortKey ORDER BY {order_by} LIMIT {limit}
         RETURN h, sortKey
       }}"""
     elif expr is None:
         # CODE orders: read household_code in order from the cursor. The hint keeps the
         # planner from starting at the status index and sorting most of the file.
-        if after is None:
-            keyset = "h.code >= ''"
         page = f"""
       MATCH (h:Household) USING INDEX h:Household(code)
-      WHERE {filtered} AND {keyset}
+      WHERE {filtered} AND {keyset if has_after else "h.code >= ''"}
       WITH h, {sort_key} AS sortKey"""
     else:
         page = f"""
       {match}{filtered} AND {keyset}
       WITH h, {sort_key} AS sortKey"""
     cypher = f"""
-    {count_block}
+    {count}
     CALL () {{
       {page}
-      WITH h, sortKey ORDER BY {order_by} LIMIT $limit
-      RETURN collect({{key: sortKey, node: {node}}}) AS rows
+      WITH h, sortKey ORDER BY {order_by} LIMIT {limit}
+      RETURN collect({row}) AS rows
     }}
-    RETURN rows, totalCount
+    RETURN {{r: rows, t: total}} AS data
     """
-    record = await db.read_one(
-        cypher, {**params, **keyset_params, **proj.params, "limit": first + 1}
-    )
-    if record is None:
-        return [], 0 if total else None
-    return [dict(r) for r in record["rows"]], record["totalCount"]
+    return plan(cypher, b, post)
 
 
 # --- client mutation ids, locks and derived properties ------------------------------

@@ -10,22 +10,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph.compiler import (
+    Binder,
+    Compiler,
+    ConnPost,
+    Plan,
+    Post,
+    Request,
+    View,
+    arg,
+    plan,
+    root,
+)
+from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
-    Projection,
-    Selection,
     lock_household,
     refresh_households,
     refresh_officials,
     write_once,
 )
 from graph.model import PREFIX_LEVELS
+from graph.readmap import Access, Conn, Embed, Field, Flag, Kind, Mask, Value, declare
 from graph.scope import Scope
+from graph.validation import check_official_code, check_region_code
 
 
 class PairingRole(StrEnum):
@@ -40,38 +52,104 @@ NO_DATE = "date('0001-01-01')"
 OFFICIAL_INPUT_PROPERTIES = ("name", "unit", "position", "phone", "idNumber", "maxLoad")
 
 
-def _visible(scope: Scope) -> tuple[str, dict[str, Any]]:
-    """Who a caller may look up: anyone with ALL; a field official themself; else an
-    official paired (now or before) with a household in scope."""
-    if scope.kind == "ALL":
-        return "true", {}
-    where, params = scope.household_filter("sh")
-    own = "o.code = $scopeCode OR " if scope.kind == "OFFICIAL" else ""
-    return f"({own}EXISTS {{ MATCH (o)-[:PAIRED_WITH]->(sh:Household) WHERE {where} }})", params
+declare(
+    "Official",
+    ("o",),
+    {
+        "code": Value("{o}.code"),
+        "name": Value("{o}.name"),
+        "unit": Value("{o}.unit"),
+        "position": Value("{o}.position"),
+        "phone": Value("{o}.phone", mask=Mask.PHONE),
+        "idNumber": Value("{o}.idNumber", mask=Mask.ID_NUMBER),
+        "maxLoad": Value("{o}.maxLoad"),
+        "load": Value("coalesce({o}.load, 0)"),
+        "pairedHouseholds": Conn(
+            "PairedHouseholdEdge",
+            "MATCH ({o})-[{r}:PAIRED_WITH]->({h}:Household)",
+            keys=(("{h}.code", "ASC", KeyKind.STR), ("{r}.id", "ASC", KeyKind.STR)),
+            kind="official-households",
+            flags=(Flag("includeEnded", False, "{r}.until IS NULL"),),
+            scoped=(("h", Access.HOUSEHOLD),),
+        ),
+        "visits": Conn(
+            "VisitEdge",
+            "MATCH ({o})-[:MADE_VISIT]->({v}:Visit)-[:VISIT_TO]->({h}:Household)",
+            keys=(
+                (f"coalesce({{v}}.date, {NO_DATE})", "DESC", KeyKind.DATE),
+                ("{v}.id", "DESC", KeyKind.STR),
+            ),
+            kind="official-visits",
+            scoped=(("h", Access.HOUSEHOLD),),
+        ),
+    },
+)
+
+declare(
+    "Pairing",
+    ("r", "o", "h"),
+    {
+        "id": Value("{r}.id"),
+        "role": Value("{r}.role"),
+        "since": Value("{r}.since", Kind.DATE),
+        "until": Value("{r}.until", Kind.DATE),
+        "householdCode": Value("{h}.code"),
+        "active": Value("{r}.until IS NULL"),
+        "official": Embed("Official", {"o": "o"}),
+    },
+)
+
+declare(
+    "PairedHouseholdEdge",
+    ("r", "h"),
+    {
+        "node": Embed("Household", {"h": "h"}),
+        "pairingId": Value("{r}.id"),
+        "role": Value("{r}.role"),
+        "since": Value("{r}.since", Kind.DATE),
+        "until": Value("{r}.until", Kind.DATE),
+        "active": Value("{r}.until IS NULL"),
+    },
+)
+
+declare("VisitEdge", ("v", "o", "h"), {"node": Embed("Visit", {"v": "v", "o": "o", "h": "h"})})
+declare("OfficialEdge", ("o",), {"node": Embed("Official", {"o": "o"})})
 
 
-async def get_official(db: Database, code: str, scope: Scope) -> dict[str, Any] | None:
-    """The official's properties, or None when absent or not visible; one seek on
-    official_code."""
-    visible, params = _visible(scope)
-    record = await db.read_one(
-        f"MATCH (o:Official {{code: $code}}) WHERE {visible} RETURN o {{.*}} AS official",
-        {"code": code, **params},
+def _official_code(request: Request) -> str:
+    return check_official_code(str(request.args["code"]), "code")
+
+
+@root("official")
+def plan_official(field: Field, view: View, shape: Any) -> Plan:
+    """official(code): a seek on official_code; null when not visible to the caller."""
+    b = Binder()
+    post = Post(field=field)
+    code = b.slot("code", _official_code)
+    where = view.scope.read_filter(Access.OFFICIAL, "o", b)
+    node = Compiler(view, b).project("Official", {"o": "o"}, field.fields, post)
+    cypher = f"MATCH (o:Official {{code: {code}}}) WHERE {where} RETURN {node} AS data"
+    return plan(cypher, b, post)
+
+
+def _pairing_id(request: Request) -> str:
+    return str(request.args["id"])
+
+
+@root("Pairing#id")
+def plan_pairing(field: Field, view: View, shape: Any) -> Plan:
+    """A pairing by id (mutation payloads): a seek on the paired_with_id index,
+    within scope."""
+    b = Binder()
+    post = Post(field=field)
+    pairing = b.slot("id", _pairing_id)
+    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
+    node = Compiler(view, b).project("Pairing", {"r": "r", "o": "o", "h": "h"}, field.fields, post)
+    cypher = (
+        f"MATCH (o:Official)-[r:PAIRED_WITH {{id: {pairing}}}]->(h:Household) WHERE {where} "
+        f"RETURN {node} AS data"
     )
-    return dict(record["official"]) if record else None
-
-
-async def get_pairing(db: Database, pairing_id: str, scope: Scope) -> dict[str, Any] | None:
-    """The pairing with its official and household code, within scope; a seek on the
-    paired_with_id relationship index."""
-    where, params = scope.household_filter("h")
-    record = await db.read_one(
-        "MATCH (o:Official)-[r:PAIRED_WITH {id: $id}]->(h:Household) "
-        f"WHERE {where} "
-        "RETURN r {.*, official: o {.*}, householdCode: h.code} AS pairing",
-        {"id": pairing_id, **params},
-    )
-    return dict(record["pairing"]) if record else None
+    return plan(cypher, b, post)
 
 
 async def create_official(
@@ -253,238 +331,127 @@ async def upsert_pairings(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
 # --- lists of officials and their nested pages -----------------------------------------
 
 
-@dataclass(frozen=True)
-class OfficialFilter:
-    region_code: str | None = None
-    unit: str | None = None
-    overloaded: bool | None = None
-    has_active_pairings: bool | None = None
+def _officials_shape(args: Mapping[str, Any]) -> Any:
+    where = args.get("where") or {}
+    given = tuple(sorted(k for k, v in where.items() if v is not None))
+    return (given, where.get("overloaded"), where.get("hasActivePairings"))
 
 
-def _official_conditions(f: OfficialFilter, scope: Scope) -> tuple[list[str], dict[str, Any]]:
-    visible, params = _visible(scope)
-    where = [visible]
-    if f.unit is not None:
-        where.append("o.unit = $unit")
-        params["unit"] = f.unit
-    if f.overloaded is not None:
+def _after_code(request: Request) -> str:
+    key = decode_key(request.args.get("after"), OFFICIALS_KIND, (KeyKind.STR,))
+    return "" if key is None else str(key[0])
+
+
+def _limit(request: Request) -> int:
+    return check_first(request.args["first"]) + 1
+
+
+def _region_code(request: Request) -> str:
+    return check_region_code(request.args["where"]["regionCode"], "where.regionCode")
+
+
+OFFICIALS_KIND = "officials"
+
+
+def _official_conditions(b: Binder, view: View, shape: Any) -> list[str]:
+    given, overloaded, active = shape
+    where = [view.scope.read_filter(Access.OFFICIAL, "o", b)]
+    if "unit" in given:
+        where.append(f"o.unit = {b.slot('unit', arg('where', 'unit'))}")
+    if overloaded is not None:
         # A missing maxLoad means no maximum: never overloaded.
         over = "(o.maxLoad IS NOT NULL AND coalesce(o.load, 0) > o.maxLoad)"
-        where.append(over if f.overloaded else f"NOT {over}")
-    if f.has_active_pairings is not None:
-        active = "EXISTS { (o)-[ap:PAIRED_WITH]->(:Household) WHERE ap.until IS NULL }"
-        where.append(active if f.has_active_pairings else f"NOT {active}")
-    return where, params
+        where.append(over if overloaded else f"NOT {over}")
+    if active is not None:
+        exists = "EXISTS { (o)-[ap:PAIRED_WITH]->(:Household) WHERE ap.until IS NULL }"
+        where.append(exists if active else f"NOT {exists}")
+    return where
 
 
-def _matching_officials(
-    f: OfficialFilter, scope: Scope, keyset: str, *, limited: bool
-) -> tuple[str, dict[str, Any]]:
-    """Clauses that end with `RETURN o`: the officials matching `f`, visible to the
-    caller and past `keyset`; the best `$limit` by code when `limited`."""
-    conditions, params = _official_conditions(f, scope)
+def _matching_officials(b: Binder, view: View, shape: Any, keyset: str, *, limited: bool) -> str:
+    """Clauses that end with `RETURN o`: the officials matching the filters, visible
+    to the caller and past `keyset`; the best `$limit` by code when `limited`."""
+    conditions = _official_conditions(b, view, shape)
     conditions.append(keyset)
     filtered = " AND ".join(conditions)
-    top = "WITH o ORDER BY o.code LIMIT $limit " if limited else ""
-    if f.region_code is None:
-        return f"MATCH (o:Official) WHERE {filtered} {top}RETURN o", params
+    top = f"WITH o ORDER BY o.code LIMIT {b.slot('limit', _limit)} " if limited else ""
+    if "regionCode" not in shape[0]:
+        return f"MATCH (o:Official) WHERE {filtered} {top}RETURN o"
     # The paired household must lie in the region and in the caller's scope, so the
     # filter reveals nothing about households the caller may not see.
-    in_scope, scope_params = scope.household_filter("rh")
-    params.update(scope_params)
-    params["regionCode"] = f.region_code
-    params["prefixLevels"] = sorted(PREFIX_LEVELS)
+    in_scope = view.scope.read_filter(Access.HOUSEHOLD, "rh", b)
+    region = b.slot("regionCode", _region_code)
+    levels = b.const(sorted(PREFIX_LEVELS))
     # A county, town or village: from its households (a seek per prefix) to their
     # officials. A city or the province holds most officials: read officials in code
     # order and keep those with an active pairing in it, stopping at the limit. Each
     # branch is gated on the level before it reads anything costly (plans checked
     # with EXPLAIN: the UNWIND is empty, or the level filter sits on the index seek).
-    return (
-        f"""
-        MATCH (region:Region {{code: $regionCode}})
+    return f"""
+        MATCH (region:Region {{code: {region}}})
         CALL (region) {{
-          UNWIND CASE WHEN region.level IN $prefixLevels THEN region.prefixes ELSE [] END
+          UNWIND CASE WHEN region.level IN {levels} THEN region.prefixes ELSE [] END
             AS prefix
           MATCH (rh:Household) WHERE rh.code STARTS WITH prefix AND {in_scope}
           MATCH (o:Official)-[rp:PAIRED_WITH]->(rh) WHERE rp.until IS NULL AND {filtered}
           WITH DISTINCT o {top}RETURN o
           UNION
           MATCH (o:Official)
-          WHERE NOT region.level IN $prefixLevels AND {filtered} AND EXISTS {{
+          WHERE NOT region.level IN {levels} AND {filtered} AND EXISTS {{
             MATCH (o)-[rp:PAIRED_WITH]->(rh:Household)
             WHERE rp.until IS NULL AND any(prefix IN region.prefixes
               WHERE rh.code STARTS WITH prefix) AND {in_scope} }}
           {top}RETURN o
         }}
-        RETURN o""",
-        params,
-    )
+        RETURN o"""
 
 
-async def list_officials(
-    db: Database,
-    scope: Scope,
-    where: OfficialFilter,
-    first: int,
-    after: str | None,
-    *,
-    total: bool,
-) -> tuple[list[dict[str, Any]], int | None]:
-    """A page of `first + 1` officials' properties in code order after the code
-    `after`, and the number matching (only when `total`).
+@root("officials", shape=_officials_shape)
+def plan_officials(field: Field, view: View, shape: Any) -> Plan:
+    """officials(where, first, after): a page of first + 1 officials in code order
+    after the cursor's code, and the number matching (only when selected).
 
     One statement. Without a regionCode it reads the official_code index in order from
     the cursor on, checking visibility and filters per official until the page is
     full. With one: for a county, town or village, a household_code seek per prefix
     and their active pairings, then a top-k by code; for a city or the province, the
-    official_code index in order with an existence check per official.
+    official_code index in order with an existence check per official. Nested pages
+    (pairedHouseholds, visits) are subqueries of each official's row.
     """
-    page, params = _matching_officials(where, scope, "o.code > $after", limited=True)
-    if total:
-        counted, _ = _matching_officials(where, scope, "true", limited=False)
-        count_block = (
-            f"CALL () {{ CALL () {{ {counted} }} RETURN count(DISTINCT o) AS totalCount }}"
-        )
+    b = Binder()
+    post = Post(field=field)
+    after = b.slot("after", _after_code)
+    page = _matching_officials(b, view, shape, f"o.code > {after}", limited=True)
+    if any(f.name == "totalCount" for f in field.fields):
+        counted = _matching_officials(b, view, shape, "true", limited=False)
+        count = f"CALL () {{ CALL () {{ {counted} }} RETURN count(DISTINCT o) AS total }}"
     else:
-        count_block = "WITH null AS totalCount"
+        count = "WITH null AS total"
+    conn = ConnPost(OFFICIALS_KIND, "limit", field, "OfficialConnection")
+    post.conn = conn
+    row = Compiler(view, b).connection_row("OfficialEdge", {"o": "o"}, conn, ["o.code"])
     cypher = f"""
-    {count_block}
+    {count}
     CALL () {{
       CALL () {{ {page} }}
-      WITH DISTINCT o ORDER BY o.code LIMIT $limit
-      RETURN collect(o {{.*}}) AS rows
+      WITH DISTINCT o ORDER BY o.code LIMIT {b.slot("limit", _limit)}
+      RETURN collect({row}) AS rows
     }}
-    RETURN rows, totalCount
+    RETURN {{r: rows, t: total}} AS data
     """
-    record = await db.read_one(cypher, {**params, "after": after or "", "limit": first + 1})
-    if record is None:
-        return [], 0 if total else None
-    return [dict(r) for r in record["rows"]], record["totalCount"]
+    return plan(cypher, b, post)
 
 
-@dataclass(frozen=True)
-class PageRequest:
-    """One official's nested page: their code and the keyset position after which it
-    starts (None: from the top)."""
-
-    code: str
-    after: tuple[Any, ...] | None = None
-
-
-@dataclass(frozen=True)
-class NestedPage:
-    rows: list[dict[str, Any]]
-    has_next: bool
-    total: int | None
-
-
-def _pages(requests: Sequence[PageRequest], records: Sequence[Any], first: int) -> list[NestedPage]:
-    found = {r["i"]: r for r in records}
-    pages = []
-    for i in range(len(requests)):
-        record = found.get(i)
-        rows = [dict(row) for row in record["rows"]] if record else []
-        total = record["total"] if record else None
-        pages.append(NestedPage(rows[:first], len(rows) > first, total))
-    return pages
-
-
-async def paired_households(
-    db: Database,
-    requests: Sequence[PageRequest],
-    scope: Scope,
-    sel: Selection,
-    *,
-    first: int,
-    include_ended: bool,
-    total: bool,
-) -> list[NestedPage]:
-    """For each request (after: (household code, pairing id)), a page of the
-    official's pairings in household-code order ({id, role, since, until, household:
-    the projection of `sel`}), with households in the caller's scope only; active
-    pairings only unless `include_ended`; the count when `total`.
-
-    One statement for every official of a page: a seek on official_code per request,
-    then their PAIRED_WITH relationships (a handful each), sorted and cut at the limit.
-    """
-    proj = Projection(scope)
-    in_scope = proj.scope_filter("h")
-    node = proj.household("h", sel)
-    active = "true" if include_ended else "r.until IS NULL"
-    count = (
-        f"COUNT {{ MATCH (o)-[r:PAIRED_WITH]->(h:Household) WHERE {active} AND {in_scope} }}"
-        if total
-        else "null"
+@root("Household#pairing")
+def plan_pairing_household(field: Field, view: View, shape: Any) -> Plan:
+    """The household of a pairing by id (mutation payloads), within scope."""
+    b = Binder()
+    post = Post(field=field)
+    pairing = b.slot("id", _pairing_id)
+    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
+    node = Compiler(view, b).project("Household", {"h": "h"}, field.fields, post)
+    cypher = (
+        f"MATCH (:Official)-[:PAIRED_WITH {{id: {pairing}}}]->(h:Household) WHERE {where} "
+        f"RETURN {node} AS data"
     )
-    cypher = f"""
-    UNWIND range(0, size($requests) - 1) AS i
-    WITH i, $requests[i] AS req
-    MATCH (o:Official {{code: req.code}})
-    CALL (o, req) {{
-      MATCH (o)-[r:PAIRED_WITH]->(h:Household)
-      WHERE {active} AND {in_scope}
-        AND (req.afterCode IS NULL OR h.code > req.afterCode
-             OR (h.code = req.afterCode AND r.id > req.afterId))
-      WITH r, h ORDER BY h.code, r.id LIMIT $limit
-      RETURN collect(r {{.id, .role, .since, .until, household: {node}}}) AS rows
-    }}
-    RETURN i, rows, {count} AS total
-    """
-    keys = [
-        {
-            "code": r.code,
-            "afterCode": r.after[0] if r.after else None,
-            "afterId": r.after[1] if r.after else None,
-        }
-        for r in requests
-    ]
-    records = await db.read(cypher, {**proj.params, "requests": keys, "limit": first + 1})
-    return _pages(requests, records, first)
-
-
-async def official_visits(
-    db: Database,
-    requests: Sequence[PageRequest],
-    scope: Scope,
-    *,
-    first: int,
-    total: bool,
-) -> list[NestedPage]:
-    """For each request (after: (date, visit id)), a page of the official's visits,
-    newest first (date, then id, both descending), to households in the caller's
-    scope ({.*, householdCode, official}); the count when `total`.
-
-    One statement for every official of a page: a seek on official_code per request,
-    then their MADE_VISIT relationships, sorted and cut at the limit.
-    """
-    in_scope, params = scope.household_filter("h")
-    count = (
-        f"COUNT {{ MATCH (o)-[:MADE_VISIT]->(:Visit)-[:VISIT_TO]->(h:Household) WHERE {in_scope} }}"
-        if total
-        else "null"
-    )
-    cypher = f"""
-    UNWIND range(0, size($requests) - 1) AS i
-    WITH i, $requests[i] AS req
-    MATCH (o:Official {{code: req.code}})
-    CALL (o, req) {{
-      MATCH (o)-[:MADE_VISIT]->(v:Visit)-[:VISIT_TO]->(h:Household)
-      WHERE {in_scope}
-      WITH v, h, coalesce(v.date, {NO_DATE}) AS day
-      WHERE req.afterDate IS NULL OR day < req.afterDate
-        OR (day = req.afterDate AND v.id < req.afterId)
-      WITH v, h, day ORDER BY day DESC, v.id DESC LIMIT $limit
-      RETURN collect(v {{.*, householdCode: h.code, official: o {{.*}}, day: day}}) AS rows
-    }}
-    RETURN i, rows, {count} AS total
-    """
-    keys = [
-        {
-            "code": r.code,
-            "afterDate": r.after[0] if r.after else None,
-            "afterId": r.after[1] if r.after else None,
-        }
-        for r in requests
-    ]
-    records = await db.read(cypher, {**params, "requests": keys, "limit": first + 1})
-    return _pages(requests, records, first)
+    return plan(cypher, b, post)

@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
+from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
     NewMember,
-    Projection,
-    Selection,
     add_members,
     bump_version,
     check_members_free,
@@ -27,7 +26,9 @@ from graph.household import (
     refresh_households,
     write_once,
 )
+from graph.readmap import Access, Embed, Field, Flag, Kind, Mask, Rel, Value, declare
 from graph.scope import Scope
+from graph.validation import check_id_number
 
 
 class Sex(StrEnum):
@@ -117,29 +118,68 @@ PERSON_INPUT_PROPERTIES = (
 )
 
 
-def _visible(scope: Scope, proj: Projection) -> str:
-    if scope.kind == "ALL":
-        return "true"
-    return (
-        f"EXISTS {{ MATCH (person)-[:MEMBER_OF]->(sh:Household) WHERE {proj.scope_filter('sh')} }}"
-    )
+declare(
+    "Person",
+    ("p",),
+    {
+        "idNumber": Value("{p}.idNumber", mask=Mask.ID_NUMBER),
+        "name": Value("{p}.name", mask=Mask.NAME),
+        "sex": Value("{p}.sex"),
+        "birthDate": Value("{p}.birthDate", Kind.DATE, Mask.HIDDEN),
+        "ethnicity": Value("{p}.ethnicity", mask=Mask.HIDDEN),
+        "education": Value("{p}.education"),
+        "schooling": Value("{p}.schooling"),
+        "health": Value("{p}.health", mask=Mask.HIDDEN),
+        "labourAbility": Value("{p}.labourAbility", mask=Mask.HIDDEN),
+        "workPlace": Value("{p}.workPlace"),
+        "workMonths": Value("{p}.workMonths"),
+        "medicalInsurance": Value("{p}.medicalInsurance"),
+        "criticalIllnessInsurance": Value("{p}.criticalIllnessInsurance"),
+        "pension": Value("{p}.pension"),
+        "diedOn": Value("{p}.diedOn", Kind.DATE),
+        "phone": Value("{p}.phone", mask=Mask.PHONE),
+        "households": Rel(
+            "PersonMembership",
+            "MATCH ({p})-[{m}:MEMBER_OF]->({h}:Household)",
+            flags=(Flag("includePast", False, "{m}.until IS NULL"),),
+            scoped=(("h", Access.HOUSEHOLD),),
+            order="{m}.until IS NOT NULL, {m}.since DESC, {h}.code",
+        ),
+    },
+)
+
+declare(
+    "PersonMembership",
+    ("m", "h"),
+    {
+        "relation": Value("{m}.relation"),
+        "since": Value("{m}.since", Kind.DATE),
+        "until": Value("{m}.until", Kind.DATE),
+        "endReason": Value("{m}.endReason"),
+        "active": Value("{m}.until IS NULL"),
+        "household": Embed("Household", {"h": "h"}),
+    },
+)
 
 
-async def get_person(
-    db: Database, id_number: str, scope: Scope, sel: Selection
-) -> dict[str, Any] | None:
-    """The person and, when asked, their memberships (past and present) with the
-    households in scope; None when absent or when no household of theirs is in scope
-    (for scoped callers). One statement: a seek on person_id_number."""
-    proj = Projection(scope)
-    visible = _visible(scope, proj)
-    # `person`, not `p`: the scope filter uses `p` for its prefixes.
-    node = proj.person("person", sel)
-    record = await db.read_one(
-        f"MATCH (person:Person {{idNumber: $idNumber}}) WHERE {visible} RETURN {node} AS person",
-        {"idNumber": id_number, **proj.params},
-    )
-    return dict(record["person"]) if record else None
+@root("person")
+def plan_person(field: Field, view: View, shape: Any) -> Plan:
+    """person(idNumber): a seek on person_id_number; visible when a household of
+    theirs (past or present) is in scope. Roles that see ID numbers masked get null
+    without a statement: a lookup by a value they may not see would be an oracle."""
+    b = Binder()
+    post = Post(field=field)
+    if view.masked:
+        return plan("", b, post)
+    id_number = b.slot("idNumber", _id_number)
+    where = view.scope.read_filter(Access.PERSON, "p", b)
+    node = Compiler(view, b).project("Person", {"p": "p"}, field.fields, post)
+    cypher = f"MATCH (p:Person {{idNumber: {id_number}}}) WHERE {where} RETURN {node} AS data"
+    return plan(cypher, b, post)
+
+
+def _id_number(request: Request) -> str:
+    return check_id_number(str(request.args["idNumber"]).strip().upper(), "idNumber")
 
 
 async def _active_membership(tx: Tx, household_code: str, id_number: str) -> dict[str, Any]:

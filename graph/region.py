@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.db import Database, Tx
+from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.db import Tx
 from graph.model import PREFIX_LEVELS, RegionLevel
-from graph.scope import Scope
+from graph.readmap import Access, Custom, Field, Limit, Rel, Value, declare
+from graph.validation import check_region_code
 
 
 @dataclass(frozen=True)
@@ -67,75 +69,67 @@ async def upsert_regions(tx: Tx, rows: Sequence[RegionRow]) -> None:
     await tx.run(PREFIXES_ABOVE_COUNTY)
 
 
-def _counts_block(where: str) -> str:
-    # Households on file in region r: an index seek per household-code prefix.
-    return f"""
-    CALL (r) {{
-      UNWIND r.prefixes AS p
-      MATCH (h:Household) WHERE h.code STARTS WITH p AND h.deregisteredOn IS NULL AND {where}
-      RETURN count(h) AS households, coalesce(sum(h.memberCount), 0) AS people
-    }}"""
-
-
-async def region_counts(
-    db: Database, codes: Sequence[str], scope: Scope
-) -> dict[str, tuple[int, int]]:
-    """(households, people) on file per region code, within `scope`; one statement."""
-    where, params = scope.household_filter("h")
-    records = await db.read(
-        f"UNWIND $codes AS code MATCH (r:Region {{code: code}}) {_counts_block(where)} "
-        "RETURN r.code AS code, households, people",
-        {"codes": list(codes), **params},
+def _households(c: Compiler, r: str, returned: str) -> str:
+    """The subquery from region r to its households on file within scope (a seek per
+    prefix), returning `returned` (on `{h}`). Counting goes through COUNT and
+    reduce: an aggregation inside an expression subquery is refused by Neo4j."""
+    h, prefix = c.b.var("h"), c.b.var("prefix")
+    visible = c.view.scope.read_filter(Access.HOUSEHOLD, h, c.b)
+    return (
+        f"UNWIND {r}.prefixes AS {prefix} MATCH ({h}:Household) "
+        f"WHERE {h}.code STARTS WITH {prefix} AND {h}.deregisteredOn IS NULL AND {visible} "
+        f"RETURN {returned.format(h=h)}"
     )
-    return {r["code"]: (r["households"], r["people"]) for r in records}
 
 
-def _region_fields(var: str) -> str:
-    return f"{var} {{.code, .name, .level}}"
+def _household_count(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    return f"COUNT {{ {_households(c, row['r'], '{h}')} }}"
 
 
-async def get_regions(
-    db: Database, codes: Sequence[str], scope: Scope, *, counts: bool, children_first: int = 100
-) -> dict[str, dict[str, Any]]:
-    """Each region among `codes` with parent, children (first `children_first`, by
-    code), path from the province, and, when asked, household and people counts
-    within `scope`; by code.
-
-    One statement: a seek on region_code per code, the PART_OF paths, and for counts
-    an index seek per household-code prefix.
-    """
-    where, params = scope.household_filter("h")
-    count_block = _counts_block(where) if counts else "WITH r, null AS households, null AS people"
-    cypher = f"""
-    UNWIND $codes AS code
-    MATCH (r:Region {{code: code}})
-    {count_block}
-    CALL (r) {{
-      OPTIONAL MATCH (r)-[:PART_OF]->(parent:Region)
-      RETURN parent
-    }}
-    CALL (r) {{
-      OPTIONAL MATCH (child:Region)-[:PART_OF]->(r)
-      WITH child ORDER BY child.code
-      RETURN collect({_region_fields("child")})[..$childrenFirst] AS children,
-             count(child) AS childCount
-    }}
-    CALL (r) {{
-      MATCH path = (r)-[:PART_OF*0..]->(top:Region) WHERE NOT (top)-[:PART_OF]->()
-      RETURN [n IN reverse(nodes(path)) | {_region_fields("n")}] AS path
-    }}
-    RETURN {_region_fields("r")} AS region,
-           CASE WHEN parent IS NULL THEN null ELSE {_region_fields("parent")} END AS parent,
-           children, childCount, path, households, people
-    """
-    records = await db.read(
-        cypher, {"codes": list(codes), "childrenFirst": children_first, **params}
-    )
-    return {r["region"]["code"]: dict(r) for r in records}
+def _person_count(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    members = _households(c, row["r"], "coalesce({h}.memberCount, 0)")
+    return f"reduce(s = 0, n IN COLLECT {{ {members} }} | s + n)"
 
 
-async def get_region(
-    db: Database, code: str, scope: Scope, *, counts: bool
-) -> dict[str, Any] | None:
-    """One region as `get_regions` gives it, or None."""
-    return (await get_regions(db, [code], scope, counts=counts)).get(code)
+declare(
+    "Region",
+    ("r",),
+    {
+        "code": Value("{r}.code"),
+        "name": Value("{r}.name"),
+        "level": Value("{r}.level"),
+        "parent": Rel(
+            "Region", "MATCH ({r})-[:PART_OF]->({up}:Region)", single=True, binds={"r": "up"}
+        ),
+        "children": Rel(
+            "Region",
+            "MATCH ({down}:Region)-[:PART_OF]->({r})",
+            order="{down}.code",
+            limit=Limit("first", 20, 100),
+            binds={"r": "down"},
+        ),
+        "path": Rel(
+            "Region",
+            "MATCH {path} = ({r})-[:PART_OF*0..]->({top}:Region) WHERE NOT ({top})-[:PART_OF]->() "
+            "UNWIND range(length({path}), 0, -1) AS {i} WITH nodes({path})[{i}] AS {n}, {i}",
+            order="{i} DESC",
+            binds={"r": "n"},
+        ),
+        "householdCount": Custom(_household_count),
+        "personCount": Custom(_person_count),
+    },
+)
+
+
+def _code(request: Request) -> str:
+    return check_region_code(str(request.args["code"]), "code")
+
+
+@root("region")
+def plan_region(field: Field, view: View, shape: Any) -> Plan:
+    """region(code): a seek on region_code; counts within the caller's scope."""
+    b = Binder()
+    post = Post(field=field)
+    code = b.slot("code", _code)
+    node = Compiler(view, b).project("Region", {"r": "r"}, field.fields, post)
+    return plan(f"MATCH (r:Region {{code: {code}}}) RETURN {node} AS data", b, post)

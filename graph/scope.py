@@ -1,14 +1,35 @@
-"""Which households a caller may see, as a Cypher predicate inside the statement.
+"""Which records a caller may see, as Cypher predicates inside the statement.
 
-Scope is never applied by filtering results in Python: every statement that reads
-households takes `Scope.household_filter(var)` into its WHERE clause, so totals,
-counts and coverage respect it too. Out-of-scope data simply does not match.
+Scope is never applied by filtering results in Python: every statement that reads a
+scoped record (graph/readmap.py's `Access`: households, officials, people) takes the
+predicate of `Scope.read_filter` into its WHERE clause, so lists, totals, counts and
+coverage respect it too. Out-of-scope data simply does not match.
+
+    kind      households                 officials                  people
+    ALL       all                        all                        all
+    REGION    of the region's subtree    paired (ever) with one     members (ever) of one
+    OFFICIAL  actively paired with them  themself, or paired with   members (ever) of one
+                                         one of those households
+    NONE      none                       none                       none
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from graph.readmap import Access
+
+if TYPE_CHECKING:
+    from graph.compiler import Binder
+
+
+class ScopeKind(StrEnum):
+    ALL = "ALL"
+    REGION = "REGION"
+    OFFICIAL = "OFFICIAL"
+    NONE = "NONE"
 
 
 @dataclass(frozen=True)
@@ -16,47 +37,78 @@ class Scope:
     """ALL sees every household; REGION one subtree; OFFICIAL one official's pairings;
     NONE nothing."""
 
-    kind: str  # "ALL" | "REGION" | "OFFICIAL" | "NONE"
+    kind: ScopeKind
     code: str | None = None
 
     @classmethod
     def everything(cls) -> Scope:
-        return cls("ALL")
+        return cls(ScopeKind.ALL)
 
     @classmethod
     def region(cls, code: str) -> Scope:
-        return cls("REGION", code)
+        return cls(ScopeKind.REGION, code)
 
     @classmethod
     def official(cls, code: str) -> Scope:
-        return cls("OFFICIAL", code)
+        return cls(ScopeKind.OFFICIAL, code)
 
     @classmethod
     def nothing(cls) -> Scope:
-        return cls("NONE")
+        return cls(ScopeKind.NONE)
+
+    def read_filter(self, access: Access, var: str, b: Binder) -> str:
+        """A boolean Cypher expression: the record in variable `var` (of kind
+        `access`) is visible. Inner variables come from `b`, the scope's code is its
+        per-request parameter `$scope`.
+
+        Costs: REGION reads the scope region's prefixes (one index seek); OFFICIAL
+        expands the household's PAIRED_WITH relationships (a handful); officials and
+        people in a limited scope expand their pairings or memberships.
+        """
+        if self.kind is ScopeKind.ALL:
+            return "true"
+        if self.kind is ScopeKind.NONE:
+            return "false"
+        if access is Access.HOUSEHOLD:
+            return self._household(var, b)
+        inner = b.var("sh")
+        households = self._household(inner, b)
+        if access is Access.PERSON:
+            return (
+                f"EXISTS {{ MATCH ({var})-[:MEMBER_OF]->({inner}:Household) WHERE {households} }}"
+            )
+        own = f"{var}.code = {b.scope_code()} OR " if self.kind is ScopeKind.OFFICIAL else ""
+        return (
+            f"({own}EXISTS {{ MATCH ({var})-[:PAIRED_WITH]->({inner}:Household) "
+            f"WHERE {households} }})"
+        )
+
+    def _household(self, var: str, b: Binder) -> str:
+        code = b.scope_code()
+        if self.kind is ScopeKind.REGION:
+            region, prefix = b.var("scope"), b.var("prefix")
+            return (
+                f"EXISTS {{ MATCH ({region}:Region {{code: {code}}}) WHERE any({prefix} IN "
+                f"{region}.prefixes WHERE {var}.code STARTS WITH {prefix}) }}"
+            )
+        pairing = b.var("scopePair")
+        return (
+            f"EXISTS {{ MATCH ({var})<-[{pairing}:PAIRED_WITH]-(:Official {{code: {code}}}) "
+            f"WHERE {pairing}.until IS NULL }}"
+        )
 
     def household_filter(self, var: str = "h") -> tuple[str, dict[str, Any]]:
-        """A boolean Cypher expression on household variable `var`, and its params.
+        """The household predicate on `var` and its parameters, for statements written
+        by hand (the writes); reads use `read_filter`."""
+        return self.filter(Access.HOUSEHOLD, var)
 
-        `var` must be a variable name chosen in code. Costs: REGION reads the scope
-        region's prefixes (one index seek); OFFICIAL expands the household's
-        PAIRED_WITH relationships (a handful per household).
-        """
+    def filter(self, access: Access, var: str) -> tuple[str, dict[str, Any]]:
+        """`read_filter` for a statement written by hand: the predicate on `var` and
+        its one parameter, `$scopeCode`."""
+        from graph.compiler import Binder
+
         if not var.isidentifier():
             raise ValueError("var must be a Cypher identifier chosen in code")
-        if self.kind == "ALL":
-            return "true", {}
-        if self.kind == "REGION":
-            return (
-                "EXISTS { MATCH (scope:Region {code: $scopeCode}) "
-                "WHERE any(scopePrefix IN scope.prefixes "
-                f"WHERE {var}.code STARTS WITH scopePrefix) }}",
-                {"scopeCode": self.code},
-            )
-        if self.kind == "OFFICIAL":
-            return (
-                f"EXISTS {{ MATCH ({var})<-[scopePair:PAIRED_WITH]-"
-                "(:Official {code: $scopeCode}) WHERE scopePair.until IS NULL }",
-                {"scopeCode": self.code},
-            )
-        return "false", {}
+        b = Binder()
+        cypher = self.read_filter(access, var, b).replace("$scope", "$scopeCode")
+        return cypher, ({"scopeCode": self.code} if b.slots else {})

@@ -80,6 +80,24 @@ def check_household_code(value: str, field: str, village_code: str | None = None
     return value
 
 
+_REGION_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def check_region_code(value: str, field: str) -> str:
+    """A division code: 6 digits to county level, 9 a town, 12 a village."""
+    if not _REGION_CODE.fullmatch(value):
+        raise BadUserInput("a region code has 6, 9 or 12 digits", field=field)
+    return value
+
+
+def check_date(value: dt.date, field: str, *, today: dt.date | None = None) -> dt.date:
+    """A date of the platform's era: from 1900-01-01 to today (China Standard Time)."""
+    if value < EARLIEST:
+        raise BadUserInput("the date is before 1900-01-01", field=field)
+    return check_not_future(value, field, today=today)
+
+
 def check_official_code(value: str, field: str) -> str:
     if not _OFFICIAL_CODE.fullmatch(value):
         raise BadUserInput(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.db import Database, Tx
 from graph.errors import NotFound
 from graph.household import (
@@ -13,21 +14,44 @@ from graph.household import (
     refresh_households,
     write_once,
 )
-from graph.official import _visible
+from graph.readmap import Access, Embed, Field, Kind, Mask, Value, declare
 from graph.scope import Scope
 
+declare(
+    "Visit",
+    ("v", "o", "h"),
+    {
+        "id": Value("{v}.id"),
+        "date": Value("{v}.date", Kind.DATE),
+        "purpose": Value("{v}.purpose"),
+        "notes": Value("{v}.notes", mask=Mask.HIDDEN),
+        "latitude": Value("{v}.latitude", mask=Mask.HIDDEN),
+        "longitude": Value("{v}.longitude", mask=Mask.HIDDEN),
+        "createdAt": Value("{v}.createdAt", Kind.DATETIME),
+        "householdCode": Value("{h}.code"),
+        "official": Embed("Official", {"o": "o"}),
+    },
+)
 
-async def get_visit(db: Database, visit_id: str, scope: Scope) -> dict[str, Any] | None:
-    """The visit with its official and household code, when the household is in
-    scope; a seek on visit_id."""
-    where, params = scope.household_filter("h")
-    record = await db.read_one(
-        "MATCH (o:Official)-[:MADE_VISIT]->(v:Visit {id: $id})-[:VISIT_TO]->(h:Household) "
-        f"WHERE {where} "
-        "RETURN v {.*, householdCode: h.code, official: o {.*}} AS visit",
-        {"id": visit_id, **params},
+
+def _visit_id(request: Request) -> str:
+    return str(request.args["id"])
+
+
+@root("Visit#id")
+def plan_visit(field: Field, view: View, shape: Any) -> Plan:
+    """A visit by id (mutation payloads), when its household is in scope; a seek on
+    visit_id."""
+    b = Binder()
+    post = Post(field=field)
+    visit = b.slot("id", _visit_id)
+    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
+    node = Compiler(view, b).project("Visit", {"v": "v", "o": "o", "h": "h"}, field.fields, post)
+    cypher = (
+        f"MATCH (o:Official)-[:MADE_VISIT]->(v:Visit {{id: {visit}}})-[:VISIT_TO]->(h:Household) "
+        f"WHERE {where} RETURN {node} AS data"
     )
-    return dict(record["visit"]) if record else None
+    return plan(cypher, b, post)
 
 
 async def record_visit(
@@ -45,10 +69,10 @@ async def record_visit(
 
     The household must be in the caller's scope (for a field official: actively
     paired with them) and on file; the official must exist and be visible to the
-    caller (`graph.official._visible`): an unknown official and one the caller may
+    caller (`Scope.filter(Access.OFFICIAL)`): an unknown official and one the caller may
     not see are the same NOT_FOUND.
     """
-    visible, visible_params = _visible(scope)
+    visible, visible_params = scope.filter(Access.OFFICIAL, "o")
 
     async def work(tx: Tx) -> str:
         await lock_household(tx, household_code, scope, field="input.householdCode")

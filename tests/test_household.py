@@ -3,6 +3,8 @@ keyset pages, totalCount), nesting in a fixed number of statements, scope, maski
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from api.auth import Role
@@ -410,16 +412,27 @@ def test_demo_loads_twice_without_duplicates(api, demo, test_settings, graph):
     assert over == [HUANG]
 
 
-def test_visit_overdue_refuses_an_as_of_before_the_latest_visit(api, demo):
-    """Only the latest visit's date is on the node: for a date before it the field
-    says so instead of guessing (the filter and coverage answer such dates)."""
-    page = api.data("{ households(first: 50) { edges { node { code lastVisitDate } } } }")
-    visited = next(e["node"] for e in page["households"]["edges"] if e["node"]["lastVisitDate"])
+def test_visit_overdue_is_exact_for_a_date_before_the_latest_visit(api, demo):
+    """For a date before the latest visit the field looks at the visits in that
+    window, as the households filter and coverage do, and agrees with the filter."""
     query = (
         "query($code: String!, $asOf: Date) "
         "{ household(code: $code) { visitOverdue(asOf: $asOf) } }"
     )
-    error = api.error(query, {"code": visited["code"], "asOf": "2020-01-01"})
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "asOf"}
-    answer = api.data(query, {"code": visited["code"], "asOf": visited["lastVisitDate"]})
-    assert answer["household"]["visitOverdue"] is False
+    filtered = (
+        "query($asOf: Date, $overdue: Boolean) { households(first: 50, where: "
+        "{visitOverdue: $overdue, asOf: $asOf, includeDeregistered: true}) "
+        "{ edges { node { code } } } }"
+    )
+    found = api.data(
+        "query($code: String!) { household(code: $code) { latestVisits(first: 20) { date } } }",
+        {"code": FU_HOUSEHOLD},
+    )["household"]["latestVisits"]
+    visits = sorted(dt.date.fromisoformat(v["date"]) for v in found)
+    assert len(visits) >= 3
+    for as_of in (visits[1], visits[1] + dt.timedelta(days=31), visits[0] - dt.timedelta(days=1)):
+        answer = api.data(query, {"code": FU_HOUSEHOLD, "asOf": as_of.isoformat()})
+        expected = not any(as_of - dt.timedelta(days=30) <= v <= as_of for v in visits)
+        assert answer["household"]["visitOverdue"] is expected, as_of
+        listed = api.data(filtered, {"asOf": as_of.isoformat(), "overdue": expected})
+        assert FU_HOUSEHOLD in codes(listed)

@@ -1,14 +1,16 @@
-"""Visits of officials to households, recorded from the field app."""
+"""Visits of officials to households, recorded from the field app.
+
+Declarations only: the values come from the compiled statement (graph/visit.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.types.official import Official, to_date, to_datetime
+if TYPE_CHECKING:
+    from api.types.official import Official
 
 
 @strawberry.type(description="An official's visit to a household.")
@@ -25,18 +27,4 @@ class Visit:
     longitude: float | None = strawberry.field(description="As latitude.")
     created_at: dt.datetime | None
     household_code: str
-    official: Official
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any], mask: bool) -> Visit:
-        return cls(
-            id=strawberry.ID(row["id"]),
-            date=to_date(row.get("date")),
-            purpose=row.get("purpose"),
-            notes=None if mask else row.get("notes"),
-            latitude=None if mask else row.get("latitude"),
-            longitude=None if mask else row.get("longitude"),
-            created_at=to_datetime(row.get("createdAt")),
-            household_code=row["householdCode"],
-            official=Official.from_row(row["official"], mask),
-        )
+    official: Annotated[Official, strawberry.lazy("api.types.official")]

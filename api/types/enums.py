@@ -1,0 +1,52 @@
+"""Every enum of the schema, registered once (the enums themselves live in graph/,
+beside the rules that use them). Type modules import this module first, so an enum is
+never converted twice."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.household import (
+    DeregistrationReason,
+    HouseholdAttribute,
+    HouseholdOrder,
+    HouseholdStatus,
+    HousingGrade,
+    IdentificationStandard,
+    PovertyCause,
+)
+from graph.model import RegionLevel
+from graph.official import PairingRole
+from graph.person import (
+    Education,
+    Health,
+    LabourAbility,
+    MembershipEndReason,
+    Relation,
+    Schooling,
+    Sex,
+)
+
+strawberry.enum(
+    HouseholdStatus,
+    description="REGISTERED: in poverty; EXITED: left through an exit assessment; "
+    "RETURNED: fell back into poverty.",
+)
+strawberry.enum(HouseholdAttribute, description="The household's category of poverty.")
+strawberry.enum(PovertyCause)
+strawberry.enum(IdentificationStandard, description="Which poverty line identified it.")
+strawberry.enum(HousingGrade, description="Housing safety grade; C and D are dilapidated.")
+strawberry.enum(DeregistrationReason, description="Why a file was closed without an exit.")
+strawberry.enum(
+    HouseholdOrder,
+    description="Orders of the households list (ties broken by code); never a personal field.",
+)
+strawberry.enum(PairingRole, description="An official's part in a household's pairing.")
+strawberry.enum(Sex)
+strawberry.enum(Relation, description="Relation to the head of the household.")
+strawberry.enum(Education, description="Highest level of education reached.")
+strawberry.enum(Schooling, description="Current schooling.")
+strawberry.enum(Health)
+strawberry.enum(LabourAbility)
+strawberry.enum(MembershipEndReason, description="Why a membership ended.")
+strawberry.enum(RegionLevel, description="Level in the administrative tree.")
