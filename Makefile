@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 PYTHON ?= python3
 
-.PHONY: install run neo4j-start neo4j-stop migrate seed serve test lint typecheck pytest schema bench clean
+.PHONY: install run neo4j-start neo4j-stop migrate seed serve test lint typecheck pytest schema bench bench-peer clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ bench: install
 	  for i in $$(seq 120); do \
 	    curl -sf http://127.0.0.1:8094/healthz > /dev/null && break; sleep 0.5; done; \
 	  $(BENCH_ENV) $(BIN)/python -m bench.http
+
+## Side by side with @neo4j/graphql on the bench graph, both servers one process (bench/README.md).
+## `make bench-peer PEER_LABEL=x FUPIN_SERVE_ARGS="--workers 2"`; results in bench/results/peer/
+bench-peer: install
+	$(BENCH_ENV) bench/peer.sh $(PEER_LABEL)
 
 clean:
 	-$(BIN)/fupin neo4j stop
