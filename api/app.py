@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -58,10 +59,16 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
 
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
     def decode_json(self, data: str | bytes) -> object:
         # One operation per request: a JSON array (a batch) or a bare value is refused
         # here, before anything runs.
-        value = super().decode_json(data)
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
         if isinstance(value, list):
             raise HTTPException(400, "batched operations are not accepted: send one operation")
         if not isinstance(value, dict):

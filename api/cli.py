@@ -209,8 +209,10 @@ def seed(
 @app.command("serve")
 def serve(
     reload: Annotated[bool, typer.Option(help="Reload on code changes")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes")] = 1,
 ) -> None:
-    """Serve the API with uvicorn at API_HOST:API_PORT."""
+    """Serve the API with uvicorn at API_HOST:API_PORT (`--workers N` processes share
+    the port; each has its own driver and plan cache)."""
     import uvicorn
 
     s = settings()
@@ -221,6 +223,7 @@ def serve(
         host=s.api_host,
         port=s.api_port,
         reload=reload,
+        workers=None if reload else workers,
         log_level="info",
     )
 

@@ -162,7 +162,8 @@ class CompiledReads(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if context.result is None and context.graphql_document is not None:
+        wanted = getattr(context.context, "compiled", True)
+        if wanted and context.result is None and context.graphql_document is not None:
             result = await self._execute()
             if result is not None:
                 context.result = result
