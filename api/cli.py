@@ -213,15 +213,22 @@ def serve(
     """Serve the API with uvicorn at API_HOST:API_PORT."""
     import uvicorn
 
+    from api.logs import log_config
+
     s = settings()
-    console.print(f"GraphQL at http://{s.api_host}:{s.api_port}/graphql")
+    if s.logs_as == "text":  # with json, every line on stderr is a JSON object
+        console.print(f"GraphQL at http://{s.api_host}:{s.api_port}/graphql")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=s.api_host,
         port=s.api_port,
         reload=reload,
-        log_level="info",
+        log_config=log_config(s.logs_as),
+        # The app writes its own access line; X-Forwarded-For counts only from
+        # FUPIN_TRUSTED_PROXIES (api/ratelimit.py), not uvicorn's own allow-list.
+        access_log=False,
+        proxy_headers=False,
     )
 
 
