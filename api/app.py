@@ -7,6 +7,8 @@ until the database is back.
 
 In front of `/graphql`: the CORS allow-list (settings.cors_origins, never a wildcard)
 and the request body limit (settings.max_body_bytes); see api/limits.py for the rest.
+Around everything: request ids, access lines and metrics (api/observe.py, `/metrics`
+in api/metrics.py); the anonymous surface's rate limit lives in api/ratelimit.py.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from api.auth import principal_from_header
 from api.context import Context
 from api.errors import with_code
 from api.limits import BodySizeLimit
+from api.metrics import Metrics, metrics_endpoint
+from api.observe import Observe, note_principal, note_result
+from api.ratelimit import TokenBuckets
 from api.schema import schema_for
 from api.settings import Settings, get_settings
 from graph import migrations
@@ -82,11 +87,13 @@ class GraphQLApp(GraphQL[Context, None]):
         # never reach the schema's extensions).
         if result.errors:
             result.errors = [with_code(error) for error in result.errors]
+        note_result(request, result)
         return await super().process_result(request, result)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         db: Database = request.app.state.db
         principal = principal_from_header(self.settings, request.headers.get("authorization"))
+        note_principal(request, principal)
         return Context(request, response, db, self.settings, principal)
 
 
@@ -107,10 +114,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     settings = settings or get_settings()
     settings.check_production()
 
+    metrics = Metrics()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = settings.database()
         app.state.db = db
+        metrics.database = db
         if migrate:
             try:
                 await migrations.migrate(db)
@@ -128,8 +138,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
     ]
     middleware = [
+        Middleware(Observe, metrics=metrics, slow_statement_ms=settings.slow_statement_ms),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
@@ -145,4 +157,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     logging.getLogger("neo4j").setLevel(logging.INFO)
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.limiter = TokenBuckets(
+        settings.public_rate_per_min, trusted_proxies=settings.trusted_proxies
+    )
     return app

@@ -215,8 +215,11 @@ def serve(
     the port; each has its own driver and plan cache)."""
     import uvicorn
 
+    from api.logs import log_config
+
     s = settings()
-    console.print(f"GraphQL at http://{s.api_host}:{s.api_port}/graphql")
+    if s.logs_as == "text":  # with json, every line on stderr is a JSON object
+        console.print(f"GraphQL at http://{s.api_host}:{s.api_port}/graphql")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -224,7 +227,11 @@ def serve(
         port=s.api_port,
         reload=reload,
         workers=None if reload else workers,
-        log_level="info",
+        log_config=log_config(s.logs_as),
+        # The app writes its own access line; X-Forwarded-For counts only from
+        # FUPIN_TRUSTED_PROXIES (api/ratelimit.py), not uvicorn's own allow-list.
+        access_log=False,
+        proxy_headers=False,
     )
 
 

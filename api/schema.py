@@ -23,6 +23,7 @@ from api.limits import (
     RequestLimits,
 )
 from api.mutations import HouseholdMutation
+from api.observe import ObserveOperation
 from api.queries import RegionQuery
 from api.statements import StatementCount
 
@@ -48,6 +49,8 @@ def build_schema(*, production: bool = False) -> Schema:
         *([NoIntrospection, HideSuggestions] if production else []),
         ParserCache,
         BoundedValidation,
+        # After the validation: a rate-limited request's error replaces its results.
+        ObserveOperation,
         MaskUnexpectedErrors,
         StatementCount,
         CompiledReads,

@@ -6,6 +6,7 @@ production mode the defaults that are secrets are refused at start.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -55,6 +56,19 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, validation_alias="FUPIN_CORS_ORIGINS")
     max_body_bytes: int = Field(default=100_000, ge=1_000, validation_alias="FUPIN_MAX_BODY_BYTES")
 
+    # Operations (README, "Operations").
+    log_format: Literal["json", "text"] | None = Field(
+        default=None, validation_alias="FUPIN_LOG_FORMAT"
+    )
+    slow_statement_ms: float = Field(default=500, ge=0, validation_alias="FUPIN_SLOW_STATEMENT_MS")
+    metrics_token: SecretStr | None = Field(default=None, validation_alias="FUPIN_METRICS_TOKEN")
+    public_rate_per_min: float = Field(
+        default=120, gt=0, validation_alias="FUPIN_PUBLIC_RATE_PER_MIN"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, validation_alias="FUPIN_TRUSTED_PROXIES"
+    )
+
     # Tokens (see README, "Roles and tokens").
     jwt_algorithm: Literal["HS256", "RS256"] = Field(
         default="HS256", validation_alias="FUPIN_JWT_ALGORITHM"
@@ -86,6 +100,28 @@ class Settings(BaseSettings):
                     "no wildcard"
                 )
         return [origin.rstrip("/") for origin in value]
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _empty_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or a network (CIDR)") from None
+        return value
+
+    @property
+    def logs_as(self) -> Literal["json", "text"]:
+        """FUPIN_LOG_FORMAT, else json in production and text in development."""
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.mode == "production" else "text"
 
     @property
     def local(self) -> bool:
@@ -121,6 +157,8 @@ class Settings(BaseSettings):
             raise SettingsError("FUPIN_JWT_SECRET: at least 32 characters in production")
         if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
             raise SettingsError("FUPIN_JWT_PUBLIC_KEY: required with RS256")
+        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < 16:
+            raise SettingsError("FUPIN_METRICS_TOKEN: at least 16 characters in production")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -2,9 +2,12 @@
 transaction each, every statement counted, and driver failures turned into
 `DatabaseUnavailable`.
 
-Every statement the API runs goes through `Database.read` or a `Tx` from
-`Database.write`, so `statements()` in a request tells how many it ran (the tests use
-it to prove that nested pages cost a fixed number of statements).
+Every statement the API runs goes through `Database.read`, `run_autocommit` or a `Tx`
+from `Database.write`, and each one is timed and told to the statement sinks of the
+current context (`observe_statements`): `count_statements` collects the Cypher (the
+tests use it to prove that nested pages cost a fixed number of statements), and the
+API's request record (api/observe.py) counts and times them per request and logs the
+slow ones. With no sink in the context a statement costs one context-variable read.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from time import perf_counter
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
@@ -30,26 +35,75 @@ from graph.errors import Conflict, DatabaseUnavailable, FupinError
 T = TypeVar("T")
 Params = Mapping[str, Any]
 
-_statements: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
-    "fupin_statements", default=None
+
+class StatementSink(Protocol):
+    def statement(self, cypher: str, seconds: float) -> None:
+        """One statement ran (or failed) in `seconds`; `cypher` holds no values."""
+
+
+_sinks: contextvars.ContextVar[tuple[StatementSink, ...]] = contextvars.ContextVar(
+    "fupin_statement_sinks", default=()
 )
+
+
+def push_sink(sink: StatementSink) -> contextvars.Token[tuple[StatementSink, ...]]:
+    """Tell `sink` of every statement run from now on in this context; undo with
+    `pop_sink(token)` (in the same context)."""
+    return _sinks.set((*_sinks.get(), sink))
+
+
+def pop_sink(token: contextvars.Token[tuple[StatementSink, ...]]) -> None:
+    _sinks.reset(token)
+
+
+@contextlib.contextmanager
+def observe_statements(sink: StatementSink) -> Iterator[None]:
+    """Tell `sink` of every statement run inside the block (in this context)."""
+    token = push_sink(sink)
+    try:
+        yield
+    finally:
+        pop_sink(token)
+
+
+class _Seen(list[str]):
+    def statement(self, cypher: str, seconds: float) -> None:
+        self.append(cypher)
 
 
 @contextlib.contextmanager
 def count_statements() -> Iterator[list[str]]:
     """Collect the Cypher of every statement run inside the block (in this context)."""
-    seen: list[str] = []
-    token = _statements.set(seen)
-    try:
+    seen = _Seen()
+    with observe_statements(seen):
         yield seen
-    finally:
-        _statements.reset(token)
 
 
-def _note(cypher: str) -> None:
-    seen = _statements.get()
-    if seen is not None:
-        seen.append(cypher)
+class _note:
+    """Around one statement: times it and tells the context's sinks, whether it
+    succeeded or failed. A class, not a generator: it sits on every statement."""
+
+    __slots__ = ("cypher", "sinks", "started")
+
+    def __init__(self, cypher: str) -> None:
+        self.cypher = cypher
+        self.sinks = _sinks.get()
+        self.started = 0.0
+
+    def __enter__(self) -> None:
+        if self.sinks:
+            self.started = perf_counter()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.sinks:
+            seconds = perf_counter() - self.started
+            for sink in self.sinks:
+                sink.statement(self.cypher, seconds)
 
 
 @contextlib.asynccontextmanager
@@ -83,9 +137,9 @@ class Tx:
         self._tx = tx
 
     async def run(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
-        _note(cypher)
-        result = await self._tx.run(cypher, dict(params or {}))
-        return [record async for record in result]
+        with _note(cypher):
+            result = await self._tx.run(cypher, dict(params or {}))
+            return [record async for record in result]
 
     async def single(self, cypher: str, params: Params | None = None) -> neo4j.Record | None:
         records = await self.run(cypher, params)
@@ -126,14 +180,14 @@ class Database:
 
     async def read(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
         """Run one read statement (routed to a reader in a cluster)."""
-        _note(cypher)
-        async with _translated():
-            result = await self.driver.execute_query(
-                neo4j.Query(cypher, timeout=self.timeout_s),
-                dict(params or {}),
-                database_=self.database,
-                routing_=RoutingControl.READ,
-            )
+        with _note(cypher):
+            async with _translated():
+                result = await self.driver.execute_query(
+                    neo4j.Query(cypher, timeout=self.timeout_s),
+                    dict(params or {}),
+                    database_=self.database,
+                    routing_=RoutingControl.READ,
+                )
         return list(result.records)
 
     async def read_one(self, cypher: str, params: Params | None = None) -> neo4j.Record | None:
@@ -155,7 +209,7 @@ class Database:
 
     async def run_autocommit(self, cypher: str, params: Params | None = None) -> None:
         """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS)."""
-        _note(cypher)
-        async with _translated(), self.driver.session(database=self.database) as session:
-            result = await session.run(cypher, dict(params or {}))
-            await result.consume()
+        with _note(cypher):
+            async with _translated(), self.driver.session(database=self.database) as session:
+                result = await session.run(cypher, dict(params or {}))
+                await result.consume()

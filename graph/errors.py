@@ -8,7 +8,9 @@
     ├── Unauthenticated        UNAUTHENTICATED  no token, or a bad one
     ├── Conflict               CONFLICT         the change clashes with the stored state
     │                                           (a stale version, a second membership)
-    └── DatabaseUnavailable    DATABASE_UNAVAILABLE  Neo4j does not answer
+    ├── DatabaseUnavailable    DATABASE_UNAVAILABLE  Neo4j does not answer
+    └── RateLimited            RATE_LIMITED     too many anonymous requests from one
+                                                address (HTTP 429, api/ratelimit.py)
 
 Anything else that escapes a resolver is a bug: the client sees `INTERNAL` and a
 generic message, and the traceback goes to the log. graphql-core copies the
@@ -62,3 +64,7 @@ class DatabaseUnavailable(FupinError):
 
     def __init__(self, message: str = "the database is unavailable; try again shortly") -> None:
         super().__init__(message)
+
+
+class RateLimited(FupinError):
+    code = "RATE_LIMITED"

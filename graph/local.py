@@ -1,6 +1,8 @@
 """The project's own Neo4j: Community 5.26 LTS, embedded, with Bolt on 127.0.0.1.
 
-Maven resolves the pinned release (server/pom.xml) into a folder of jars once; then
+Maven resolves the pinned release (server/pom.xml) into a folder of jars once (`mvn`
+when it is on the PATH, else the repository's Maven wrapper `./mvnw`, which fetches
+Maven 3.9 from Maven Central on first use); then
 `java ... Launcher.java` runs the database in a process of its own, with a pid file
 and a log in its home folder. `fupin neo4j start|stop|status` drives this module, and
 the test suite uses it to start a database of its own on another port.
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SERVER_DIR = Path(__file__).parent / "server"
+# The Maven wrapper at the repository's root (absent from a wheel: there, mvn or nothing).
+MAVEN_WRAPPER = Path(__file__).resolve().parent.parent / "mvnw"
 POM = SERVER_DIR / "pom.xml"
 LAUNCHER = SERVER_DIR / "Launcher.java"
 READY_LINE = "FUPIN-NEO4J-READY"
@@ -45,22 +49,35 @@ def _pom_digest() -> str:
     return hashlib.sha256(POM.read_bytes()).hexdigest()[:16]
 
 
+def maven_command() -> str:
+    """`mvn` when it is on the PATH, else the Maven wrapper (which downloads Maven into
+    ~/.m2/wrapper the first time)."""
+    if shutil.which("mvn") is not None:
+        return "mvn"
+    if os.access(MAVEN_WRAPPER, os.X_OK):
+        return str(MAVEN_WRAPPER)
+    raise LocalNeo4jError(
+        "Maven is needed to resolve Neo4j from Maven Central: put mvn on the PATH "
+        f"(or keep the Maven wrapper at {MAVEN_WRAPPER})"
+    )
+
+
 def resolve_jars(lib: Path, say: Callable[[str], None] = print) -> Path:
     """Resolve the pinned Neo4j into `lib` with Maven, once per version of pom.xml.
 
     Costs a minute and about 125 MB on the first call (Maven's cache then holds the
-    jars); later calls only check a marker file.
+    jars; the wrapper's first run also fetches Maven, about 9 MB); later calls only
+    check a marker file.
     """
     marker = lib / f".resolved-{_pom_digest()}"
     if marker.exists():
         return lib
-    if shutil.which("mvn") is None:
-        raise LocalNeo4jError("Maven (mvn) is not on PATH: it resolves Neo4j from Maven Central")
-    say(f"Resolving Neo4j jars with Maven into {lib} (first time only)...")
+    maven = maven_command()
+    say(f"Resolving Neo4j jars with {Path(maven).name} into {lib} (first time only)...")
     lib.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="neo4j-lib-", dir=lib.parent)).resolve()
     cmd = [
-        "mvn",
+        maven,
         "-B",
         "-q",
         "-f",
@@ -72,7 +89,8 @@ def resolve_jars(lib: Path, say: Callable[[str], None] = print) -> Path:
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        raise LocalNeo4jError(f"Maven could not resolve Neo4j:\n{done.stdout[-2000:]}")
+        output = (done.stdout + done.stderr)[-2000:]
+        raise LocalNeo4jError(f"Maven could not resolve Neo4j:\n{output}")
     (staging / marker.name).write_text("resolved\n")
     if lib.exists():
         shutil.rmtree(lib)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +105,49 @@ def test_a_bad_setting_names_the_variable(monkeypatch):
     monkeypatch.setenv("API_PORT", "not-a-port")
     with pytest.raises(SettingsError, match="API_PORT"):
         load_settings()
+
+
+def path_without_mvn(tmp_path) -> str:
+    """PATH with every folder that holds `mvn` replaced by a copy (of links) without it."""
+    folders = []
+    for n, folder in enumerate(os.environ["PATH"].split(os.pathsep)):
+        here = Path(folder)
+        if not (here / "mvn").exists():
+            folders.append(folder)
+            continue
+        shadow = tmp_path / f"bin{n}"
+        shadow.mkdir()
+        for tool in here.iterdir():
+            if tool.name != "mvn":
+                (shadow / tool.name).symlink_to(tool)
+        folders.append(str(shadow))
+    return os.pathsep.join(folders)
+
+
+def test_without_mvn_the_jars_resolve_through_the_maven_wrapper(tmp_path, monkeypatch):
+    """No `mvn` on the PATH and an empty lib folder: ./mvnw fetches Maven (the first
+    time) and resolves the same jars."""
+    from graph.local import MAVEN_WRAPPER, maven_command, resolve_jars
+
+    monkeypatch.setenv("PATH", path_without_mvn(tmp_path))
+    assert shutil.which("mvn") is None
+    assert maven_command() == str(MAVEN_WRAPPER)
+    said: list[str] = []
+    lib = resolve_jars(tmp_path / "lib", say=said.append)
+    assert "mvnw" in said[0]
+    jars = {p.name for p in lib.glob("*.jar")}
+    assert any(name.startswith("neo4j-kernel-5.26.") for name in jars)
+    assert any(name.startswith("neo4j-bolt-5.26.") for name in jars)
+    assert len(jars) > 150
+    assert list(lib.glob(".resolved-*"))
+
+
+def test_the_wrapper_fetches_maven_3_9_from_maven_central():
+    properties = Path(__file__).resolve().parent.parent / ".mvn/wrapper/maven-wrapper.properties"
+    values = dict(line.split("=", 1) for line in properties.read_text().splitlines() if "=" in line)
+    assert re.fullmatch(
+        r"https://repo\.maven\.apache\.org/maven2/org/apache/maven/apache-maven/"
+        r"3\.9\.\d+/apache-maven-3\.9\.\d+-bin\.zip",
+        values["distributionUrl"],
+    )
+    assert os.access(properties.parent.parent.parent / "mvnw", os.X_OK)
