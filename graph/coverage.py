@@ -25,37 +25,77 @@ officials are looked for among the unit's own households only when selected.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.compiler import Compiler, ConnPost, Plan, Post, Request, View, plan, root
 from graph.cursor import KeyKind, check_first, decode_key
+from graph.db import Tx
 from graph.errors import BadUserInput, FupinError
+from graph.household import IN_POVERTY, HouseholdStatus, overdue_expression
 from graph.readmap import Access, Embed, Field, declare
+from graph.scope import ScopeKind
 from graph.validation import check_date, check_region_code, today_cst
 
-IN_POVERTY = ("REGISTERED", "RETURNED")
-DEFAULT_STATUSES = IN_POVERTY
+# --- village summaries --------------------------------------------------------------
+#
+# Every village keeps `coverageKeys`, one integer per household on file in it:
+#     status index * 10,000,000 + (1,000,000 if covered) + days since 1970 of its
+#     latest visit (0: never visited)
+# so today's figures of a region are list filters over its villages' keys, not reads
+# of every household. `refresh_villages` keeps them current in each write's
+# transaction (graph/household.py's refresh_households calls it), the generator writes
+# them per county, a migration step (3) backfilled them. A village without keys (data
+# written by hand) is counted from its households. Past dates and a field official's
+# scope always count households.
+
+STATUS_ORDER: tuple[HouseholdStatus, ...] = tuple(HouseholdStatus)  # new statuses last
+_STATUS = 10_000_000
+_COVERED = 1_000_000
+EPOCH = dt.date(1970, 1, 1)
+_STATUS_CASE = " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(STATUS_ORDER))
+_KEY = (
+    f"CASE h.status {_STATUS_CASE} END * {_STATUS}"
+    f" + CASE WHEN h.responsibleOfficial IS NULL THEN 0 ELSE {_COVERED} END"
+    " + CASE WHEN h.lastVisitDate IS NULL THEN 0"
+    " ELSE duration.inDays(date('1970-01-01'), h.lastVisitDate).days END"
+)
+
+SUMMARIZE_VILLAGE = (
+    "OPTIONAL MATCH (h:Household) WHERE h.code STARTS WITH v.code AND h.deregisteredOn IS NULL "
+    f"WITH v, collect({_KEY}) AS keys SET v.coverageKeys = keys"
+)
+"""Cypher on a village `v`: recompute its coverageKeys (a seek per household)."""
+
+_REFRESH_VILLAGES = f"""
+UNWIND $codes AS code
+MATCH (v:Region {{code: code, level: 'VILLAGE'}})
+WITH v ORDER BY v.code
+SET v._lock = true REMOVE v._lock
+WITH v
+CALL (v) {{ {SUMMARIZE_VILLAGE} }}
+"""
 
 
-def overdue_expression(
-    h: str = "h",
-    as_of: str = "$asOf",
-    start: str = "$windowStart",
-    visit: str = "windowVisit",
-    props: str | None = None,
-) -> str:
-    """No visit of household `h` dated in [start, as_of] (Cypher expressions for the
-    window's ends). `props` holds h's lastVisitDate (h itself, or a map projected
-    from it): the derived date answers unless the household was visited after as_of,
-    when its visits in the window are looked up."""
-    last = f"{props or h}.lastVisitDate"
-    return (
-        f"CASE WHEN {last} IS NULL THEN true"
-        f" WHEN {last} <= {as_of} THEN {last} < {start}"
-        f" ELSE NOT EXISTS {{ MATCH ({h})<-[:VISIT_TO]-({visit}:Visit)"
-        f" WHERE {visit}.date >= {start} AND {visit}.date <= {as_of} }} END"
-    )
+async def refresh_villages(tx: Tx, codes: Sequence[str]) -> None:
+    """Recompute the coverage summaries of these villages, write-locked in code order
+    (so two writers in one village cannot lose each other's change)."""
+    await tx.run(_REFRESH_VILLAGES, {"codes": sorted(set(codes))})
+
+
+REFRESH_REGION_VILLAGES = f"""
+MATCH (v:Region) WHERE v.code STARTS WITH $prefix AND v.level = 'VILLAGE'
+CALL (v) {{ {SUMMARIZE_VILLAGE} }}
+"""
+"""Recompute every village summary under the code prefix $prefix (the generator)."""
+
+
+def _status_indexes(request: Request) -> list[int]:
+    return [STATUS_ORDER.index(HouseholdStatus(s)) for s in _statuses(request)]
+
+
+def _start_day(request: Request) -> int:
+    return (_window_start(request) - EPOCH).days
 
 
 declare("CoverageHouseholdEdge", ("h",), {"node": Embed("Household", {"h": "h"})})
@@ -92,6 +132,7 @@ def _window_start(request: Request) -> dt.date:
 
 
 def _statuses(request: Request) -> list[str]:
+    """The statuses asked for (default: in poverty); BAD_USER_INPUT for an empty list."""
     statuses = request.args.get("statuses")
     if statuses is not None and not statuses:
         raise BadUserInput("statuses must not be empty", field="statuses")
@@ -110,6 +151,9 @@ class _Coverage:
         self.b = self.c.b
         self.view = view
         self.current = current
+        # Today's figures come from the villages' summaries, unless the scope
+        # depends on each household (a field official's).
+        self.summarized = current and view.scope.kind is not ScopeKind.OFFICIAL
         self.as_of = self.b.slot("asOf", _as_of)
         self.start = self.b.slot("windowStart", _window_start)
         self.statuses = self.b.slot("statuses", _statuses)
@@ -141,7 +185,31 @@ class _Coverage:
         return overdue_expression(h, self.as_of, self.start, self.b.var("visit"), hp)
 
     def scan(self, unit: str, prefixes: str | None = None) -> str:
-        """A subquery returning `{households, covered, overdue}` of unit."""
+        """A subquery returning `{households, covered, overdue}` of unit: today (in
+        a scope that villages decide) from its villages' summaries, else from its
+        households."""
+        if not self.summarized:
+            return self.count(unit, prefixes)
+        p, v, x, keys = (self.b.var(n) for n in ("p", "v", "x", "keys"))
+        statuses = self.b.slot("statusIndexes", _status_indexes)
+        start = self.b.slot("startDay", _start_day)
+        in_scope = self.view.scope.village_filter(v, self.b)
+        mine = f"[k IN {v}.coverageKeys WHERE k / {_STATUS} IN {statuses}]"
+        return (
+            f"UNWIND {prefixes or f'{unit}.prefixes'} AS {p} MATCH ({v}:Region) "
+            f"WHERE {v}.code STARTS WITH {p} AND {v}.level = 'VILLAGE' AND {in_scope} "
+            f"CALL ({v}) {{ WITH {v} WHERE {v}.coverageKeys IS NULL "
+            f"CALL ({v}) {{ {self.count(v, f'[{v}.code]')} AS {x} }} RETURN {x} "
+            f"UNION ALL WITH {v} WHERE {v}.coverageKeys IS NOT NULL WITH {mine} AS {keys} "
+            f"RETURN {{households: size({keys}), "
+            f"covered: size([k IN {keys} WHERE k % {_STATUS} >= {_COVERED}]), "
+            f"overdue: size([k IN {keys} WHERE k % {_COVERED} < {start}])}} AS {x} }} "
+            f"RETURN {{households: sum({x}.households), covered: sum({x}.covered), "
+            f"overdue: sum({x}.overdue)}}"
+        )
+
+    def count(self, unit: str, prefixes: str | None = None) -> str:
+        """The figures of unit counted from its households."""
         p, h, hp = self.b.var("p"), self.b.var("h"), self.b.var("hp")
         source = prefixes or f"{unit}.prefixes"
         return (

@@ -32,7 +32,6 @@ from graph.compiler import (
     plan,
     root,
 )
-from graph.coverage import overdue_expression
 from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
@@ -127,6 +126,30 @@ HOUSEHOLD_INPUT_PROPERTIES = (
     "plannedExitYear",
     "debt",
 )
+
+
+# The statuses of households in poverty: coverage's default, and the overdue filter's.
+IN_POVERTY = ("REGISTERED", "RETURNED")
+
+
+def overdue_expression(
+    h: str = "h",
+    as_of: str = "$asOf",
+    start: str = "$windowStart",
+    visit: str = "windowVisit",
+    props: str | None = None,
+) -> str:
+    """No visit of household `h` dated in [start, as_of] (Cypher expressions for the
+    window's ends). `props` holds h's lastVisitDate (h itself, or a map projected
+    from it): the derived date answers unless the household was visited after as_of,
+    when its visits in the window are looked up."""
+    last = f"{props or h}.lastVisitDate"
+    return (
+        f"CASE WHEN {last} IS NULL THEN true"
+        f" WHEN {last} <= {as_of} THEN {last} < {start}"
+        f" ELSE NOT EXISTS {{ MATCH ({h})<-[:VISIT_TO]-({visit}:Visit)"
+        f" WHERE {visit}.date >= {start} AND {visit}.date <= {as_of} }} END"
+    )
 
 
 # --- reads: the map of Household and HouseholdMember, and the root planners ----------
@@ -474,6 +497,8 @@ SET h.memberCount = COUNT { (:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL }
     h.lastVisitDate = COLLECT {
       MATCH (v:Visit)-[:VISIT_TO]->(h) WHERE v.date IS NOT NULL
       RETURN v.date ORDER BY v.date DESC LIMIT 1 }[0]
+WITH DISTINCT coalesce(h.villageCode, left(h.code, 12)) AS village
+RETURN village
 """
 
 REFRESH_OFFICIALS = """
@@ -484,8 +509,12 @@ SET o.load = COUNT { (o)-[r:PAIRED_WITH]->(:Household) WHERE r.until IS NULL }
 
 
 async def refresh_households(tx: Tx, codes: Sequence[str]) -> None:
-    """Recompute memberCount, responsibleOfficial and lastVisitDate (a seek per code)."""
-    await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
+    """Recompute memberCount, responsibleOfficial and lastVisitDate (a seek per code),
+    then their villages' coverage summaries (graph/coverage.py)."""
+    from graph.coverage import refresh_villages
+
+    records = await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
+    await refresh_villages(tx, [r["village"] for r in records])
 
 
 async def refresh_officials(tx: Tx, codes: Sequence[str]) -> None:
@@ -739,6 +768,12 @@ async def update_household(
                 {"code": code, "newCode": new_code, "villageCode": village_code},
             )
             result = new_code
+        # Status, causes or a move change the villages' coverage summaries.
+        await refresh_households(tx, [result])
+        if move_to is not None:
+            from graph.coverage import refresh_villages
+
+            await refresh_villages(tx, [code[:12]])
         await bump_version(tx, result)
         return result
 

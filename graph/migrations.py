@@ -1,7 +1,8 @@
 """Graph schema migrations: constraints and indexes, applied in order, idempotently.
 
 Each step has a version and statements written with IF NOT EXISTS, so running them
-again changes nothing. The highest applied version is kept on the
+again changes nothing, and optionally data statements (backfills), run once when the
+step is applied. The highest applied version is kept on the
 `(:SchemaVersion {id: 'fupin'})` node. Append new steps; never edit an applied one.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
 
 
@@ -17,6 +19,7 @@ class Step:
     version: int
     description: str
     statements: tuple[str, ...]
+    data: tuple[str, ...] = ()
 
 
 STEPS: tuple[Step, ...] = (
@@ -53,6 +56,15 @@ STEPS: tuple[Step, ...] = (
             "FOR (n:Household) ON (n.lastVisitDate)",
         ),
     ),
+    Step(
+        3,
+        "coverage summaries on villages (graph/coverage.py)",
+        (),
+        (
+            "MATCH (v:Region {level: 'VILLAGE'}) "
+            f"CALL (v) {{ {SUMMARIZE_VILLAGE} }} IN TRANSACTIONS OF 500 ROWS",
+        ),
+    ),
 )
 
 LATEST = STEPS[-1].version
@@ -73,6 +85,10 @@ async def migrate(db: Database) -> list[Step]:
         if step.version <= version:
             continue
         for statement in step.statements:
+            await db.run_autocommit(statement)
+        if step.data:
+            await db.run_autocommit("CALL db.awaitIndexes(300)")
+        for statement in step.data:
             await db.run_autocommit(statement)
         await db.run_autocommit(
             "MERGE (v:SchemaVersion {id: 'fupin'}) SET v.version = $version, "

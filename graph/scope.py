@@ -83,6 +83,17 @@ class Scope:
             f"WHERE {households} }})"
         )
 
+    def village_filter(self, var: str, b: Binder) -> str | None:
+        """A boolean Cypher expression: every household of village `var` is visible
+        (None when that depends on the household: a field official's scope)."""
+        if self.kind is ScopeKind.ALL:
+            return "true"
+        if self.kind is ScopeKind.NONE:
+            return "false"
+        if self.kind is ScopeKind.OFFICIAL:
+            return None
+        return self._household(var, b)
+
     def _household(self, var: str, b: Binder) -> str:
         code = b.scope_code()
         if self.kind is ScopeKind.REGION:

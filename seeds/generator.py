@@ -32,12 +32,13 @@ import math
 import multiprocessing
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.errors import BadUserInput
 from graph.model import Label, RegionLevel, Rel
@@ -958,6 +959,15 @@ def _chunks(lines: list[str], size: int) -> Iterator[list[str]]:
         yield lines[start : start + size]
 
 
+def _summarize(prefix: str) -> Callable[[Tx], Awaitable[None]]:
+    """The coverage summaries of every village under `prefix`, in one transaction."""
+
+    async def work(tx: Tx) -> None:
+        await tx.run(REFRESH_REGION_VILLAGES, {"prefix": prefix})
+
+    return work
+
+
 async def drop_generated(db: Database, progress: Progress | None = None) -> int:
     """Delete every node labelled Generated with its relationships, 10,000 nodes a
     transaction; returns how many. The demo story's nodes are not touched."""
@@ -1052,6 +1062,7 @@ async def generate(
                     await _run(db, statement, "\n".join(chunk))
                     if progress is not None and task is not None:
                         progress.advance(task, unit.households * len(chunk) / total_lines)
+            await db.write(_summarize(unit.code))
             summary.households += len(rows.lines["households"])
             summary.people += rows.people
             summary.officials += len(rows.lines["officials"])

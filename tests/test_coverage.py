@@ -11,6 +11,7 @@ import pytest
 from conftest import run_on_db
 
 from api.auth import Role
+from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Tx
 from graph.model import RegionLevel
 from graph.region import RegionRow, upsert_regions
@@ -191,10 +192,20 @@ FIGURES = (
 )
 
 
-@pytest.fixture()
-def hand_built(api, test_settings):
+@pytest.fixture(params=["households", "summaries"])
+def hand_built(request, api, test_settings):
+    """The table above, counted from its households as written by hand, or with every
+    village's coverage summary written (graph/coverage.py): both must agree with the
+    hand counts."""
+
     async def work(db):
         await db.write(build)
+        if request.param == "summaries":
+
+            async def summarize(tx: Tx) -> None:
+                await tx.run(REFRESH_REGION_VILLAGES, {"prefix": "46"})
+
+            await db.write(summarize)
 
     run_on_db(test_settings, work)
     return api
@@ -282,3 +293,83 @@ def test_field_official_counts_only_their_households(hand_built):
     # O3 is paired with two households on file and in poverty.
     assert data["households"] == 2
     assert sorted(e["node"]["code"] for e in data["overdue"]["edges"]) == ["4690011002020003"]
+
+
+# --- village summaries follow the writes ---------------------------------------------
+
+SUMMARY_FIGURES = """
+query { pairingCoverage(regionCode: "460000") {
+  households coveredHouseholds overdueHouseholds
+  children { region { code } households coveredHouseholds overdueHouseholds }
+} }
+"""
+
+
+def counted_by_hand(graph, region: str) -> tuple[int, int, int]:
+    """Today's coverage of the region's households, counted from them directly."""
+    records, _, _ = graph.execute_query(
+        "MATCH (r:Region {code: $region}) MATCH (h:Household) "
+        "WHERE any(p IN r.prefixes WHERE h.code STARTS WITH p) AND h.deregisteredOn IS NULL "
+        "AND h.status IN ['REGISTERED', 'RETURNED'] "
+        "RETURN count(h) AS n, count(h.responsibleOfficial) AS covered, "
+        "count(CASE WHEN h.lastVisitDate IS NULL OR h.lastVisitDate < $start THEN 1 END) AS over",
+        region=region,
+        start=TODAY - dt.timedelta(days=30),
+    )
+    return records[0]["n"], records[0]["covered"], records[0]["over"]
+
+
+def assert_summaries_agree(api, graph) -> None:
+    summaries, _, _ = graph.execute_query(
+        "MATCH (v:Region {level: 'VILLAGE'}) WHERE v.coverageKeys IS NULL RETURN count(v) AS n"
+    )
+    assert summaries[0]["n"] == 0  # every village has a summary: the figures come from them
+    data = api.data(SUMMARY_FIGURES)["pairingCoverage"]
+    for unit in [data, *data["children"]]:
+        code = unit.get("region", {"code": "460000"})["code"]
+        expected = counted_by_hand(graph, code)
+        got = (unit["households"], unit["coveredHouseholds"], unit["overdueHouseholds"])
+        assert got == expected, code
+
+
+def test_village_summaries_follow_every_write(api, demo, graph):
+    from seeds.demo import LIN, LUOBI, SHUINAN, WU, id_number
+
+    assert_summaries_agree(api, graph)
+    mutations = [
+        (
+            "mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { clientMutationId } }",
+            {"i": {"clientMutationId": "summary-register", "code": SHUINAN + "0200",
+                   "villageCode": SHUINAN, "mainCause": "ILLNESS",
+                   "members": [{"idNumber": id_number("460203", dt.date(1970, 1, 1), 301),
+                                "name": "New Head", "relation": "HEAD"}]}},
+        ),
+        (
+            "mutation($i: PairOfficialInput!) { pairOfficial(input: $i) { clientMutationId } }",
+            {"i": {"clientMutationId": "summary-pair", "householdCode": SHUINAN + "0200",
+                   "officialCode": WU, "role": "RESPONSIBLE", "overrideMaxLoad": True}},
+        ),
+        (
+            "mutation($i: RecordVisitInput!) { recordVisit(input: $i) { clientMutationId } }",
+            {"i": {"clientMutationId": "summary-visit", "householdCode": LUOBI + "0002",
+                   "officialCode": LIN, "date": TODAY.isoformat(), "purpose": "check"}},
+        ),
+    ]  # fmt: skip
+    for query, variables in mutations:
+        api.data(query, variables)
+        assert_summaries_agree(api, graph)
+    version = api.data('{ household(code: "%s") { version } }' % (LUOBI + "0002"))
+    api.data(
+        "mutation($i: UpdateHouseholdInput!) { updateHousehold(input: $i) { clientMutationId } }",
+        {"i": {"code": LUOBI + "0002", "expectedVersion": version["household"]["version"],
+               "newCode": SHUINAN + "0300", "villageCode": SHUINAN}},
+    )  # fmt: skip
+    assert_summaries_agree(api, graph)
+    version = api.data('{ household(code: "%s") { version } }' % (SHUINAN + "0300"))
+    api.data(
+        "mutation($i: DeregisterHouseholdInput!) { deregisterHousehold(input: $i) "
+        "{ clientMutationId } }",
+        {"i": {"code": SHUINAN + "0300", "expectedVersion": version["household"]["version"],
+               "reason": "DUPLICATE"}},
+    )  # fmt: skip
+    assert_summaries_agree(api, graph)
