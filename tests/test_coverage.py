@@ -338,7 +338,8 @@ def test_village_summaries_follow_every_write(api, demo, graph):
     assert_summaries_agree(api, graph)
     mutations = [
         (
-            "mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { clientMutationId } }",
+            "mutation($i: RegisterHouseholdInput!) "
+            "{ registerHousehold(input: $i) { clientMutationId } }",
             {"i": {"clientMutationId": "summary-register", "code": SHUINAN + "0200",
                    "villageCode": SHUINAN, "mainCause": "ILLNESS",
                    "members": [{"idNumber": id_number("460203", dt.date(1970, 1, 1), 301),
