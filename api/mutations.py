@@ -49,6 +49,7 @@ from graph.person import (
 )
 
 UNSET: Any = strawberry.UNSET
+_DATES = f"A date {check.DATE_RANGE}."
 
 
 # --- inputs --------------------------------------------------------------------------
@@ -60,7 +61,9 @@ class MemberInput:
     name: str
     relation: Relation
     sex: Sex | None = strawberry.field(default=None, description="Default: from the ID number.")
-    since: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    since: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     ethnicity: str | None = None
     education: Education | None = None
     schooling: Schooling | None = None
@@ -176,7 +179,7 @@ class EndMembershipInput:
     household_code: str
     id_number: str
     reason: MembershipEndReason
-    date: dt.date = strawberry.field(description="The day it ended (the date of death).")
+    date: dt.date = strawberry.field(description=f"The day it ended (the date of death). {_DATES}")
     expected_version: int | None = None
     client_mutation_id: str | None = None
 
@@ -186,7 +189,9 @@ class DeregisterHouseholdInput:
     code: str
     expected_version: int
     reason: DeregistrationReason
-    date: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    date: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     client_mutation_id: str | None = None
 
 
@@ -196,7 +201,9 @@ class PairOfficialInput:
     household_code: str
     official_code: str
     role: PairingRole
-    since: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    since: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     override_max_load: bool = strawberry.field(
         default=False, description="Pair even when the official is at their maxLoad."
     )
@@ -205,7 +212,9 @@ class PairOfficialInput:
 @strawberry.input
 class EndPairingInput:
     pairing_id: strawberry.ID
-    until: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    until: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     client_mutation_id: str | None = None
 
 
@@ -213,7 +222,7 @@ class EndPairingInput:
 class RecordVisitInput:
     client_mutation_id: str
     household_code: str
-    date: dt.date
+    date: dt.date = strawberry.field(description=_DATES)
     purpose: str
     official_code: str | None = strawberry.field(
         default=None, description="Default (and the only choice) for a field official: theirs."
@@ -278,7 +287,7 @@ def _opt_text(value: str | None, field: str, max_length: int = 200) -> str | Non
 def _member(m: MemberInput, field: str, today: dt.date) -> NewMember:
     id_number = check.check_id_number(m.id_number, f"{field}.idNumber", today=today)
     born = check.birth_date_of(id_number)
-    since = check.check_not_future(m.since or today, f"{field}.since", today=today)
+    since = check.check_date(m.since or today, f"{field}.since", today=today)
     if born is not None and since < born:
         raise BadUserInput(
             "the membership cannot begin before the birth date", field=f"{field}.since"
@@ -553,7 +562,7 @@ class HouseholdMutation:
         self, info: strawberry.Info[Context, None], input: EndMembershipInput
     ) -> HouseholdPayload:
         cmid = _cmid(input.client_mutation_id)
-        on = check.check_not_future(input.date, "input.date")
+        on = check.check_date(input.date, "input.date")
         context = info.context
         result = await graph_person.end_membership(
             context.db,
@@ -577,7 +586,7 @@ class HouseholdMutation:
         self, info: strawberry.Info[Context, None], input: DeregisterHouseholdInput
     ) -> HouseholdPayload:
         cmid = _cmid(input.client_mutation_id)
-        on = check.check_not_future(input.date or check.today_cst(), "input.date")
+        on = check.check_date(input.date or check.today_cst(), "input.date")
         context = info.context
         result = await graph_household.deregister_household(
             context.db,
@@ -600,7 +609,7 @@ class HouseholdMutation:
         self, info: strawberry.Info[Context, None], input: PairOfficialInput
     ) -> PairingPayload:
         cmid = check.check_client_mutation_id(input.client_mutation_id)
-        since = check.check_not_future(input.since or check.today_cst(), "input.since")
+        since = check.check_date(input.since or check.today_cst(), "input.since")
         context = info.context
         pairing_id = await graph_official.pair_official(
             context.db,
@@ -623,7 +632,7 @@ class HouseholdMutation:
         self, info: strawberry.Info[Context, None], input: EndPairingInput
     ) -> PairingPayload:
         cmid = _cmid(input.client_mutation_id)
-        until = check.check_not_future(input.until or check.today_cst(), "input.until")
+        until = check.check_date(input.until or check.today_cst(), "input.until")
         context = info.context
         pairing_id = await graph_official.end_pairing(
             context.db,
@@ -659,7 +668,7 @@ class HouseholdMutation:
         if not official_code:
             raise BadUserInput("officialCode is required", field="input.officialCode")
         properties: dict[str, Any] = {
-            "date": check.check_not_future(input.date, "input.date"),
+            "date": check.check_date(input.date, "input.date"),
             "purpose": check.check_text(input.purpose, "input.purpose"),
             "notes": _opt_text(input.notes, "input.notes", 2000),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -11,6 +12,7 @@ from api.context import Context
 from api.types.coverage import PairingCoverage, resolve_pairing_coverage
 from api.types.region import Region, resolve_region
 from graph.household import HouseholdStatus
+from graph.validation import DATE_RANGE
 
 
 @strawberry.type
@@ -35,7 +37,10 @@ class RegionQuery:
         info: strawberry.Info[Context, None],
         region_code: str,
         visit_within_days: int = 30,
-        as_of: dt.date | None = None,
+        as_of: Annotated[
+            dt.date | None,
+            strawberry.argument(description=f"Default: today. A date {DATE_RANGE}."),
+        ] = None,
         statuses: list[HouseholdStatus] | None = strawberry.UNSET,
     ) -> PairingCoverage | None:
         chosen = [s.value for s in statuses] if statuses else None

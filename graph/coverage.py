@@ -25,9 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.db import Database
+from graph.errors import BadUserInput
 from graph.scope import Scope
+from graph.validation import check_date, check_range
 
 DEFAULT_STATUSES = ("REGISTERED", "RETURNED")
+# The visit window, in days, that coverage and the households list accept.
+WINDOW_DAYS = (1, 3660)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,28 @@ def coverage_statement(scope: Scope, *, current: bool) -> tuple[str, dict[str, A
     return cypher, params
 
 
+def as_of_params(
+    as_of: dt.date,
+    within_days: int,
+    *,
+    today: dt.date,
+    as_of_field: str = "asOf",
+    window_field: str = "visitWithinDays",
+) -> dict[str, Any]:
+    """$asOf and $windowStart for the statements here, after checking the date's range
+    (graph.validation.check_date) and the window's, before any arithmetic on them."""
+    check_date(as_of, as_of_field, today=today)
+    check_range(within_days, window_field, *WINDOW_DAYS)
+    return {"asOf": as_of, "windowStart": as_of - dt.timedelta(days=within_days)}
+
+
+def statuses_param(statuses: tuple[str, ...] | None, field: str = "statuses") -> list[str]:
+    """$statuses: the households in poverty (DEFAULT_STATUSES) unless others are asked."""
+    if statuses is not None and not statuses:
+        raise BadUserInput("statuses must not be empty", field=field)
+    return list(statuses or DEFAULT_STATUSES)
+
+
 async def pairing_coverage(
     db: Database,
     code: str,
@@ -139,16 +165,10 @@ async def pairing_coverage(
 ) -> Coverage | None:
     """Coverage of region `code` and its direct children; None when there is no such
     region. One statement (see the module docstring for its cost)."""
+    dates = as_of_params(as_of, within_days, today=today)
     cypher, params = coverage_statement(scope, current=as_of >= today)
     records = await db.read(
-        cypher,
-        {
-            **params,
-            "code": code,
-            "asOf": as_of,
-            "windowStart": as_of - dt.timedelta(days=within_days),
-            "statuses": list(statuses),
-        },
+        cypher, {**params, **dates, "code": code, "statuses": statuses_param(statuses)}
     )
     if not records:
         return None
@@ -236,16 +256,16 @@ async def drill_down(
 ) -> list[tuple[list[str], bool]]:
     """For each request, a page of `first` household codes (uncovered or overdue) and
     whether more follow; one statement for all of them."""
+    dates = as_of_params(as_of, within_days, today=today)
     cypher, params = drill_statement(scope, kind, current=as_of >= today)
     records = await db.read(
         cypher,
         {
             **params,
+            **dates,
             "units": [{"code": r.code, "after": r.after or ""} for r in requests],
             "limit": first + 1,
-            "asOf": as_of,
-            "windowStart": as_of - dt.timedelta(days=within_days),
-            "statuses": list(statuses),
+            "statuses": statuses_param(statuses),
         },
     )
     found = {r["i"]: list(r["codes"]) for r in records}

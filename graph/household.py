@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from graph.coverage import OVERDUE
+from graph.coverage import OVERDUE, WINDOW_DAYS
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.scope import Scope
+from graph.validation import check_date, check_range
 
 Selection = Mapping[str, "Selection"]
 
@@ -288,7 +289,16 @@ def _keyset(
     )
 
 
+def check_filter(f: HouseholdFilter, today: dt.date) -> None:
+    """BAD_USER_INPUT (naming the `where` field) for a filter that cannot be asked:
+    an asOf outside the platform's era, a window out of range."""
+    if f.as_of is not None:
+        check_date(f.as_of, "where.asOf", today=today)
+    check_range(f.within_days, "where.withinDays", *WINDOW_DAYS)
+
+
 def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, Any]]:
+    check_filter(f, today)
     where: list[str] = []
     params: dict[str, Any] = {}
     if not f.include_deregistered:
@@ -309,8 +319,6 @@ def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, A
             else "h.responsibleOfficial IS NULL"
         )
     if f.visit_overdue is not None:
-        if not 1 <= f.within_days <= 3660:
-            raise BadUserInput("withinDays must be between 1 and 3660", field="where.withinDays")
         # The same definition as pairing coverage's (graph/coverage.py).
         params["asOf"] = f.as_of or today
         params["windowStart"] = params["asOf"] - dt.timedelta(days=f.within_days)

@@ -177,9 +177,7 @@ async def resolve_pairing_coverage(
 ) -> PairingCoverage | None:
     if not 1 <= visit_within_days <= 366:
         raise BadUserInput("visitWithinDays must be between 1 and 366", field="visitWithinDays")
-    if statuses is not None and not statuses:
-        raise BadUserInput("statuses must not be empty", field="statuses")
-    chosen = tuple(statuses) if statuses else graph_coverage.DEFAULT_STATUSES
+    chosen = tuple(graph_coverage.statuses_param(None if statuses is None else tuple(statuses)))
     day = as_of or today_cst()
     result = await graph_coverage.pairing_coverage(
         info.context.db,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -30,7 +30,7 @@ from graph.household import (
     PovertyCause,
 )
 from graph.person import MembershipEndReason, Relation
-from graph.validation import check_range, today_cst
+from graph.validation import DATE_RANGE, check_date, check_range, today_cst
 
 strawberry.enum(
     HouseholdStatus,
@@ -174,9 +174,15 @@ class Household:
             "asOf}) and pairingCoverage(asOf) answer for any past date."
         )
     )
-    def visit_overdue(self, within_days: int = 30, as_of: dt.date | None = None) -> bool:
+    def visit_overdue(
+        self,
+        within_days: int = 30,
+        as_of: Annotated[
+            dt.date | None, strawberry.argument(description=f"A date {DATE_RANGE}.")
+        ] = None,
+    ) -> bool:
         check_range(within_days, "withinDays", 1, 3660)
-        day = as_of or today_cst()
+        day = check_date(as_of, "asOf") if as_of is not None else today_cst()
         if self.last_visit_date is None:
             return True
         if self.last_visit_date > day:
@@ -294,7 +300,8 @@ class HouseholdWhere:
     )
     within_days: int = strawberry.field(default=30, description="The visit window in days.")
     as_of: dt.date | None = strawberry.field(
-        default=None, description="The reference date (default today, China Standard Time)."
+        default=None,
+        description=f"The reference date (default today): a date {DATE_RANGE}.",
     )
     include_deregistered: bool = False
 
