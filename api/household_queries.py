@@ -34,7 +34,7 @@ from graph import person as graph_person
 from graph.errors import BadUserInput
 from graph.household import HouseholdFilter, HouseholdOrder
 from graph.official import OfficialFilter
-from graph.validation import today_cst
+from graph.validation import check_household_code, check_id_number, check_lookup_key, today_cst
 
 
 def _filter(where: HouseholdWhere | None) -> HouseholdFilter:
@@ -60,6 +60,7 @@ class HouseholdQuery:
         permission_classes=[policy(*HOUSEHOLD_READERS)],
     )
     async def household(self, info: strawberry.Info[Context, None], code: str) -> Household | None:
+        check_household_code(code, "code")
         context = info.context
         row = await graph_household.get_household(context.db, code, context.scope, selection(info))
         return Household.from_row(row, not sees_personal(info)) if row else None
@@ -116,13 +117,13 @@ class HouseholdQuery:
         permission_classes=[policy(*HOUSEHOLD_READERS)],
     )
     async def person(self, info: strawberry.Info[Context, None], id_number: str) -> Person | None:
+        # The shape first, for every role: it says nothing about the data.
+        id_number = check_id_number(id_number, "idNumber")
         if not sees_personal(info):
             # A lookup by a value the caller may not see would be an identity oracle.
             return None
         context = info.context
-        row = await graph_person.get_person(
-            context.db, id_number.strip().upper(), context.scope, selection(info)
-        )
+        row = await graph_person.get_person(context.db, id_number, context.scope, selection(info))
         return Person.from_row(row, not sees_personal(info)) if row else None
 
     @strawberry.field(
@@ -130,6 +131,7 @@ class HouseholdQuery:
         permission_classes=[policy(*HOUSEHOLD_READERS)],
     )
     async def official(self, info: strawberry.Info[Context, None], code: str) -> Official | None:
+        check_lookup_key(code, "code")
         context = info.context
         row = await graph_official.get_official(context.db, code, context.scope)
         return Official.from_row(row, not sees_personal(info)) if row else None

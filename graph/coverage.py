@@ -27,7 +27,7 @@ from typing import Any
 from graph.db import Database
 from graph.errors import BadUserInput
 from graph.scope import Scope
-from graph.validation import check_date, check_range
+from graph.validation import check_date, check_range, check_region_code
 
 DEFAULT_STATUSES = ("REGISTERED", "RETURNED")
 # The visit window, in days, that coverage and the households list accept.
@@ -165,6 +165,7 @@ async def pairing_coverage(
 ) -> Coverage | None:
     """Coverage of region `code` and its direct children; None when there is no such
     region. One statement (see the module docstring for its cost)."""
+    check_region_code(code, "regionCode")
     dates = as_of_params(as_of, within_days, today=today)
     cypher, params = coverage_statement(scope, current=as_of >= today)
     records = await db.read(

@@ -23,7 +23,7 @@ from graph.coverage import OVERDUE, WINDOW_DAYS
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.scope import Scope
-from graph.validation import check_date, check_range
+from graph.validation import check_date, check_range, check_region_code
 
 Selection = Mapping[str, "Selection"]
 
@@ -291,7 +291,9 @@ def _keyset(
 
 def check_filter(f: HouseholdFilter, today: dt.date) -> None:
     """BAD_USER_INPUT (naming the `where` field) for a filter that cannot be asked:
-    an asOf outside the platform's era, a window out of range."""
+    a malformed region code, an asOf outside the platform's era, a window out of range."""
+    if f.region_code is not None:
+        check_region_code(f.region_code, "where.regionCode")
     if f.as_of is not None:
         check_date(f.as_of, "where.asOf", today=today)
     check_range(f.within_days, "where.withinDays", *WINDOW_DAYS)

@@ -26,6 +26,7 @@ from graph.household import (
 )
 from graph.model import PREFIX_LEVELS
 from graph.scope import Scope
+from graph.validation import check_region_code
 
 
 class PairingRole(StrEnum):
@@ -339,6 +340,8 @@ async def list_officials(
     and their active pairings, then a top-k by code; for a city or the province, the
     official_code index in order with an existence check per official.
     """
+    if where.region_code is not None:
+        check_region_code(where.region_code, "where.regionCode")
     page, params = _matching_officials(where, scope, "o.code > $after", limited=True)
     if total:
         counted, _ = _matching_officials(where, scope, "true", limited=False)

@@ -11,6 +11,7 @@ from api.context import Context
 from api.pagination import DEFAULT_FIRST, check_first
 from graph import region as graph_region
 from graph.model import RegionLevel
+from graph.validation import check_region_code
 
 strawberry.enum(RegionLevel, description="Level in the administrative tree.")
 
@@ -109,6 +110,7 @@ class Region:
 
 
 async def resolve_region(info: strawberry.Info[Context, None], code: str) -> Region | None:
+    check_region_code(code, "code")
     selected = {f.name for f in info.selected_fields[0].selections if hasattr(f, "name")}
     counts = bool(selected & {"householdCount", "personCount"})
     row = await graph_region.get_region(info.context.db, code, info.context.scope, counts=counts)
