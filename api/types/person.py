@@ -59,7 +59,7 @@ class Person:
     medical_insurance: bool | None
     critical_illness_insurance: bool | None
     pension: bool | None
-    died_on: dt.date | None
+    died_on: dt.date | None = strawberry.field(description="Personal: null for some roles.")
     phone: str | None = strawberry.field(description="Personal: masked for some roles.")
     _memberships: strawberry.Private[list[PersonMembership]]
 
@@ -86,7 +86,7 @@ class Person:
             medical_insurance=row.get("medicalInsurance"),
             critical_illness_insurance=row.get("criticalIllnessInsurance"),
             pension=row.get("pension"),
-            died_on=to_date(row.get("diedOn")),
+            died_on=None if mask else to_date(row.get("diedOn")),
             phone=mask_phone(row.get("phone")) if mask else row.get("phone"),
             _memberships=[PersonMembership.from_row(m, mask) for m in row.get("memberships") or []],
         )
