@@ -24,13 +24,14 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from api.auth import principal_from_header
 from api.context import Context
-from api.errors import with_code
+from api.errors import http_error, with_code
 from api.limits import BodySizeLimit
 from api.schema import schema_for
 from api.settings import Settings, get_settings
@@ -67,6 +68,18 @@ class GraphQLApp(GraphQL[Context, None]):
         if not isinstance(value, dict):
             raise HTTPException(400, "the request body must be a JSON object")
         return value
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Strawberry answers its own refusals (HTTPException) in plain text; here they
+        # leave in the GraphQL response shape with an extensions.code (api/errors.py).
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = http_error(exc.status_code, exc.reason)
+        await response(scope, receive, send)
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -2,6 +2,15 @@
 unexpected is masked as INTERNAL for the client and logged with its traceback.
 The error classes themselves live in graph/errors.py (their tree is drawn there).
 
+Refusals before anything executes (the HTTP edge: a batch, a body that is not JSON or
+not an object, one over the size limit, an operation over GET) leave in the same
+GraphQL response shape, with their HTTP status and one of these codes:
+
+    BAD_REQUEST         400  not one GraphQL operation in a JSON object
+    NOT_FOUND           404  no GraphiQL here (production)
+    METHOD_NOT_ALLOWED  405  only GET (GraphiQL) and POST
+    PAYLOAD_TOO_LARGE   413  the body is over settings.max_body_bytes
+
 The logged traceback is redacted: an exception's message may quote the value that
 broke it (a Neo4j constraint error names the duplicate ID number), and personal data
 stays out of logs (DEVELOPERS.md)."""
@@ -13,6 +22,7 @@ import re
 import traceback
 
 from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.responses import JSONResponse
 from strawberry.extensions import MaskErrors
 
 from graph.errors import FupinError
@@ -107,4 +117,20 @@ def with_code(error: GraphQLError) -> GraphQLError:
         path=error.path,
         original_error=error.original_error,
         extensions={**(error.extensions or {}), "code": code},
+    )
+
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+}
+
+
+def http_error(status: int, message: str) -> JSONResponse:
+    """A refusal at the HTTP edge, in the GraphQL response shape, its status kept."""
+    code = HTTP_CODES.get(status, "BAD_REQUEST")
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
     )

@@ -28,11 +28,12 @@ from typing import Any
 from graphql import DocumentNode, FieldNode, GraphQLError, Visitor, visit
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.datastructures import Headers
-from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+from api.errors import http_error
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -141,7 +142,7 @@ class BodySizeLimit:
         declared = Headers(scope=scope).get("content-length")
         if declared is not None:
             if not declared.isdigit():
-                await PlainTextResponse("bad Content-Length", status_code=400)(scope, receive, send)
+                await http_error(400, "bad Content-Length")(scope, receive, send)
                 return
             if int(declared) > self.max_bytes:
                 await self._refuse(scope, receive, send)
@@ -173,7 +174,5 @@ class BodySizeLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = PlainTextResponse(
-            f"the request body is larger than {self.max_bytes} bytes", status_code=413
-        )
+        response = http_error(413, f"the request body is larger than {self.max_bytes} bytes")
         await response(scope, receive, send)

@@ -10,8 +10,10 @@
     │                                           (a stale version, a second membership)
     └── DatabaseUnavailable    DATABASE_UNAVAILABLE  Neo4j does not answer
 
-Anything else that escapes a resolver is a bug: the client sees `INTERNAL` and a
-generic message, and the traceback goes to the log. graphql-core copies the
+Before any of these can be raised, the HTTP edge may refuse a request with
+BAD_REQUEST, METHOD_NOT_ALLOWED or PAYLOAD_TOO_LARGE (api/errors.py: not one GraphQL
+operation, or too big). Anything else that escapes a resolver is a bug: the client
+sees `INTERNAL` and a generic message, and the traceback goes to the log. graphql-core copies the
 `extensions` of an exception raised in a resolver into the error it reports, so these
 classes need nothing from GraphQL.
 """
