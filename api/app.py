@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from cross_web import HTTPException
+from neo4j.exceptions import DriverError, Neo4jError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -37,7 +38,7 @@ from api.schema import schema_for
 from api.settings import Settings, get_settings
 from graph import migrations
 from graph.db import Database
-from graph.errors import DatabaseUnavailable
+from graph.errors import DatabaseUnavailable, FupinError
 
 logger = logging.getLogger("fupin.api")
 
@@ -100,13 +101,21 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+READY_BUDGET_S = 1.0
+
+
 async def readyz(request: Request) -> Response:
+    """200 once the app's database serves a read (the schema version) within a second.
+
+    Bolt accepting connections is not enough: after a restart Neo4j takes many more
+    seconds to serve transactions, and requests sent meanwhile only wait."""
     db: Database = request.app.state.db
     try:
-        await asyncio.wait_for(db.ping(), timeout=1.0)
-    except (DatabaseUnavailable, TimeoutError):
+        version = await asyncio.wait_for(migrations.current_version(db), READY_BUDGET_S)
+    except (FupinError, Neo4jError, DriverError, TimeoutError) as exc:
+        logger.info("not ready: %s", type(exc).__name__)
         return JSONResponse({"status": "unavailable", "neo4j": "down"}, status_code=503)
-    return JSONResponse({"status": "ready", "neo4j": "up"})
+    return JSONResponse({"status": "ready", "neo4j": "up", "schemaVersion": version})
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:

@@ -20,12 +20,15 @@ from __future__ import annotations
 import logging
 import re
 import traceback
+from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.responses import JSONResponse
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types.graphql import OperationType
 
-from graph.errors import FupinError
+from graph.errors import OUTCOME_UNKNOWN, FupinError
 
 logger = logging.getLogger("fupin.api")
 
@@ -118,6 +121,42 @@ def with_code(error: GraphQLError) -> GraphQLError:
         original_error=error.original_error,
         extensions={**(error.extensions or {}), "code": code},
     )
+
+
+def outcome_unknown(error: GraphQLError) -> GraphQLError:
+    """A DATABASE_UNAVAILABLE error of a mutation, saying the outcome is unknown."""
+    extensions = error.extensions or {}
+    if extensions.get("code") != "DATABASE_UNAVAILABLE" or "outcome" in extensions:
+        return error
+    return GraphQLError(
+        OUTCOME_UNKNOWN,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**extensions, "retryable": True, "outcome": "UNKNOWN"},
+    )
+
+
+class MutationOutcome(SchemaExtension):
+    """In a mutation every DATABASE_UNAVAILABLE says the outcome is unknown, also when
+    it came from reading the payload back after the write (graph.db marks the write's
+    own; this catches the rest)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        result: Any = context.result
+        errors = getattr(result, "errors", None)
+        if not errors or context.graphql_document is None:
+            return
+        try:
+            mutation = context.operation_type is OperationType.MUTATION
+        except Exception:  # no single operation: nothing ran
+            return
+        if mutation:
+            result.errors = [outcome_unknown(error) for error in errors]
 
 
 HTTP_CODES = {

@@ -12,7 +12,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
-from api.errors import MaskUnexpectedErrors, log_unexpected
+from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.household_queries import HouseholdQuery
 from api.limits import (
     MAX_TOKENS,
@@ -48,6 +48,7 @@ def build_schema(*, production: bool = False) -> Schema:
         ParserCache,
         BoundedValidation,
         MaskUnexpectedErrors,
+        MutationOutcome,
         StatementCount,
     ]
     return Schema(query=query, mutation=mutation, extensions=extensions)
