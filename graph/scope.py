@@ -8,7 +8,12 @@ counts and coverage respect it too. Out-of-scope data simply does not match.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from graph.model import Label
+
+if TYPE_CHECKING:
+    from graph.db import Database
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,16 @@ class Scope:
                 {"scopeCode": self.code},
             )
         return "false", {}
+
+
+async def scope_exists(db: Database, scope: Scope) -> bool:
+    """Whether the region or official a REGION or OFFICIAL scope names is in the
+    database (ALL and NONE need nothing); a seek on region_code or official_code."""
+    if scope.kind not in ("REGION", "OFFICIAL"):
+        return True
+    label = Label.REGION if scope.kind == "REGION" else Label.OFFICIAL
+    record = await db.read_one(
+        f"OPTIONAL MATCH (n:{label} {{code: $code}}) RETURN n IS NOT NULL AS found",
+        {"code": scope.code},
+    )
+    return bool(record and record["found"])
