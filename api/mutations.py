@@ -92,7 +92,8 @@ class RegisterHouseholdInput:
     attribute: HouseholdAttribute = HouseholdAttribute.GENERAL
     standard: IdentificationStandard = IdentificationStandard.NATIONAL
     status: HouseholdStatus = strawberry.field(
-        default=HouseholdStatus.REGISTERED, description="REGISTERED or RETURNED; never EXITED."
+        default=HouseholdStatus.REGISTERED,
+        description="REGISTERED or RETURNED; never EXITED or DEREGISTERED.",
     )
     registration_year: int | None = strawberry.field(
         default=None, description="Default: this year."
@@ -126,7 +127,7 @@ class UpdateHouseholdInput:
     attribute: HouseholdAttribute | None = UNSET
     standard: IdentificationStandard | None = UNSET
     status: HouseholdStatus | None = strawberry.field(
-        default=UNSET, description="REGISTERED or RETURNED; never EXITED."
+        default=UNSET, description="REGISTERED or RETURNED; never EXITED or DEREGISTERED."
     )
     registration_year: int | None = UNSET
     address: str | None = UNSET
@@ -329,8 +330,8 @@ def _household_values(values: dict[str, Any], today: dt.date) -> dict[str, Any]:
         if value is None:
             out[prop] = None
             continue
-        if name == "status" and value == HouseholdStatus.EXITED:
-            raise BadUserInput("a household exits only through an exit assessment", field=field)
+        if name == "status":
+            graph_household.check_settable_status(value, field)
         if name in ("registration_year",):
             check.check_year(value, field, high=today.year)
         elif name == "planned_exit_year":
@@ -445,7 +446,7 @@ class HouseholdMutation:
 
     @strawberry.mutation(
         description="Change a household's file (expectedVersion must be current); never to "
-        "EXITED. With newCode and villageCode, move it to another village.",
+        "EXITED or DEREGISTERED. With newCode and villageCode, move it to another village.",
         permission_classes=[policy(*HOUSEHOLD_WRITERS)],
     )
     async def update_household(
@@ -578,8 +579,9 @@ class HouseholdMutation:
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
     @strawberry.mutation(
-        description="Close a file without an exit (the record stays, marked); its active "
-        "pairings end on the same date.",
+        description="Close a file without an exit: its status becomes DEREGISTERED (the "
+        "record stays, and household(code) still answers it); its active pairings end on "
+        "the same date.",
         permission_classes=[policy(*HOUSEHOLD_WRITERS)],
     )
     async def deregister_household(

@@ -150,6 +150,8 @@ def statuses_param(statuses: tuple[str, ...] | None, field: str = "statuses") ->
     """$statuses: the households in poverty (DEFAULT_STATUSES) unless others are asked."""
     if statuses is not None and not statuses:
         raise BadUserInput("statuses must not be empty", field=field)
+    if statuses and "DEREGISTERED" in statuses:
+        raise BadUserInput("deregistered households are never counted", field=field)
     return list(statuses or DEFAULT_STATUSES)
 
 

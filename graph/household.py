@@ -34,6 +34,38 @@ class HouseholdStatus(StrEnum):
     REGISTERED = "REGISTERED"
     EXITED = "EXITED"
     RETURNED = "RETURNED"
+    # The file was closed without an exit (deregisterHousehold); it stays, marked, and
+    # h.statusBeforeDeregistration keeps the status it had until then.
+    DEREGISTERED = "DEREGISTERED"
+
+
+# Statuses only a process sets: an exit assessment, deregisterHousehold.
+_NOT_SETTABLE = {
+    HouseholdStatus.EXITED: "a household exits only through an exit assessment",
+    HouseholdStatus.DEREGISTERED: "a household is deregistered only by deregisterHousehold",
+}
+
+
+def check_settable_status(status: str, field: str) -> str:
+    """REGISTERED or RETURNED: the statuses a household's file may be given directly."""
+    if status in _NOT_SETTABLE:
+        raise BadUserInput(_NOT_SETTABLE[HouseholdStatus(status)], field=field)
+    return status
+
+
+def mark_deregistered(h: str = "h") -> str:
+    """The SET that makes household `h` DEREGISTERED, keeping the status it had (used by
+    deregisterHousehold, the migration and the bulk upsert alike)."""
+    return (
+        f"SET {h}.statusBeforeDeregistration = {h}.status, "
+        f"{h}.status = '{HouseholdStatus.DEREGISTERED}'"
+    )
+
+
+# Deregistered (a date) but not yet marked: files written before the status existed.
+UNMARKED_DEREGISTERED = (
+    f"h.deregisteredOn IS NOT NULL AND coalesce(h.status, '') <> '{HouseholdStatus.DEREGISTERED}'"
+)
 
 
 class HouseholdAttribute(StrEnum):
@@ -303,7 +335,7 @@ def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, A
     check_filter(f, today)
     where: list[str] = []
     params: dict[str, Any] = {}
-    if not f.include_deregistered:
+    if not f.include_deregistered and f.status is not HouseholdStatus.DEREGISTERED:
         where.append("h.deregisteredOn IS NULL")
     if f.status is not None:
         where.append("h.status = $status")
@@ -776,7 +808,7 @@ async def deregister_household(
     client_mutation_id: str | None = None,
     subject: str | None = None,
 ) -> str:
-    """Mark the file deregistered (it stays, with its members and history) and end its
+    """Mark the file DEREGISTERED (it stays, with its members and history) and end its
     active pairings on the same date, so the officials' loads drop."""
 
     async def work(tx: Tx) -> str:
@@ -785,6 +817,7 @@ async def deregister_household(
         records = await tx.run(
             "MATCH (h:Household {code: $code}) "
             "SET h.deregisteredOn = $on, h.deregistrationReason = $reason "
+            f"{mark_deregistered('h')} "
             "WITH h OPTIONAL MATCH (o:Official)-[r:PAIRED_WITH]->(h) WHERE r.until IS NULL "
             "SET r.until = CASE WHEN r.since > $on THEN r.since ELSE $on END "
             "RETURN collect(o.code) AS officials",
@@ -801,17 +834,20 @@ async def deregister_household(
 # --- bulk upserts for seeds and imports ----------------------------------------------
 
 
-_UPSERT_HOUSEHOLDS = """
+_UPSERT_HOUSEHOLDS = f"""
 UNWIND $rows AS row
-MATCH (v:Region {code: row.villageCode})
-MERGE (h:Household {code: row.code})
+MATCH (v:Region {{code: row.villageCode}})
+MERGE (h:Household {{code: row.code}})
 ON CREATE SET h.version = 1, h.createdAt = datetime()
 SET h += row.properties, h.villageCode = row.villageCode, h.updatedAt = datetime()
 MERGE (h)-[:IN_VILLAGE]->(v)
+WITH h WHERE {UNMARKED_DEREGISTERED}
+{mark_deregistered("h")}
 """
 
 
 async def upsert_households(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE households on their code ({code, villageCode, properties}); the derived
-    properties are left to `refresh_households`."""
+    """MERGE households on their code ({code, villageCode, properties}); one with a
+    deregisteredOn date is marked DEREGISTERED; the derived properties are left to
+    `refresh_households`."""
     await tx.run(_UPSERT_HOUSEHOLDS, {"rows": [dict(r) for r in rows]})

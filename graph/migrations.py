@@ -1,7 +1,9 @@
-"""Graph schema migrations: constraints and indexes, applied in order, idempotently.
+"""Graph schema migrations: constraints, indexes and data fixes, applied in order.
 
-Each step has a version and statements written with IF NOT EXISTS, so running them
-again changes nothing. The highest applied version is kept on the
+Each step has a version, schema statements written with IF NOT EXISTS (run again on
+every migrate, so a dropped constraint comes back; running them again changes
+nothing), and data statements, run once when the step is applied (idempotent too, in
+batches: `CALL { } IN TRANSACTIONS`). The highest applied version is kept on the
 `(:SchemaVersion {id: 'fupin'})` node. Append new steps; never edit an applied one.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.db import Database
+from graph.household import UNMARKED_DEREGISTERED, mark_deregistered
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,11 @@ class Step:
     version: int
     description: str
     statements: tuple[str, ...]
+    data: tuple[str, ...] = ()
+
+
+def _batched(match: str, change: str) -> str:
+    return f"{match} CALL (h) {{ {change} }} IN TRANSACTIONS OF 10000 ROWS"
 
 
 STEPS: tuple[Step, ...] = (
@@ -53,6 +61,12 @@ STEPS: tuple[Step, ...] = (
             "FOR (n:Household) ON (n.lastVisitDate)",
         ),
     ),
+    Step(
+        3,
+        "deregistered households get the status DEREGISTERED",
+        (),
+        (_batched(f"MATCH (h:Household) WHERE {UNMARKED_DEREGISTERED}", mark_deregistered("h")),),
+    ),
 )
 
 LATEST = STEPS[-1].version
@@ -72,7 +86,7 @@ async def migrate(db: Database) -> list[Step]:
     for step in STEPS:
         if step.version <= version:
             continue
-        for statement in step.statements:
+        for statement in (*step.statements, *step.data):
             await db.run_autocommit(statement)
         await db.run_autocommit(
             "MERGE (v:SchemaVersion {id: 'fupin'}) SET v.version = $version, "

@@ -35,7 +35,8 @@ from graph.validation import DATE_RANGE, check_date, check_range, today_cst
 strawberry.enum(
     HouseholdStatus,
     description="REGISTERED: in poverty; EXITED: left through an exit assessment; "
-    "RETURNED: fell back into poverty.",
+    "RETURNED: fell back into poverty; DEREGISTERED: the file was closed without an exit "
+    "(deregisterHousehold): lists leave it out unless asked for it, counts never count it.",
 )
 strawberry.enum(HouseholdAttribute, description="The household's category of poverty.")
 strawberry.enum(PovertyCause)
