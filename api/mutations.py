@@ -95,8 +95,15 @@ class RegisterHouseholdInput:
         default=HouseholdStatus.REGISTERED,
         description="REGISTERED or RETURNED; never EXITED or DEREGISTERED.",
     )
+    registration_date: dt.date | None = strawberry.field(
+        default=None,
+        description="The day the household was registered (建档立卡): a date "
+        f"{check.REGISTRATION_RANGE}. Default: today, or 1 January of registrationYear "
+        "when only a past year is given.",
+    )
     registration_year: int | None = strawberry.field(
-        default=None, description="Default: this year."
+        default=None,
+        description="Default: the year of registrationDate; when both are given they agree.",
     )
     address: str | None = None
     head_phone: str | None = None
@@ -129,7 +136,14 @@ class UpdateHouseholdInput:
     status: HouseholdStatus | None = strawberry.field(
         default=UNSET, description="REGISTERED or RETURNED; never EXITED or DEREGISTERED."
     )
-    registration_year: int | None = UNSET
+    registration_date: dt.date | None = strawberry.field(
+        default=UNSET,
+        description=f"A date {check.REGISTRATION_RANGE}, not after the household's first "
+        "pairing or visit; registrationYear follows it.",
+    )
+    registration_year: int | None = strawberry.field(
+        default=UNSET, description="Must be the year of registrationDate (given or stored)."
+    )
     address: str | None = UNSET
     head_phone: str | None = UNSET
     bank_account: str | None = UNSET
@@ -416,8 +430,15 @@ class HouseholdMutation:
             "input.secondaryCauses",
         )
         values = {name: getattr(input, name) for name in _HOUSEHOLD_FIELDS}
-        values["registration_year"] = input.registration_year or today.year
+        day, values["registration_year"] = check.registration_of(
+            input.registration_date,
+            input.registration_year,
+            date_field="input.registrationDate",
+            year_field="input.registrationYear",
+            today=today,
+        )
         properties = {k: v for k, v in _household_values(values, today).items() if v is not None}
+        properties["registrationDate"] = day
         if not input.members:
             raise BadUserInput("a household has at least one member", field="input.members")
         members = [_member(m, f"input.members[{i}]", today) for i, m in enumerate(input.members)]
@@ -467,6 +488,21 @@ class HouseholdMutation:
                 "input.secondaryCauses",
             )
         changes = _household_values(given, today)
+        if input.registration_date is None:
+            raise BadUserInput("this field cannot be cleared", field="input.registrationDate")
+        if input.registration_date is not UNSET:
+            day = check.check_date(
+                input.registration_date,
+                "input.registrationDate",
+                today=today,
+                earliest=check.EARLIEST_REGISTRATION,
+            )
+            if changes.setdefault("registrationYear", day.year) != day.year:
+                raise BadUserInput(
+                    "registrationYear must be the year of registrationDate",
+                    field="input.registrationYear",
+                )
+            changes["registrationDate"] = day
         if "secondaryCauses" in changes and changes["secondaryCauses"] is None:
             changes["secondaryCauses"] = []
         move: tuple[str, str] | None = None

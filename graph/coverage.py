@@ -1,16 +1,23 @@
 """Pairing coverage: which households have an active responsible official and a
 recent visit, for a region and each of its direct children (DOMAIN.md section 4).
 
-Definitions, as of a date D with a visit window of W days:
+Definitions, as of a date D with a visit window of W days; every read that takes an
+`asOf` (coverage, its drill-down lists, the households list) uses the fragments below:
 
-- households: on file (not deregistered), status in `statuses` (default REGISTERED and
-  RETURNED: the households in poverty), within the caller's scope;
-- covered: with a RESPONSIBLE pairing active on D (since <= D, until null or after D);
-- overdue: no visit dated in [D - W days, D];
+- on file on D (`on_file`): registered on or before D (registrationDate) and not
+  deregistered on or before D;
+- in poverty on D (`counted`): on file, with a status on D in `statuses` (default
+  DEFAULT_STATUSES, REGISTERED and RETURNED), within the caller's scope;
+- a pairing or a membership active on D (`active_on`): since <= D, until null or
+  after D;
+- covered: with a RESPONSIBLE pairing active on D;
+- overdue (`overdue_expression`): no visit dated in [D - W days, D];
 - overloaded officials: officials with a pairing active on D to one of those
   households whose number of pairings active on D exceeds their maxLoad.
 
-Statuses are today's: the file keeps no history of status changes.
+Statuses are today's (the file keeps no history of status changes) but for one step
+(`status_on`): a household deregistered after D had, on D, the status it was
+deregistered from. When D is today the derived properties answer (`current`).
 
 Cost: one statement. Households are found by an index seek per household-code prefix
 of each child region; when D is today the derived `responsibleOfficial`,
@@ -51,6 +58,46 @@ class Coverage:
     children: list[CoverageRow]
 
 
+def on_file(h: str = "h") -> str:
+    """Household `h` (a node, or a map projected from one) was on file on $asOf:
+    registered by then, and not deregistered on or before it."""
+    return (
+        f"{h}.registrationDate <= $asOf"
+        f" AND ({h}.deregisteredOn IS NULL OR {h}.deregisteredOn > $asOf)"
+    )
+
+
+def status_on(h: str = "h") -> str:
+    """Household `h`'s status on $asOf: today's, except that a household deregistered
+    after $asOf still had the status it was deregistered from."""
+    return (
+        f"CASE WHEN {h}.deregisteredOn > $asOf"
+        f" THEN coalesce({h}.statusBeforeDeregistration, {h}.status) ELSE {h}.status END"
+    )
+
+
+def active_on(r: str, day: str = "$asOf") -> str:
+    """Pairing or membership `r` was active on `day`: begun by then, not ended by then."""
+    return f"{r}.since <= {day} AND ({r}.until IS NULL OR {r}.until > {day})"
+
+
+def counted(h: str = "h", *, current: bool) -> str:
+    """Household `h` counts on $asOf: on file, with a status in $statuses on that day.
+    `current` ($asOf is today): stored values answer (no registration or
+    deregistration lies in the future), so the status index can serve."""
+    if current:
+        return f"{h}.status IN $statuses AND {h}.deregisteredOn IS NULL"
+    return f"{on_file(h)} AND {status_on(h)} IN $statuses"
+
+
+def covered_on(h: str = "h") -> str:
+    """Household `h` (a node) had a RESPONSIBLE pairing active on $asOf."""
+    return (
+        f"EXISTS {{ MATCH ({h})<-[pw:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() "
+        f"WHERE {active_on('pw')} }}"
+    )
+
+
 def overdue_expression(props: str = "h") -> str:
     """No visit of household h dated in [$windowStart, $asOf]. `props` holds h's
     lastVisitDate (h itself, or a map projected from it): the derived date answers
@@ -71,20 +118,19 @@ def _conditions(current: bool, props: str = "h") -> tuple[str, str, str]:
     overdue = overdue_expression(props)
     if current:
         return f"{props}.responsibleOfficial IS NOT NULL", overdue, "o.load > o.maxLoad"
-    active = "pw.since <= $asOf AND (pw.until IS NULL OR pw.until > $asOf)"
-    covered = f"EXISTS {{ MATCH (h)<-[pw:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() WHERE {active} }}"
-    overloaded = f"COUNT {{ MATCH (o)-[pw:PAIRED_WITH]->() WHERE {active} }} > o.maxLoad"
-    return covered, overdue, overloaded
+    overloaded = f"COUNT {{ MATCH (o)-[pw:PAIRED_WITH]->() WHERE {active_on('pw')} }} > o.maxLoad"
+    return covered_on("h"), overdue, overloaded
 
 
-def _household_match(scope_where: str) -> str:
-    # One projection reads the four properties in one pass over h's property chain
+def _household_match(scope_where: str, *, current: bool) -> str:
+    # One projection reads the properties in one pass over h's property chain
     # (reading them one by one costs about 60% more at the province's scale).
+    past = "" if current else ", .registrationDate, .statusBeforeDeregistration"
     return (
         "UNWIND unit.prefixes AS p "
         "MATCH (h:Household) WHERE h.code STARTS WITH p "
-        "WITH h, h {.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate} AS hp "
-        f"WHERE hp.status IN $statuses AND hp.deregisteredOn IS NULL AND {scope_where}"
+        f"WITH h, h {{.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate{past}}} AS hp "
+        f"WHERE {counted('hp', current=current)} AND {scope_where}"
     )
 
 
@@ -92,11 +138,7 @@ def coverage_statement(scope: Scope, *, current: bool) -> tuple[str, dict[str, A
     """The statement behind `pairing_coverage` (pure: no database)."""
     where, params = scope.household_filter("h")
     covered, overdue, overloaded = _conditions(current, "hp")
-    active = (
-        "pw.until IS NULL"
-        if current
-        else "pw.since <= $asOf AND (pw.until IS NULL OR pw.until > $asOf)"
-    )
+    active = "pw.until IS NULL" if current else active_on("pw")
     # Overloaded officials are few: their pairings with counted households are read
     # once, then shared out to the units by household-code prefix in memory.
     cypher = f"""
@@ -109,12 +151,12 @@ def coverage_statement(scope: Scope, *, current: bool) -> tuple[str, dict[str, A
     CALL () {{
       MATCH (o:Official) WHERE {overloaded}
       MATCH (o)-[pw:PAIRED_WITH]->(h:Household)
-      WHERE {active} AND h.status IN $statuses AND h.deregisteredOn IS NULL AND {where}
+      WHERE {active} AND {counted("h", current=current)} AND {where}
       RETURN collect({{official: o.code, household: h.code}}) AS overloadedPairs
     }}
     UNWIND CASE WHEN size(children) = 0 THEN [r] ELSE children END AS unit
     CALL (unit) {{
-      {_household_match(where)}
+      {_household_match(where, current=current)}
       WITH h, {covered} AS covered, {overdue} AS overdue
       RETURN count(h) AS households,
              count(CASE WHEN covered THEN 1 END) AS coveredHouseholds,
@@ -225,8 +267,8 @@ def drill_statement(scope: Scope, kind: str, *, current: bool) -> tuple[str, dic
       UNWIND unit.prefixes AS p
       CALL (p, u) {{
         MATCH (h:Household)
-        WHERE h.code STARTS WITH p AND h.code > u.after AND h.status IN $statuses
-          AND h.deregisteredOn IS NULL AND {where} AND {predicate}
+        WHERE h.code STARTS WITH p AND h.code > u.after
+          AND {counted("h", current=current)} AND {where} AND {predicate}
         WITH h ORDER BY h.code
         LIMIT $limit
         RETURN h.code AS code

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from graph.coverage import OVERDUE, WINDOW_DAYS
+from graph.coverage import OVERDUE, WINDOW_DAYS, covered_on, on_file, status_on
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.scope import Scope
@@ -61,6 +61,13 @@ def mark_deregistered(h: str = "h") -> str:
         f"{h}.status = '{HouseholdStatus.DEREGISTERED}'"
     )
 
+
+# A registration date where nothing better is known: 1 January of the registration
+# year (or the day the file was created). The migration and the bulk upsert use it.
+REGISTRATION_FROM_YEAR = (
+    "CASE WHEN h.registrationYear IS NOT NULL "
+    "THEN date({year: h.registrationYear, month: 1, day: 1}) ELSE date(h.createdAt) END"
+)
 
 # Deregistered (a date) but not yet marked: files written before the status existed.
 UNMARKED_DEREGISTERED = (
@@ -332,13 +339,22 @@ def check_filter(f: HouseholdFilter, today: dt.date) -> None:
 
 
 def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE conditions of `f` on h, as of `f.as_of` (default today) with coverage's
+    definitions (graph/coverage.py): on file on that date, the status it had then,
+    pairings and visits as they stood."""
     check_filter(f, today)
+    day = f.as_of or today
+    current = day >= today
     where: list[str] = []
-    params: dict[str, Any] = {}
-    if not f.include_deregistered and f.status is not HouseholdStatus.DEREGISTERED:
-        where.append("h.deregisteredOn IS NULL")
+    params: dict[str, Any] = {"asOf": day}
+    status = "h.status" if current else status_on("h")
+    if f.include_deregistered or f.status is HouseholdStatus.DEREGISTERED:
+        if not current:
+            where.append("h.registrationDate <= $asOf")
+    else:
+        where.append("h.deregisteredOn IS NULL" if current else on_file("h"))
     if f.status is not None:
-        where.append("h.status = $status")
+        where.append(f"{status} = $status")
         params["status"] = f.status.value
     if f.attribute is not None:
         where.append("h.attribute = $attribute")
@@ -347,15 +363,16 @@ def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, A
         where.append("h.mainCause = $mainCause")
         params["mainCause"] = f.main_cause.value
     if f.has_responsible_official is not None:
-        where.append(
-            "h.responsibleOfficial IS NOT NULL"
-            if f.has_responsible_official
-            else "h.responsibleOfficial IS NULL"
-        )
+        if current:
+            where.append(
+                f"h.responsibleOfficial IS {'NOT ' if f.has_responsible_official else ''}NULL"
+            )
+        else:
+            where.append(
+                covered_on("h") if f.has_responsible_official else f"NOT {covered_on('h')}"
+            )
     if f.visit_overdue is not None:
-        # The same definition as pairing coverage's (graph/coverage.py).
-        params["asOf"] = f.as_of or today
-        params["windowStart"] = params["asOf"] - dt.timedelta(days=f.within_days)
+        params["windowStart"] = day - dt.timedelta(days=f.within_days)
         where.append(OVERDUE if f.visit_overdue else f"NOT ({OVERDUE})")
     return where, params
 
@@ -559,7 +576,7 @@ async def lock_household(
         "SET h._lock = true REMOVE h._lock "
         "RETURN h.version AS version, h.deregisteredOn AS deregisteredOn, "
         "h.mainCause AS mainCause, coalesce(h.secondaryCauses, []) AS secondaryCauses, "
-        "h.status AS status",
+        "h.status AS status, h.registrationDate AS registrationDate",
         {"code": code, **params},
     )
     if record is None:
@@ -567,6 +584,54 @@ async def lock_household(
     if writable and record["deregisteredOn"] is not None:
         raise Conflict("the household is deregistered", field=field)
     return dict(record)
+
+
+def registered_on(state: Mapping[str, Any]) -> dt.date | None:
+    """The registration date in a `lock_household` state, as a Python date."""
+    value = state.get("registrationDate")
+    if value is None:
+        return None
+    native: dt.date = value.to_native() if hasattr(value, "to_native") else value
+    return native
+
+
+def check_after_registration(state: Mapping[str, Any], day: dt.date, field: str) -> None:
+    """BAD_USER_INPUT unless `day` (a pairing, a visit, a deregistration) is on or after
+    the household's registration date: nothing happens to a file before it exists."""
+    registered = registered_on(state)
+    if registered is not None and day < registered:
+        raise BadUserInput(
+            f"the date is before the household was registered ({registered.isoformat()})",
+            field=field,
+        )
+
+
+async def _check_registration_change(
+    tx: Tx, code: str, state: Mapping[str, Any], changes: Mapping[str, Any]
+) -> None:
+    """A new registration date may not be later than the household's first pairing or
+    visit; a new registration year alone must be the stored date's year."""
+    if "registrationDate" in changes:
+        record = await tx.single(
+            "MATCH (h:Household {code: $code}) "
+            "CALL (h) { OPTIONAL MATCH (h)<-[p:PAIRED_WITH]-() RETURN min(p.since) AS paired } "
+            "CALL (h) { OPTIONAL MATCH (h)<-[:VISIT_TO]-(v:Visit) RETURN min(v.date) AS visited } "
+            "RETURN paired, visited",
+            {"code": code},
+        )
+        events = [d.to_native() for d in (record or {}).values() if d is not None]
+        if events and min(events) < changes["registrationDate"]:
+            raise BadUserInput(
+                "the household has a pairing or a visit dated before this registration date",
+                field="input.registrationDate",
+            )
+    elif "registrationYear" in changes:
+        registered = registered_on(state)
+        if registered is not None and registered.year != changes["registrationYear"]:
+            raise BadUserInput(
+                "registrationYear must be the year of registrationDate: change registrationDate",
+                field="input.registrationYear",
+            )
 
 
 def check_version(state: Mapping[str, Any], expected: int | None) -> None:
@@ -772,6 +837,7 @@ async def update_household(
                     if "secondaryCauses" in changes
                     else "input.mainCause",
                 )
+        await _check_registration_change(tx, code, state, changes)
         await tx.run(
             "MATCH (h:Household {code: $code}) SET h += $changes",
             {"code": code, "changes": changes},
@@ -840,6 +906,7 @@ MATCH (v:Region {{code: row.villageCode}})
 MERGE (h:Household {{code: row.code}})
 ON CREATE SET h.version = 1, h.createdAt = datetime()
 SET h += row.properties, h.villageCode = row.villageCode, h.updatedAt = datetime()
+SET h.registrationDate = coalesce(h.registrationDate, {REGISTRATION_FROM_YEAR})
 MERGE (h)-[:IN_VILLAGE]->(v)
 WITH h WHERE {UNMARKED_DEREGISTERED}
 {mark_deregistered("h")}
@@ -847,7 +914,7 @@ WITH h WHERE {UNMARKED_DEREGISTERED}
 
 
 async def upsert_households(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE households on their code ({code, villageCode, properties}); one with a
-    deregisteredOn date is marked DEREGISTERED; the derived properties are left to
-    `refresh_households`."""
+    """MERGE households on their code ({code, villageCode, properties}); one without a
+    registrationDate gets REGISTRATION_FROM_YEAR, one with a deregisteredOn date is
+    marked DEREGISTERED; the derived properties are left to `refresh_households`."""
     await tx.run(_UPSERT_HOUSEHOLDS, {"rows": [dict(r) for r in rows]})

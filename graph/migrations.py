@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.db import Database
-from graph.household import UNMARKED_DEREGISTERED, mark_deregistered
+from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,18 @@ STEPS: tuple[Step, ...] = (
         "deregistered households get the status DEREGISTERED",
         (),
         (_batched(f"MATCH (h:Household) WHERE {UNMARKED_DEREGISTERED}", mark_deregistered("h")),),
+    ),
+    Step(
+        4,
+        "households get a registration date: 1 January of their registration year where "
+        "nothing better is known",
+        (),
+        (
+            _batched(
+                "MATCH (h:Household) WHERE h.registrationDate IS NULL",
+                f"SET h.registrationDate = {REGISTRATION_FROM_YEAR}",
+            ),
+        ),
     ),
 )
 

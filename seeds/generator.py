@@ -267,7 +267,8 @@ OFFICIAL_COLUMNS: Columns = (
 )  # fmt: skip
 HOUSEHOLD_COLUMNS: Columns = (
     ("code", T), ("villageCode", T), ("address", T), ("headPhone", T), ("bankAccount", T),
-    ("registrationYear", N), ("standard", T), ("attribute", T), ("status", T),
+    ("registrationYear", N), ("registrationDate", D), ("standard", T), ("attribute", T),
+    ("status", T),
     ("monitored", B), ("mainCause", T), ("secondaryCauses", L), ("housingGrade", T),
     ("housingArea", F), ("safeWater", B), ("electricity", B), ("roadAccess", B),
     ("sanitaryToilet", B), ("cooperativeMember", B), ("plannedExitYear", N), ("version", N),
@@ -712,7 +713,7 @@ class _County:
         values: list[object] = [
             code, village.code,
             f"No. {number} {village.name} Village, {village.town} Town, {self.unit.name}",
-            head_phone, f"6228{rng.randrange(10**15):015d}", year,
+            head_phone, f"6228{rng.randrange(10**15):015d}", year, reg_date,
             "NATIONAL" if rng.random() < 0.92 else "PROVINCIAL", attribute, status,
             status == "RETURNED" or (status == "EXITED" and rng.random() < 0.3),
             cause, secondary, grade, round(rng.uniform(14, 32) * (size**0.6), 1),

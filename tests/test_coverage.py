@@ -52,7 +52,12 @@ class H:
     status: str = "REGISTERED"
     pairings: list[Pairing] = field(default_factory=list)
     visits: list[dt.date] = field(default_factory=list)
-    deregistered: bool = False
+    deregistered: int | None = None  # days ago
+    registered: int = 1000  # days ago
+
+    def on_file(self, day: dt.date) -> bool:
+        gone = self.deregistered is not None and ago(self.deregistered) <= day
+        return ago(self.registered) <= day and not gone
 
 
 def R(official: str, since: int, until: int | None = None) -> Pairing:
@@ -74,7 +79,11 @@ HOUSEHOLDS = [
     H("4690011002020001", pairings=[R("O2", 200, until=20)], visits=[ago(70)]),  # ended
     H("4690011002020002", status="RETURNED", pairings=[R("O2", 200)], visits=[ago(29)]),
     H("4690011002020003", pairings=[R("O3", 100)], visits=[ago(59), ago(61)]),
-    H("4690011002020004", deregistered=True, pairings=[R("O2", 100)]),
+    H("4690011002020004", deregistered=1, pairings=[R("O2", 100, until=1)]),
+    # Registered after the past date: counted today only.
+    H("4690011002020005", registered=10, pairings=[R("O2", 10)], visits=[ago(5)]),
+    # Deregistered after the past date: counted then (as REGISTERED), not today.
+    H("4690011002010006", deregistered=20, pairings=[R("O1", 400, until=20)], visits=[ago(50)]),
     # Shuiman (469001101201)
     H("4690011012010001", pairings=[R("O3", 50), A("O1", 50)], visits=[ago(1)]),
     H("4690011012010002", pairings=[], visits=[]),
@@ -92,7 +101,7 @@ def by_hand(prefix: str, day: dt.date, window: int, statuses: tuple[str, ...]) -
     rows = [
         h
         for h in HOUSEHOLDS
-        if h.code.startswith(prefix) and h.status in statuses and not h.deregistered
+        if h.code.startswith(prefix) and h.status in statuses and h.on_file(day)
     ]
     covered = [
         h for h in rows if any(p.role == "RESPONSIBLE" and active(p, day) for p in h.pairings)
@@ -135,14 +144,18 @@ async def build(tx: Tx) -> None:
             "MATCH (v:Region {code: $village}) "
             "CREATE (h:Household {code: $code, villageCode: $village, status: $status, "
             "  responsibleOfficial: $responsible, lastVisitDate: $last, memberCount: 1, "
-            "  deregisteredOn: $deregisteredOn})-[:IN_VILLAGE]->(v)",
+            "  registrationDate: $registered, registrationYear: $registered.year, "
+            "  deregisteredOn: $deregisteredOn})-[:IN_VILLAGE]->(v) "
+            "WITH h WHERE h.deregisteredOn IS NOT NULL "
+            "SET h.statusBeforeDeregistration = h.status, h.status = 'DEREGISTERED'",
             {
                 "code": h.code,
                 "village": h.code[:12],
                 "status": h.status,
                 "responsible": responsible,
                 "last": max(h.visits) if h.visits else None,
-                "deregisteredOn": ago(1) if h.deregistered else None,
+                "registered": ago(h.registered),
+                "deregisteredOn": ago(h.deregistered) if h.deregistered is not None else None,
             },
         )
         for p in h.pairings:
@@ -231,6 +244,77 @@ def test_the_table_makes_every_figure_non_trivial():
     assert county["overloadedOfficials"] > 0
     past = by_hand("469001", ago(40), 30, ("REGISTERED", "RETURNED"))
     assert past != county
+    # Some households were not on file on the past date, some no longer are.
+    codes = {h.code for h in HOUSEHOLDS}
+    assert {h.code for h in HOUSEHOLDS if h.on_file(ago(40))} != codes
+    assert {h.code for h in HOUSEHOLDS if h.on_file(ago(40))} != {
+        h.code for h in HOUSEHOLDS if h.on_file(TODAY)
+    }
+
+
+LIST = """query($where: HouseholdWhere) {
+  households(where: $where, first: 100) { totalCount edges { node { code } } } }"""
+
+
+@pytest.mark.parametrize("as_of", [None, ago(40)])
+def test_the_households_list_counts_what_stood_on_the_date(hand_built, as_of):
+    """households(where: {asOf}) lists the households on file on that date, with the
+    pairings and visits of that date, like coverage."""
+    day = as_of or TODAY
+    base = {"regionCode": "469001", "status": "REGISTERED"}
+    if as_of is not None:
+        base["asOf"] = as_of.isoformat()
+    expected = by_hand("469001", day, 30, ("REGISTERED",))
+
+    def listed(**where):
+        page = hand_built.data(LIST, {"where": {**base, **where}})["households"]
+        assert page["totalCount"] == len(page["edges"])
+        return [e["node"]["code"] for e in page["edges"]]
+
+    on_file = [
+        h.code
+        for h in sorted(HOUSEHOLDS, key=lambda h: h.code)
+        if h.code.startswith("469001") and h.status == "REGISTERED" and h.on_file(day)
+    ]
+    assert listed() == on_file
+    assert len(on_file) == expected["households"]
+    assert listed(hasResponsibleOfficial=False) == expected["uncovered"]
+    assert listed(visitOverdue=True) == expected["overdue"]
+
+
+def test_the_demo_as_of_before_any_registration_counts_nothing(api, demo):
+    """The demo's households were registered from 2021 on: on 2019-12-31 Sanya had none."""
+    data = api.data(
+        '{ pairingCoverage(regionCode: "460200", asOf: "2019-12-31") { households '
+        "coveredHouseholds overdueHouseholds overloadedOfficials children { households } "
+        "uncovered { edges { node { code } } } overdue { edges { node { code } } } } "
+        'households(where: {regionCode: "460200", asOf: "2019-12-31", visitOverdue: true}) '
+        "{ totalCount } }"
+    )
+    coverage = data["pairingCoverage"]
+    assert coverage["households"] == coverage["coveredHouseholds"] == 0
+    assert coverage["overdueHouseholds"] == coverage["overloadedOfficials"] == 0
+    assert {c["households"] for c in coverage["children"]} == {0}
+    assert coverage["uncovered"]["edges"] == coverage["overdue"]["edges"] == []
+    assert data["households"]["totalCount"] == 0
+
+
+def test_a_household_registered_today_is_not_counted_yesterday(api, demo):
+    village = "460203100201"
+    api.data(
+        'mutation { registerHousehold(input: {clientMutationId: "as-of-register-1", '
+        f'code: "{village}0100", villageCode: "{village}", mainCause: ILLNESS, '
+        'members: [{idNumber: "110105194912310011", name: "Li Dawei", relation: HEAD}]}) '
+        "{ household { registrationDate registrationYear } } }"
+    )
+    query = """query($asOf: Date) { pairingCoverage(regionCode: "460203100201", asOf: $asOf) {
+      households uncovered { edges { node { code } } } } }"""
+    today = api.data(query)["pairingCoverage"]
+    yesterday = api.data(query, {"asOf": ago(1).isoformat()})["pairingCoverage"]
+    assert today["households"] == yesterday["households"] + 1
+    new = f"{village}0100"
+    assert new in [e["node"]["code"] for e in today["uncovered"]["edges"]]
+    assert new not in [e["node"]["code"] for e in yesterday["uncovered"]["edges"]]
 
 
 def test_statuses_argument(hand_built):

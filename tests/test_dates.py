@@ -118,3 +118,15 @@ def test_write_dates_before_1900_are_refused_and_nothing_is_written(api, demo, g
         assert "1900-01-01" in error["message"], query
     after = graph.execute_query("MATCH (n) RETURN count(n) AS n")[0][0]["n"]
     assert after == before
+
+
+def test_registration_dates_have_their_own_range(api, demo):
+    query = """mutation($day: Date, $year: Int) { registerHousehold(input: {
+      clientMutationId: "dates-register-1", code: "4602031002010100",
+      villageCode: "460203100201", mainCause: ILLNESS, registrationDate: $day,
+      registrationYear: $year,
+      members: [{ idNumber: "460203198001010019", name: "Li Dawei", relation: HEAD }]
+    }) { household { code } } }"""
+    for day in ("0001-01-01", "1979-12-31", TOMORROW):
+        error = api.error(query, {"day": day})
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.registrationDate"}

@@ -102,7 +102,12 @@ class Household:
     bank_account: str | None = strawberry.field(
         description="Personal: last 4 digits only for some roles."
     )
-    registration_year: int | None
+    registration_date: dt.date | None = strawberry.field(
+        description="The day the household was registered (建档立卡). For files registered "
+        "before this field existed it is derived from registrationYear (1 January) where "
+        "nothing better was known. A household counts on a date (asOf) only from this day."
+    )
+    registration_year: int | None = strawberry.field(description="The year of registrationDate.")
     standard: IdentificationStandard | None
     attribute: HouseholdAttribute | None
     status: HouseholdStatus | None
@@ -200,6 +205,7 @@ class Household:
             address=None if mask else row.get("address"),
             head_phone=mask_phone(row.get("headPhone")) if mask else row.get("headPhone"),
             bank_account=mask_account(row.get("bankAccount")) if mask else row.get("bankAccount"),
+            registration_date=to_date(row.get("registrationDate")),
             registration_year=row.get("registrationYear"),
             standard=_enum(IdentificationStandard, row.get("standard")),
             attribute=_enum(HouseholdAttribute, row.get("attribute")),
