@@ -7,7 +7,8 @@ Definitions, as of a date D with a visit window of W days; every read that takes
 - on file on D (`on_file`): registered on or before D (registrationDate) and not
   deregistered on or before D;
 - in poverty on D (`counted`): on file, with a status on D in `statuses` (default
-  DEFAULT_STATUSES, REGISTERED and RETURNED), within the caller's scope;
+  DEFAULT_STATUSES, REGISTERED and RETURNED: also what households(where:
+  {visitOverdue}) lists when no status is given), within the caller's scope;
 - a pairing or a membership active on D (`active_on`): since <= D, until null or
   after D;
 - covered: with a RESPONSIBLE pairing active on D;

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from graph.coverage import OVERDUE, WINDOW_DAYS, covered_on, on_file, status_on
+from graph.coverage import (
+    DEFAULT_STATUSES,
+    OVERDUE,
+    WINDOW_DAYS,
+    covered_on,
+    on_file,
+    status_on,
+)
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.scope import Scope
@@ -372,6 +379,10 @@ def _filters(f: HouseholdFilter, today: dt.date) -> tuple[list[str], dict[str, A
                 covered_on("h") if f.has_responsible_official else f"NOT {covered_on('h')}"
             )
     if f.visit_overdue is not None:
+        if f.status is None:
+            # Overdue is a question about households in poverty, as in coverage.
+            where.append(f"{status} IN $statuses")
+            params["statuses"] = list(DEFAULT_STATUSES)
         params["windowStart"] = day - dt.timedelta(days=f.within_days)
         where.append(OVERDUE if f.visit_overdue else f"NOT ({OVERDUE})")
     return where, params

@@ -366,3 +366,36 @@ def test_field_official_counts_only_their_households(hand_built):
     # O3 is paired with two households on file and in poverty.
     assert data["households"] == 2
     assert sorted(e["node"]["code"] for e in data["overdue"]["edges"]) == ["4690011002020003"]
+
+
+OVERDUE_BOTH = """query($code: String!, $asOf: Date) {
+  pairingCoverage(regionCode: $code, asOf: $asOf) {
+    overdueHouseholds overdue(first: 100) { edges { node { code } } } }
+  households(where: {regionCode: $code, visitOverdue: true, asOf: $asOf}, first: 100) {
+    totalCount edges { node { code status } } } }"""
+
+
+@pytest.mark.parametrize("as_of", [None, ago(40)])
+def test_lists_and_coverage_agree_on_overdue(hand_built, as_of):
+    """One definition of "in poverty" (the default statuses) and of "overdue": the list
+    filtered by visitOverdue alone holds what coverage counts as overdue, no EXITED."""
+    data = hand_built.data(
+        OVERDUE_BOTH, {"code": "469001", "asOf": as_of.isoformat() if as_of else None}
+    )
+    coverage, listed = data["pairingCoverage"], data["households"]
+    assert listed["totalCount"] == coverage["overdueHouseholds"]
+    assert [e["node"]["code"] for e in listed["edges"]] == [
+        e["node"]["code"] for e in coverage["overdue"]["edges"]
+    ]
+    assert "EXITED" not in {e["node"]["status"] for e in listed["edges"]}
+    # An explicit status still lists that status.
+    exited = hand_built.data(
+        '{ households(where: {regionCode: "469001", visitOverdue: false, status: EXITED}) '
+        "{ totalCount } }"
+    )
+    assert exited["households"]["totalCount"] == 1
+
+
+def test_the_demo_county_agrees_too(api, demo):
+    data = api.data(OVERDUE_BOTH, {"code": "469001"})
+    assert data["households"]["totalCount"] == data["pairingCoverage"]["overdueHouseholds"]

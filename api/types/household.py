@@ -303,7 +303,9 @@ class HouseholdWhere:
     )
     visit_overdue: bool | None = strawberry.field(
         default=None,
-        description="True: no visit within `withinDays` days before `asOf`; false: visited.",
+        description="True: no visit within `withinDays` days before `asOf`; false: visited. "
+        "Without `status`, only households in poverty (REGISTERED, RETURNED), as "
+        "pairingCoverage counts them.",
     )
     within_days: int = strawberry.field(default=30, description="The visit window in days.")
     as_of: dt.date | None = strawberry.field(
