@@ -136,24 +136,26 @@ def _household_match(scope_where: str, *, current: bool) -> str:
 
 
 def coverage_statement(scope: Scope, *, current: bool) -> tuple[str, dict[str, Any]]:
-    """The statement behind `pairing_coverage` (pure: no database)."""
+    """The statement behind `pairing_coverages` (pure: no database)."""
     where, params = scope.household_filter("h")
     covered, overdue, overloaded = _conditions(current, "hp")
     active = "pw.until IS NULL" if current else active_on("pw")
     # Overloaded officials are few: their pairings with counted households are read
-    # once, then shared out to the units by household-code prefix in memory.
+    # once, then shared out to the units by household-code prefix in memory. Every
+    # region of $codes (one nesting level of a request) is answered by this statement.
     cypher = f"""
-    MATCH (r:Region {{code: $code}})
-    CALL (r) {{
-      OPTIONAL MATCH (c:Region)-[:PART_OF]->(r)
-      WITH c ORDER BY c.code
-      RETURN collect(c) AS children
-    }}
     CALL () {{
       MATCH (o:Official) WHERE {overloaded}
       MATCH (o)-[pw:PAIRED_WITH]->(h:Household)
       WHERE {active} AND {counted("h", current=current)} AND {where}
       RETURN collect({{official: o.code, household: h.code}}) AS overloadedPairs
+    }}
+    UNWIND $codes AS askedCode
+    MATCH (r:Region {{code: askedCode}})
+    CALL (r) {{
+      OPTIONAL MATCH (c:Region)-[:PART_OF]->(r)
+      WITH c ORDER BY c.code
+      RETURN collect(c) AS children
     }}
     UNWIND CASE WHEN size(children) = 0 THEN [r] ELSE children END AS unit
     CALL (unit) {{
@@ -198,26 +200,33 @@ def statuses_param(statuses: tuple[str, ...] | None, field: str = "statuses") ->
     return list(statuses or DEFAULT_STATUSES)
 
 
-async def pairing_coverage(
+async def pairing_coverages(
     db: Database,
-    code: str,
+    codes: list[str],
     scope: Scope,
     *,
     as_of: dt.date,
     today: dt.date,
     within_days: int,
     statuses: tuple[str, ...] = DEFAULT_STATUSES,
-) -> Coverage | None:
-    """Coverage of region `code` and its direct children; None when there is no such
-    region. One statement (see the module docstring for its cost)."""
-    check_region_code(code, "regionCode")
+) -> dict[str, Coverage]:
+    """Coverage of each region of `codes` and its direct children, by code; unknown
+    codes are left out. One statement for them all (see the module docstring for its
+    cost): a request's nesting level costs one, whatever the number of regions."""
+    for code in codes:
+        check_region_code(code, "regionCode")
     dates = as_of_params(as_of, within_days, today=today)
     cypher, params = coverage_statement(scope, current=as_of >= today)
     records = await db.read(
-        cypher, {**params, **dates, "code": code, "statuses": statuses_param(statuses)}
+        cypher, {**params, **dates, "codes": list(codes), "statuses": statuses_param(statuses)}
     )
-    if not records:
-        return None
+    by_root: dict[str, list[Any]] = {}
+    for record in records:
+        by_root.setdefault(record["rootCode"], []).append(record)
+    return {code: _coverage(found) for code, found in by_root.items()}
+
+
+def _coverage(records: list[Any]) -> Coverage:
     rows = [
         CoverageRow(
             code=r["code"],
@@ -243,6 +252,30 @@ async def pairing_coverage(
         overloaded_officials=frozenset().union(*(row.overloaded_officials for row in rows)),
     )
     return Coverage(region=total, children=rows)
+
+
+async def pairing_coverage(
+    db: Database,
+    code: str,
+    scope: Scope,
+    *,
+    as_of: dt.date,
+    today: dt.date,
+    within_days: int,
+    statuses: tuple[str, ...] = DEFAULT_STATUSES,
+) -> Coverage | None:
+    """Coverage of region `code` and its direct children (`pairing_coverages` for one
+    code); None when there is no such region."""
+    found = await pairing_coverages(
+        db,
+        [code],
+        scope,
+        as_of=as_of,
+        today=today,
+        within_days=within_days,
+        statuses=statuses,
+    )
+    return found.get(code)
 
 
 DRILL_KINDS = ("UNCOVERED", "OVERDUE")

@@ -399,3 +399,61 @@ def test_lists_and_coverage_agree_on_overdue(hand_built, as_of):
 def test_the_demo_county_agrees_too(api, demo):
     data = api.data(OVERDUE_BOTH, {"code": "469001"})
     assert data["households"]["totalCount"] == data["pairingCoverage"]["overdueHouseholds"]
+
+
+NESTED = """{ pairingCoverage(regionCode: "460000") { ...f children { ...f children { ...f
+  children { ...f children { ...f } } } } } }
+fragment f on PairingCoverage { region { code } households coveredHouseholds overdueHouseholds
+  overloadedOfficials }"""
+FLAT = """query($code: String!) { pairingCoverage(regionCode: $code) { region { code }
+  households coveredHouseholds overdueHouseholds overloadedOfficials
+  children { region { code } } } }"""
+
+
+def test_every_level_of_children_is_filled(hand_built):
+    """children at any depth carry the figures the region answers on its own, and the
+    children it has: never an empty list that looks like data. One statement a level."""
+    token = hand_built.token(Role.ADMIN)
+    response = hand_built.client.post(
+        "/graphql",
+        json={"query": NESTED},
+        headers={"authorization": f"Bearer {token}", "x-fupin-statements": "1"},
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    # The root's statement answers its children too; each deeper level costs one.
+    assert body["extensions"]["statements"] == 4
+
+    def walk(node, depth):
+        code = node["region"]["code"]
+        alone = hand_built.data(FLAT, {"code": code})["pairingCoverage"]
+        figures = {k: v for k, v in node.items() if k != "children"}
+        assert figures == {k: v for k, v in alone.items() if k != "children"}, code
+        if depth < 4:
+            assert [c["region"]["code"] for c in node["children"]] == [
+                c["region"]["code"] for c in alone["children"]
+            ], code
+            for child in node["children"]:
+                walk(child, depth + 1)
+
+    root = body["data"]["pairingCoverage"]
+    walk(root, 0)
+    wuzhishan = next(c for c in root["children"] if c["region"]["code"] == "469001")
+    towns = wuzhishan["children"]
+    assert [t["region"]["code"] for t in towns] == ["469001100", "469001101"]
+    assert [v["region"]["code"] for v in towns[0]["children"]] == [
+        "469001100201",
+        "469001100202",
+    ]
+    assert (
+        towns[0]["children"][0]["households"]
+        == by_hand(
+            "469001100201",
+            TODAY,
+            30,
+            (
+                "REGISTERED",
+                "RETURNED",
+            ),
+        )["households"]
+    )

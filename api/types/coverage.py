@@ -53,12 +53,22 @@ class PairingCoverage:
         description="Officials paired with those households whose active load exceeds "
         "their maximum."
     )
-    children: list[PairingCoverage] = strawberry.field(
-        description="The same figures for each direct child region, by code."
-    )
     _as_of: strawberry.Private[dt.date]
     _within_days: strawberry.Private[int]
     _statuses: strawberry.Private[tuple[str, ...]]
+    # Filled by the statement that found this region's own figures (the root's
+    # children); deeper levels are loaded, one statement per level.
+    _children: strawberry.Private[list[PairingCoverage] | None] = None
+
+    @strawberry.field(
+        description="The same figures for each direct child region, by code, at any depth "
+        "(one statement per nesting level); empty only for a region with no children."
+    )
+    async def children(self, info: strawberry.Info[Context, None]) -> list[PairingCoverage]:
+        if self._children is None:
+            key = ChildrenKey(self._as_of, self._within_days, self._statuses, self.region.code)
+            self._children = await _children_loader(info.context).load(key)
+        return self._children
 
     @strawberry.field(description="coveredHouseholds / households; null with no households.")
     def coverage_ratio(self) -> float | None:
@@ -107,6 +117,46 @@ class PairingCoverage:
             edges=edges,
             page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
         )
+
+
+@dataclass(frozen=True)
+class ChildrenKey:
+    as_of: dt.date
+    within_days: int
+    statuses: tuple[str, ...]
+    code: str
+
+
+def _children_loader(context: Context) -> DataLoader[ChildrenKey, list[PairingCoverage]]:
+    """The children of every region asked for at one nesting level, in one statement
+    (graph.coverage.pairing_coverages) per set of arguments."""
+    loader = context.loaders.get("coverage_children")
+    if loader is None:
+
+        async def load(keys: list[ChildrenKey]) -> list[list[PairingCoverage]]:
+            groups: dict[tuple[dt.date, int, tuple[str, ...]], list[str]] = {}
+            for k in keys:
+                groups.setdefault((k.as_of, k.within_days, k.statuses), []).append(k.code)
+            found: dict[tuple[dt.date, int, tuple[str, ...], str], list[PairingCoverage]] = {}
+            for (as_of, within_days, statuses), codes in groups.items():
+                coverages = await graph_coverage.pairing_coverages(
+                    context.db,
+                    sorted(set(codes)),
+                    context.scope,
+                    as_of=as_of,
+                    today=today_cst(),
+                    within_days=within_days,
+                    statuses=statuses,
+                )
+                for code, coverage in coverages.items():
+                    found[(as_of, within_days, statuses, code)] = [
+                        _figures(c, as_of, within_days, statuses) for c in coverage.children
+                    ]
+            return [found.get((k.as_of, k.within_days, k.statuses, k.code), []) for k in keys]
+
+        loader = context.loaders["coverage_children"] = DataLoader(load_fn=load, cache=False)
+    result: DataLoader[ChildrenKey, list[PairingCoverage]] = loader
+    return result
 
 
 @dataclass(frozen=True)
@@ -161,7 +211,6 @@ def _figures(
         covered_households=row.covered,
         overdue_households=row.overdue,
         overloaded_officials=len(row.overloaded_officials),
-        children=[],
         _as_of=as_of,
         _within_days=within_days,
         _statuses=statuses,
@@ -191,5 +240,5 @@ async def resolve_pairing_coverage(
     if result is None:
         return None
     top = _figures(result.region, day, visit_within_days, chosen)
-    top.children = [_figures(c, day, visit_within_days, chosen) for c in result.children]
+    top._children = [_figures(c, day, visit_within_days, chosen) for c in result.children]
     return top
