@@ -9,6 +9,7 @@ fault in `extensions.field` and never repeat an ID number or a name.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import Any
@@ -27,6 +28,7 @@ from graph import official as graph_official
 from graph import person as graph_person
 from graph import validation as check
 from graph import visit as graph_visit
+from graph.client_mutation import request_digest
 from graph.errors import BadUserInput, Forbidden
 from graph.household import (
     DeregistrationReason,
@@ -393,6 +395,26 @@ _HOUSEHOLD_FIELDS = (
 )
 
 
+def _request(value: Any) -> Any:
+    """A mutation's input as the client gave it (after GraphQL's coercion, so inline
+    literals and variables, omitted fields and their defaults, come out the same), the
+    fields it left unset dropped, without its clientMutationId."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _request(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "client_mutation_id" and getattr(value, f.name) is not UNSET
+        }
+    if isinstance(value, list):
+        return [_request(v) for v in value]
+    return value
+
+
+def _digest(input: Any) -> str:
+    """The digest a clientMutationId is stored with (graph/client_mutation.py)."""
+    return request_digest(_request(input))
+
+
 def _cmid(value: str | None) -> str | None:
     return None if value is None else check.check_client_mutation_id(value)
 
@@ -462,6 +484,7 @@ class HouseholdMutation:
             properties,
             members,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -524,6 +547,7 @@ class HouseholdMutation:
             move_to=move,
             client_mutation_id=cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -545,6 +569,7 @@ class HouseholdMutation:
             member,
             input.expected_version,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -588,6 +613,7 @@ class HouseholdMutation:
             input.expected_version,
             cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -611,6 +637,7 @@ class HouseholdMutation:
             input.expected_version,
             cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -635,6 +662,7 @@ class HouseholdMutation:
             on,
             client_mutation_id=cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, household=await _household(info, result))
 
@@ -660,6 +688,7 @@ class HouseholdMutation:
             since,
             override_max_load=input.override_max_load,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return await _pairing_payload(info, cmid, pairing_id)
 
@@ -679,6 +708,7 @@ class HouseholdMutation:
             until,
             cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return await _pairing_payload(info, cmid, pairing_id)
 
@@ -729,6 +759,7 @@ class HouseholdMutation:
             official_code,
             {k: v for k, v in properties.items() if v is not None},
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         visit = None
         if "visit" in selection(info):
@@ -772,6 +803,7 @@ class HouseholdMutation:
             {k: v for k, v in properties.items() if v is not None},
             may_update=context.principal.role is Role.ADMIN,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         # Read back as the caller sees it: a new official paired with nothing yet is
         # not visible to a region officer until paired in their region (null here).

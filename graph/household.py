@@ -13,12 +13,12 @@ current with `refresh_households` / `refresh_officials` before it commits.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.coverage import (
     DEFAULT_STATUSES,
     OVERDUE,
@@ -477,73 +477,6 @@ async def list_households(
 # --- client mutation ids, locks and derived properties ------------------------------
 
 
-async def claim_client_mutation(
-    tx: Tx, client_mutation_id: str | None, kind: str, subject: str | None = None
-) -> Any:
-    """The stored result of an earlier mutation with this id, or None when it is new.
-
-    MERGE on the unique id: a concurrent retry waits for the first to commit, then
-    sees its result. A new id is recorded now, with the caller's `subject` (the
-    principal's token subject), and settled by `settle_client_mutation` in the same
-    transaction, so a failed mutation leaves no id behind. An id settled for another
-    subject is CONFLICT: another caller's retry never sees the stored result.
-    """
-    if client_mutation_id is None:
-        return None
-    record = await tx.single(
-        "MERGE (c:ClientMutation {id: $id}) "
-        "ON CREATE SET c.kind = $kind, c.subject = $subject, c.createdAt = datetime() "
-        "RETURN c.kind AS kind, c.subject AS subject, c.result AS result",
-        {"id": client_mutation_id, "kind": kind, "subject": subject},
-    )
-    assert record is not None
-    if record["result"] is None:
-        return None
-    if record["subject"] != subject:
-        raise Conflict("this clientMutationId was already used", field="input.clientMutationId")
-    if record["kind"] != kind:
-        raise Conflict(
-            "this clientMutationId was already used for another kind of change",
-            field="input.clientMutationId",
-        )
-    return json.loads(record["result"])
-
-
-async def settle_client_mutation(tx: Tx, client_mutation_id: str | None, result: Any) -> None:
-    if client_mutation_id is None:
-        return
-    await tx.run(
-        "MATCH (c:ClientMutation {id: $id}) SET c.result = $result",
-        {"id": client_mutation_id, "result": json.dumps(result)},
-    )
-
-
-async def write_once(
-    db: Database,
-    client_mutation_id: str | None,
-    kind: str,
-    subject: str | None,
-    key: str,
-    work: Callable[[Tx], Awaitable[str]],
-) -> str:
-    """Run `work` in one `Database.write` transaction under a client mutation id.
-
-    `claim_client_mutation` comes first: an id already settled returns its stored
-    `key` without running `work`. Otherwise `work` does the mutation and its result
-    is settled as `{key: result}` last, in the same transaction, and returned.
-    """
-
-    async def once(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, kind, subject)
-        if earlier is not None:
-            return str(earlier[key])
-        result = await work(tx)
-        await settle_client_mutation(tx, client_mutation_id, {key: result})
-        return result
-
-    return await db.write(once)
-
-
 REFRESH_HOUSEHOLDS = """
 UNWIND $codes AS code
 MATCH (h:Household {code: code})
@@ -779,6 +712,7 @@ async def register_household(
     members: Sequence[NewMember],
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Create the household in its village with its members; returns its code.
 
@@ -805,7 +739,9 @@ async def register_household(
         await refresh_households(tx, [code])
         return code
 
-    return await write_once(db, client_mutation_id, "registerHousehold", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "registerHousehold", subject, "code", work, digest=digest
+    )
 
 
 async def bump_version(tx: Tx, code: str) -> None:
@@ -826,6 +762,7 @@ async def update_household(
     move_to: tuple[str, str] | None = None,
     client_mutation_id: str | None = None,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Apply `changes` (a None value removes the property) and, with `move_to`
     (new code, village code), move the household; returns its code.
@@ -871,7 +808,9 @@ async def update_household(
         await bump_version(tx, result)
         return result
 
-    return await write_once(db, client_mutation_id, "updateHousehold", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "updateHousehold", subject, "code", work, digest=digest
+    )
 
 
 async def deregister_household(
@@ -884,6 +823,7 @@ async def deregister_household(
     *,
     client_mutation_id: str | None = None,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Mark the file DEREGISTERED (it stays, with its members and history) and end its
     active pairings on the same date, so the officials' loads drop."""
@@ -905,7 +845,9 @@ async def deregister_household(
         await bump_version(tx, code)
         return code
 
-    return await write_once(db, client_mutation_id, "deregisterHousehold", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "deregisterHousehold", subject, "code", work, digest=digest
+    )
 
 
 # --- bulk upserts for seeds and imports ----------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
@@ -22,7 +23,6 @@ from graph.household import (
     lock_household,
     refresh_households,
     refresh_officials,
-    write_once,
 )
 from graph.model import PREFIX_LEVELS
 from graph.scope import Scope
@@ -83,6 +83,7 @@ async def create_official(
     *,
     may_update: bool,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Create the official with this code, or update it when `may_update` (ADMIN
     only); returns the code.
@@ -109,7 +110,9 @@ async def create_official(
         )
         return code
 
-    return await write_once(db, client_mutation_id, "createOfficial", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "createOfficial", subject, "code", work, digest=digest
+    )
 
 
 async def pair_official(
@@ -124,6 +127,7 @@ async def pair_official(
     *,
     override_max_load: bool,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Pair an official with a household; returns the pairing id.
 
@@ -186,7 +190,9 @@ async def pair_official(
         await refresh_households(tx, [household_code])
         return pairing_id
 
-    return await write_once(db, client_mutation_id, "pairOfficial", subject, "id", work)
+    return await write_once(
+        db, client_mutation_id, "pairOfficial", subject, "id", work, digest=digest
+    )
 
 
 async def end_pairing(
@@ -196,6 +202,7 @@ async def end_pairing(
     until: dt.date,
     client_mutation_id: str | None = None,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """End an active pairing on `until`; returns its id. NOT_FOUND outside scope,
     CONFLICT when already ended."""
@@ -223,7 +230,9 @@ async def end_pairing(
         await refresh_households(tx, [record["household"]])
         return pairing_id
 
-    return await write_once(db, client_mutation_id, "endPairing", subject, "id", work)
+    return await write_once(
+        db, client_mutation_id, "endPairing", subject, "id", work, digest=digest
+    )
 
 
 _UPSERT_OFFICIALS = """

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
@@ -25,7 +26,6 @@ from graph.household import (
     check_version,
     lock_household,
     refresh_households,
-    write_once,
 )
 from graph.scope import Scope
 
@@ -174,6 +174,7 @@ async def add_member(
     expected_version: int | None,
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Add a member to a household; returns the household code."""
 
@@ -188,7 +189,9 @@ async def add_member(
         await bump_version(tx, household_code)
         return household_code
 
-    return await write_once(db, client_mutation_id, "addMember", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "addMember", subject, "code", work, digest=digest
+    )
 
 
 async def update_member(
@@ -202,6 +205,7 @@ async def update_member(
     client_mutation_id: str | None = None,
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Change an active member's person properties and/or relation; returns the
     household code."""
@@ -226,7 +230,9 @@ async def update_member(
         await bump_version(tx, household_code)
         return household_code
 
-    return await write_once(db, client_mutation_id, "updateMember", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "updateMember", subject, "code", work, digest=digest
+    )
 
 
 async def end_membership(
@@ -240,6 +246,7 @@ async def end_membership(
     client_mutation_id: str | None = None,
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """End an active membership on `on` (DECEASED also records the date of death);
     returns the household code."""
@@ -263,7 +270,9 @@ async def end_membership(
         await bump_version(tx, household_code)
         return household_code
 
-    return await write_once(db, client_mutation_id, "endMembership", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "endMembership", subject, "code", work, digest=digest
+    )
 
 
 _UPSERT_MEMBERSHIPS = """

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.db import Database, Tx
 from graph.errors import NotFound
 from graph.household import (
     lock_household,
     refresh_households,
-    write_once,
 )
 from graph.official import _visible
 from graph.scope import Scope
@@ -40,6 +40,7 @@ async def record_visit(
     properties: dict[str, Any],
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Record a visit ({date, purpose, notes, latitude, longitude}); returns its id.
 
@@ -72,7 +73,9 @@ async def record_visit(
         await refresh_households(tx, [household_code])
         return visit_id
 
-    return await write_once(db, client_mutation_id, "recordVisit", subject, "id", work)
+    return await write_once(
+        db, client_mutation_id, "recordVisit", subject, "id", work, digest=digest
+    )
 
 
 _UPSERT_VISITS = """
