@@ -62,7 +62,11 @@ class MemberInput:
     id_number: str = strawberry.field(description="18 characters; check digit verified.")
     name: str
     relation: Relation
-    sex: Sex | None = strawberry.field(default=None, description="Default: from the ID number.")
+    sex: Sex | None = strawberry.field(
+        default=None,
+        description="Default: from the ID number, whose 17th digit is odd for men and even "
+        "for women; a sex that contradicts it is refused.",
+    )
     since: dt.date | None = strawberry.field(
         default=None, description=f"Default: today (CST). {_DATES}"
     )
@@ -242,7 +246,14 @@ class RecordVisitInput:
     date: dt.date = strawberry.field(description=_DATES)
     purpose: str
     official_code: str | None = strawberry.field(
-        default=None, description="Default (and the only choice) for a field official: theirs."
+        default=None,
+        description="Who visited: paired with the household on the visit's date, unless "
+        "standingInFor is given. Default (and the only choice) for a field official: theirs.",
+    )
+    standing_in_for: str | None = strawberry.field(
+        default=None,
+        description="An official of the visitor's unit who was paired with the household on "
+        "the visit's date and for whom the visitor stood in; recorded on the visit.",
     )
     notes: str | None = None
     latitude: float | None = None
@@ -311,6 +322,8 @@ def _member(m: MemberInput, field: str, today: dt.date) -> NewMember:
         )
     if m.work_months is not None and not 0 <= m.work_months <= 12:
         raise BadUserInput("workMonths must be between 0 and 12", field=f"{field}.workMonths")
+    if m.sex is not None:
+        check.check_sex(m.sex.value, id_number, f"{field}.sex")
     sex = m.sex or (Sex.MALE if check.is_male(id_number) else Sex.FEMALE)
     person: dict[str, Any] = {
         "idNumber": id_number,
@@ -602,12 +615,15 @@ class HouseholdMutation:
         relation = input.relation
         if relation is None:
             raise BadUserInput("this field cannot be cleared", field="input.relation")
+        id_number = check.check_id_number(input.id_number, "input.idNumber")
+        if changes.get("sex") is not None:
+            check.check_sex(changes["sex"], id_number, "input.sex")
         context = info.context
         result = await graph_person.update_member(
             context.db,
             context.scope,
             check.check_household_code(input.household_code, "input.householdCode"),
-            check.check_id_number(input.id_number, "input.idNumber"),
+            id_number,
             changes,
             None if relation is UNSET else relation,
             input.expected_version,
@@ -758,6 +774,9 @@ class HouseholdMutation:
             check.check_household_code(input.household_code, "input.householdCode"),
             official_code,
             {k: v for k, v in properties.items() if v is not None},
+            standing_in_for=None
+            if input.standing_in_for is None
+            else check.check_official_code(input.standing_in_for, "input.standingInFor"),
             subject=context.principal.subject,
             digest=_digest(input),
         )

@@ -831,6 +831,7 @@ async def deregister_household(
     async def work(tx: Tx) -> str:
         state = await lock_household(tx, code, scope, field="input.code")
         check_version(state, expected_version)
+        check_after_registration(state, on, "input.date")
         records = await tx.run(
             "MATCH (h:Household {code: $code}) "
             "SET h.deregisteredOn = $on, h.deregistrationReason = $reason "

@@ -20,6 +20,7 @@ from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
     Projection,
     Selection,
+    check_after_registration,
     lock_household,
     refresh_households,
     refresh_officials,
@@ -131,7 +132,8 @@ async def pair_official(
 ) -> str:
     """Pair an official with a household; returns the pairing id.
 
-    CONFLICT when the official is already actively paired with it, when a second
+    BAD_USER_INPUT when `since` is before the household's registration. CONFLICT when
+    the official is already actively paired with it, when a second
     active RESPONSIBLE would result, or when the official is at maxLoad and the
     caller did not override (the message gives no load figures). Locks the household
     and the official first.
@@ -143,7 +145,8 @@ async def pair_official(
     """
 
     async def work(tx: Tx) -> str:
-        await lock_household(tx, household_code, scope, field="input.householdCode")
+        state = await lock_household(tx, household_code, scope, field="input.householdCode")
+        check_after_registration(state, since, "input.since")
         official = await tx.single(
             "MATCH (o:Official {code: $code}) SET o._lock = true REMOVE o._lock "
             "RETURN coalesce(o.load, 0) AS load, o.maxLoad AS maxLoad, "

@@ -847,6 +847,12 @@ class _County:
                 official = self._visitor(home, date)
                 if official is None:
                     continue
+                if home.uncovered and home.handover and date >= home.handover:
+                    # The previous official's pairing ended that day and nobody took
+                    # over: their last visit was the day before. Only the date moves;
+                    # every random draw is kept.
+                    date = home.handover - dt.timedelta(days=1)
+                    home.last_visit = max(date, *(d for d in dates if d < home.handover))
                 purpose = _pick(rng, PURPOSE_MIX)
                 self.serial["V"] += 1
                 self.rows.lines["visits"].append(

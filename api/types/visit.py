@@ -26,6 +26,10 @@ class Visit:
     created_at: dt.datetime | None
     household_code: str
     official: Official
+    standing_in_for: str | None = strawberry.field(
+        description="The code of the official of the same unit, paired with the household "
+        "on the visit's date, for whom the visiting official stood in."
+    )
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], mask: bool) -> Visit:
@@ -39,4 +43,5 @@ class Visit:
             created_at=to_datetime(row.get("createdAt")),
             household_code=row["householdCode"],
             official=Official.from_row(row["official"], mask),
+            standing_in_for=row.get("standingInFor"),
         )
