@@ -1,4 +1,5 @@
-"""The Starlette application: `/graphql`, `/healthz`, `/readyz`.
+"""The Starlette application: `/graphql`, `/healthz`, `/readyz` (and in development
+GraphiQL's assets under `/graphiql`, api/graphiql.py).
 
 One async Neo4j driver lives for the app's lifetime (opened and closed by the
 lifespan). The schema's migrations run at start when Neo4j answers; when it does not,
@@ -24,12 +25,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api import graphiql
 from api.auth import principal_from_header
 from api.context import Context
 from api.errors import http_error, with_code
@@ -59,6 +61,10 @@ class GraphQLApp(GraphQL[Context, None]):
             multipart_uploads_enabled=False,
         )
         self.settings = settings
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # The page and its assets come from this package, never from a CDN.
+        return await graphiql.page(request)
 
     def decode_json(self, data: str | bytes) -> object:
         # One operation per request: a JSON array (a batch) or a bare value is refused
@@ -139,11 +145,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             await db.close()
 
     graphql = GraphQLApp(settings)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
+    if settings.mode == "development":
+        routes.append(graphiql.assets())
     middleware = [
         Middleware(
             CORSMiddleware,
