@@ -99,6 +99,22 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
+def copy_error(
+    error: GraphQLError, message: str | None = None, *, extensions: dict[str, Any] | None = None
+) -> GraphQLError:
+    """A new error like `error`, with another message or extensions: errors are not
+    changed in place, as validation errors are cached and shared between requests."""
+    return GraphQLError(
+        error.message if message is None else message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions if extensions is None else extensions,
+    )
+
+
 def with_code(error: GraphQLError) -> GraphQLError:
     """The error with an `extensions.code` (graphql-core's own errors have none):
     GRAPHQL_PARSE_FAILED, BAD_USER_INPUT for a variable that does not fit its type,
@@ -111,16 +127,7 @@ def with_code(error: GraphQLError) -> GraphQLError:
         code = "BAD_USER_INPUT"
     else:
         code = "GRAPHQL_VALIDATION_FAILED"
-    # A new error: validation errors are cached and shared between requests.
-    return GraphQLError(
-        error.message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions={**(error.extensions or {}), "code": code},
-    )
+    return copy_error(error, extensions={**(error.extensions or {}), "code": code})
 
 
 def outcome_unknown(error: GraphQLError) -> GraphQLError:
@@ -128,14 +135,8 @@ def outcome_unknown(error: GraphQLError) -> GraphQLError:
     extensions = error.extensions or {}
     if extensions.get("code") != "DATABASE_UNAVAILABLE" or "outcome" in extensions:
         return error
-    return GraphQLError(
-        OUTCOME_UNKNOWN,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions={**extensions, "retryable": True, "outcome": "UNKNOWN"},
+    return copy_error(
+        error, OUTCOME_UNKNOWN, extensions={**extensions, "retryable": True, "outcome": "UNKNOWN"}
     )
 
 

@@ -33,7 +33,7 @@ from strawberry.extensions import AddValidationRules, SchemaExtension, Validatio
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
-from api.errors import http_error
+from api.errors import copy_error, http_error
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -98,18 +98,7 @@ def without_suggestions(error: GraphQLError) -> GraphQLError:
     """The error with graphql-core's "Did you mean ...?" hints removed: they spell
     out the schema to a caller who may not introspect it."""
     message = _SUGGESTION.sub("", error.message)
-    if message == error.message:
-        return error
-    # A new error: validation errors are cached and shared between requests.
-    return GraphQLError(
-        message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions=error.extensions,
-    )
+    return error if message == error.message else copy_error(error, message)
 
 
 class HideSuggestions(SchemaExtension):

@@ -6,9 +6,8 @@ before the status existed."""
 from __future__ import annotations
 
 import pytest
-from conftest import run_on_db
+from conftest import migrated
 
-from graph import migrations
 from seeds.demo import FU_HOUSEHOLD, LUOBI
 
 GONE = LUOBI + "0003"  # deregistered as a DUPLICATE in the demo story
@@ -87,20 +86,17 @@ def test_no_other_mutation_sets_it(api, demo, graph, mutation):
 
 
 def test_the_migration_marks_files_deregistered_before_the_status(api, graph, test_settings):
-    graph.execute_query(
+    rows = migrated(
+        graph,
+        test_settings,
+        2,
         "CREATE (:Household {code: '4602031002019001', status: 'EXITED', registrationYear: 2017,"
         " deregisteredOn: date('2020-05-01'), deregistrationReason: 'MERGED'}), "
-        "(:Household {code: '4602031002019002', status: 'REGISTERED', registrationYear: 2018})"
-    )
-    graph.execute_query("MATCH (v:SchemaVersion {id: 'fupin'}) SET v.version = 2")
-    run_on_db(test_settings, migrations.migrate)
-    records, _, _ = graph.execute_query(
+        "(:Household {code: '4602031002019002', status: 'REGISTERED', registrationYear: 2018})",
         "MATCH (h:Household) RETURN h.code AS code, h.status AS status, "
-        "h.statusBeforeDeregistration AS before ORDER BY code"
+        "h.statusBeforeDeregistration AS before ORDER BY code",
     )
-    assert [tuple(r.values()) for r in records] == [
+    assert rows == [
         ("4602031002019001", "DEREGISTERED", "EXITED"),
         ("4602031002019002", "REGISTERED", None),
     ]
-    version = graph.execute_query("MATCH (v:SchemaVersion) RETURN v.version AS v")[0][0]["v"]
-    assert version == migrations.LATEST

@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import run_on_db
+from conftest import migrated
 
-from graph import migrations
 from graph.validation import today_cst
 from seeds.demo import FU_HOUSEHOLD, story
 
@@ -101,18 +100,17 @@ def test_demo_dates_lie_in_their_years(api, demo):
 
 
 def test_the_migration_derives_dates_from_years(graph, test_settings):
-    graph.execute_query(
+    rows = migrated(
+        graph,
+        test_settings,
+        3,
         "CREATE (:Household {code: '4602031002019001', registrationYear: 2017}), "
         "(:Household {code: '4602031002019002', registrationYear: 2018, "
-        "  registrationDate: date('2018-06-30')})"
-    )
-    graph.execute_query("MATCH (v:SchemaVersion {id: 'fupin'}) SET v.version = 3")
-    run_on_db(test_settings, migrations.migrate)
-    records, _, _ = graph.execute_query(
+        "  registrationDate: date('2018-06-30')})",
         "MATCH (h:Household) RETURN h.code AS code, toString(h.registrationDate) AS day "
-        "ORDER BY code"
+        "ORDER BY code",
     )
-    assert [tuple(r.values()) for r in records] == [
+    assert rows == [
         ("4602031002019001", "2017-01-01"),
         ("4602031002019002", "2018-06-30"),
     ]
