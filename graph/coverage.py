@@ -20,8 +20,9 @@ Statuses are today's (the file keeps no history of status changes) but for one s
 (`status_on`): a household deregistered after D had, on D, the status it was
 deregistered from. When D is today the derived properties answer (`current`).
 
-Cost: one statement. Households are found by an index seek per household-code prefix
-of each child region; when D is today the derived `responsibleOfficial`,
+Cost: one statement for every region asked at one nesting level of a request (the
+root, then each level of `children`). Households are found by an index seek per
+household-code prefix of each child region; when D is today the derived `responsibleOfficial`,
 `lastVisitDate` and `load` answer without expanding relationships; for a past D only
 the households visited after D, and all pairings, are expanded.
 """
