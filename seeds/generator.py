@@ -852,7 +852,7 @@ class _County:
                     # over: their last visit was the day before. Only the date moves;
                     # every random draw is kept.
                     date = home.handover - dt.timedelta(days=1)
-                    home.last_visit = max(date, *(d for d in dates if d < home.handover))
+                    home.last_visit = max([date, *(d for d in dates if d < home.handover)])
                 purpose = _pick(rng, PURPOSE_MIX)
                 self.serial["V"] += 1
                 self.rows.lines["visits"].append(

@@ -200,9 +200,11 @@ def test_the_demo_story_holds_no_impossible_fact(demo, graph):
     assert violations(graph) == {}
 
 
-@pytest.mark.parametrize("as_of", [dt.date(2020, 1, 1), dt.date(2026, 11, 1)])
+# (2,000 households of seed 1 as of 2026-12-01 hold an uncovered household whose only
+# visit fell on the day its pairing ended: the case the generator moves a day back.)
+@pytest.mark.parametrize("as_of", [dt.date(2020, 1, 1), dt.date(2026, 12, 1)])
 def test_the_generator_holds_no_impossible_fact(api, graph, test_settings, as_of):
-    run_on_db(test_settings, lambda db: generate(db, households=600, seed=3, as_of=as_of))
+    run_on_db(test_settings, lambda db: generate(db, households=2000, seed=1, as_of=as_of))
     records, _, _ = graph.execute_query("MATCH (v:Visit:Generated) RETURN count(v) AS n")
     assert records[0]["n"] > 1000
     assert violations(graph) == {}
