@@ -14,7 +14,16 @@ $(STAMP): pyproject.toml requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+# GraphiQL's browser assets: the npm packages pinned in web/package-lock.json, copied
+# into api/static/vendor (git-ignored) and served by the app, never from a CDN.
+VENDOR_STAMP := api/static/vendor/.vendored-$(shell cat web/package-lock.json api/graphiql.py | sha256sum | cut -c1-12)
+
+$(VENDOR_STAMP): $(STAMP) web/package.json web/package-lock.json api/graphiql.py
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m api.graphiql web/node_modules
+	touch $@
+
+install: $(STAMP) $(VENDOR_STAMP)
 
 neo4j-start: install
 	$(BIN)/fupin neo4j start
@@ -76,4 +85,4 @@ bench-peer: install
 
 clean:
 	-$(BIN)/fupin neo4j stop
-	rm -rf $(VENV) .data
+	rm -rf $(VENV) .data web/node_modules api/static/vendor

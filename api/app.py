@@ -1,4 +1,5 @@
-"""The Starlette application: `/graphql`, `/healthz`, `/readyz`.
+"""The Starlette application: `/graphql`, `/healthz`, `/readyz` (and in development
+GraphiQL's assets under `/graphiql`, api/graphiql.py).
 
 One async Neo4j driver lives for the app's lifetime (opened and closed by the
 lifespan). The schema's migrations run at start when Neo4j answers; when it does not,
@@ -21,19 +22,22 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from neo4j.exceptions import DriverError, Neo4jError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api import graphiql
 from api.auth import principal_from_header
 from api.context import Context
-from api.errors import with_code
+from api.errors import http_error, with_code
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, metrics_endpoint
 from api.observe import Observe, note_principal, note_result
@@ -42,7 +46,7 @@ from api.schema import schema_for
 from api.settings import Settings, get_settings
 from graph import migrations
 from graph.db import Database
-from graph.errors import DatabaseUnavailable
+from graph.errors import DatabaseUnavailable, FupinError
 
 logger = logging.getLogger("fupin.api")
 
@@ -67,6 +71,10 @@ class GraphQLApp(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # The page and its assets come from this package, never from a CDN.
+        return await graphiql.page(request)
+
     def decode_json(self, data: str | bytes) -> object:
         # One operation per request: a JSON array (a batch) or a bare value is refused
         # here, before anything runs.
@@ -79,6 +87,18 @@ class GraphQLApp(GraphQL[Context, None]):
         if not isinstance(value, dict):
             raise HTTPException(400, "the request body must be a JSON object")
         return value
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Strawberry answers its own refusals (HTTPException) in plain text; here they
+        # leave in the GraphQL response shape with an extensions.code (api/errors.py).
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = http_error(exc.status_code, exc.reason)
+        await response(scope, receive, send)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -101,13 +121,21 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+READY_BUDGET_S = 1.0
+
+
 async def readyz(request: Request) -> Response:
+    """200 once the app's database serves a read (the schema version) within a second.
+
+    Bolt accepting connections is not enough: after a restart Neo4j takes many more
+    seconds to serve transactions, and requests sent meanwhile only wait."""
     db: Database = request.app.state.db
     try:
-        await asyncio.wait_for(db.ping(), timeout=1.0)
-    except (DatabaseUnavailable, TimeoutError):
+        version = await asyncio.wait_for(migrations.current_version(db), READY_BUDGET_S)
+    except (FupinError, Neo4jError, DriverError, TimeoutError) as exc:
+        logger.info("not ready: %s", type(exc).__name__)
         return JSONResponse({"status": "unavailable", "neo4j": "down"}, status_code=503)
-    return JSONResponse({"status": "ready", "neo4j": "up"})
+    return JSONResponse({"status": "ready", "neo4j": "up", "schemaVersion": version})
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
@@ -134,12 +162,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             await db.close()
 
     graphql = GraphQLApp(settings)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
     ]
+    if settings.mode == "development":
+        routes.append(graphiql.assets())
     middleware = [
         Middleware(Observe, metrics=metrics, slow_statement_ms=settings.slow_statement_ms),
         Middleware(

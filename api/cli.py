@@ -253,8 +253,10 @@ def token(
     subject: Annotated[str | None, typer.Option("--subject")] = None,
     hours: Annotated[int, typer.Option("--hours", min=1, max=24 * 30)] = 8,
 ) -> None:
-    """Mint a development token (HS256, the configured secret) and print it."""
+    """Mint a development token (HS256, the configured secret) and print it. A region
+    or official code given as --scope must exist in the database this points at."""
     from api.auth import Role, mint_token
+    from graph.scope import Scope, scope_exists
 
     s = settings()
     if s.mode == "production":
@@ -265,6 +267,13 @@ def token(
     except ValueError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+    if scope:
+        region = Role(role.upper()) is Role.REGION_OFFICER
+        named = Scope.region(scope) if region else Scope.official(scope)
+        if not with_db(s, lambda db: scope_exists(db, named)):
+            what = "region" if region else "official"
+            console.print(f"[red]no such {what} {scope!r} in the database at {s.bolt_uri}[/red]")
+            raise typer.Exit(2)
     sys.stdout.write(value + "\n")
 
 

@@ -2,6 +2,15 @@
 unexpected is masked as INTERNAL for the client and logged with its traceback.
 The error classes themselves live in graph/errors.py (their tree is drawn there).
 
+Refusals before anything executes (the HTTP edge: a batch, a body that is not JSON or
+not an object, one over the size limit, an operation over GET) leave in the same
+GraphQL response shape, with their HTTP status and one of these codes:
+
+    BAD_REQUEST         400  not one GraphQL operation in a JSON object
+    NOT_FOUND           404  no GraphiQL here (production)
+    METHOD_NOT_ALLOWED  405  only GET (GraphiQL) and POST
+    PAYLOAD_TOO_LARGE   413  the body is over settings.max_body_bytes
+
 The logged traceback is redacted: an exception's message may quote the value that
 broke it (a Neo4j constraint error names the duplicate ID number), and personal data
 stays out of logs (DEVELOPERS.md)."""
@@ -11,11 +20,15 @@ from __future__ import annotations
 import logging
 import re
 import traceback
+from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import MaskErrors
+from starlette.responses import JSONResponse
+from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types.graphql import OperationType
 
-from graph.errors import FupinError
+from graph.errors import OUTCOME_UNKNOWN, FupinError
 
 logger = logging.getLogger("fupin.api")
 
@@ -86,6 +99,22 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
+def copy_error(
+    error: GraphQLError, message: str | None = None, *, extensions: dict[str, Any] | None = None
+) -> GraphQLError:
+    """A new error like `error`, with another message or extensions: errors are not
+    changed in place, as validation errors are cached and shared between requests."""
+    return GraphQLError(
+        error.message if message is None else message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions if extensions is None else extensions,
+    )
+
+
 def with_code(error: GraphQLError) -> GraphQLError:
     """The error with an `extensions.code` (graphql-core's own errors have none):
     GRAPHQL_PARSE_FAILED, BAD_USER_INPUT for a variable that does not fit its type,
@@ -98,13 +127,50 @@ def with_code(error: GraphQLError) -> GraphQLError:
         code = "BAD_USER_INPUT"
     else:
         code = "GRAPHQL_VALIDATION_FAILED"
-    # A new error: validation errors are cached and shared between requests.
-    return GraphQLError(
-        error.message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions={**(error.extensions or {}), "code": code},
+    return copy_error(error, extensions={**(error.extensions or {}), "code": code})
+
+
+def outcome_unknown(error: GraphQLError) -> GraphQLError:
+    """A DATABASE_UNAVAILABLE error of a mutation, saying the outcome is unknown."""
+    extensions = error.extensions or {}
+    if extensions.get("code") != "DATABASE_UNAVAILABLE" or "outcome" in extensions:
+        return error
+    return copy_error(
+        error, OUTCOME_UNKNOWN, extensions={**extensions, "retryable": True, "outcome": "UNKNOWN"}
+    )
+
+
+class MutationOutcome(SchemaExtension):
+    """In a mutation every DATABASE_UNAVAILABLE says the outcome is unknown, also when
+    it came from reading the payload back after the write (graph.db marks the write's
+    own; this catches the rest)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        result: Any = context.result
+        errors = getattr(result, "errors", None)
+        if not errors or context.graphql_document is None:
+            return
+        try:
+            mutation = context.operation_type is OperationType.MUTATION
+        except Exception:  # no single operation: nothing ran
+            return
+        if mutation:
+            result.errors = [outcome_unknown(error) for error in errors]
+
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+}
+
+
+def http_error(status: int, message: str) -> JSONResponse:
+    """A refusal at the HTTP edge, in the GraphQL response shape, its status kept."""
+    code = HTTP_CODES.get(status, "BAD_REQUEST")
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
     )

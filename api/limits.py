@@ -28,11 +28,12 @@ from typing import Any
 from graphql import DocumentNode, FieldNode, GraphQLError, Visitor, visit
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.datastructures import Headers
-from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+from api.errors import copy_error, http_error
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -97,18 +98,7 @@ def without_suggestions(error: GraphQLError) -> GraphQLError:
     """The error with graphql-core's "Did you mean ...?" hints removed: they spell
     out the schema to a caller who may not introspect it."""
     message = _SUGGESTION.sub("", error.message)
-    if message == error.message:
-        return error
-    # A new error: validation errors are cached and shared between requests.
-    return GraphQLError(
-        message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions=error.extensions,
-    )
+    return error if message == error.message else copy_error(error, message)
 
 
 class HideSuggestions(SchemaExtension):
@@ -141,7 +131,7 @@ class BodySizeLimit:
         declared = Headers(scope=scope).get("content-length")
         if declared is not None:
             if not declared.isdigit():
-                await PlainTextResponse("bad Content-Length", status_code=400)(scope, receive, send)
+                await http_error(400, "bad Content-Length")(scope, receive, send)
                 return
             if int(declared) > self.max_bytes:
                 await self._refuse(scope, receive, send)
@@ -173,7 +163,5 @@ class BodySizeLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = PlainTextResponse(
-            f"the request body is larger than {self.max_bytes} bytes", status_code=413
-        )
+        response = http_error(413, f"the request body is larger than {self.max_bytes} bytes")
         await response(scope, receive, send)

@@ -8,33 +8,39 @@ import strawberry
 
 from api.auth import Principal
 
+# Every mask has a fixed width, so it tells nothing of the value's length.
+
 
 def mask_id_number(value: str | None) -> str | None:
-    """An ID number keeps its first 6 and last 4 characters: 460203********123X."""
+    """18 characters: the first 6 and last 4 with 8 stars between (460203********123X);
+    a value too short to keep them is all stars."""
     if value is None:
         return None
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) < 10:
+        return "*" * 18
+    return value[:6] + "*" * 8 + value[-4:]
 
 
 def mask_name(value: str | None) -> str | None:
-    """A name keeps its first character: 王**."""
+    """The first character and two stars, whatever the length: 王**."""
     if not value:
         return value
-    return value[0] + "*" * max(len(value) - 1, 1)
+    return value[0] + "**"
 
 
 def mask_phone(value: str | None) -> str | None:
+    """11 characters: the first 3 and last 4 digits with 4 stars between; a number too
+    short to keep them is all stars."""
     if not value:
         return value
-    return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
+    return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * 11
 
 
 def mask_account(value: str | None) -> str | None:
+    """Four stars and the last 4 digits."""
     if not value:
         return value
-    return "*" * max(len(value) - 4, 0) + value[-4:]
+    return "****" + value[-4:]
 
 
 def sees_personal(info: strawberry.Info[Any, Any]) -> bool:

@@ -9,6 +9,7 @@ fault in `extensions.field` and never repeat an ID number or a name.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import Any
@@ -27,6 +28,7 @@ from graph import official as graph_official
 from graph import person as graph_person
 from graph import validation as check
 from graph import visit as graph_visit
+from graph.client_mutation import request_digest
 from graph.errors import BadUserInput, Forbidden
 from graph.household import (
     DeregistrationReason,
@@ -49,6 +51,7 @@ from graph.person import (
 )
 
 UNSET: Any = strawberry.UNSET
+_DATES = f"A date {check.DATE_RANGE}."
 
 
 # --- inputs --------------------------------------------------------------------------
@@ -59,8 +62,14 @@ class MemberInput:
     id_number: str = strawberry.field(description="18 characters; check digit verified.")
     name: str
     relation: Relation
-    sex: Sex | None = strawberry.field(default=None, description="Default: from the ID number.")
-    since: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    sex: Sex | None = strawberry.field(
+        default=None,
+        description="Default: from the ID number, whose 17th digit is odd for men and even "
+        "for women; a sex that contradicts it is refused.",
+    )
+    since: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     ethnicity: str | None = None
     education: Education | None = None
     schooling: Schooling | None = None
@@ -89,10 +98,18 @@ class RegisterHouseholdInput:
     attribute: HouseholdAttribute = HouseholdAttribute.GENERAL
     standard: IdentificationStandard = IdentificationStandard.NATIONAL
     status: HouseholdStatus = strawberry.field(
-        default=HouseholdStatus.REGISTERED, description="REGISTERED or RETURNED; never EXITED."
+        default=HouseholdStatus.REGISTERED,
+        description="REGISTERED or RETURNED; never EXITED or DEREGISTERED.",
+    )
+    registration_date: dt.date | None = strawberry.field(
+        default=None,
+        description="The day the household was registered (建档立卡): a date "
+        f"{check.REGISTRATION_RANGE}. Default: today, or 1 January of registrationYear "
+        "when only a past year is given.",
     )
     registration_year: int | None = strawberry.field(
-        default=None, description="Default: this year."
+        default=None,
+        description="Default: the year of registrationDate; when both are given they agree.",
     )
     address: str | None = None
     head_phone: str | None = None
@@ -123,9 +140,16 @@ class UpdateHouseholdInput:
     attribute: HouseholdAttribute | None = UNSET
     standard: IdentificationStandard | None = UNSET
     status: HouseholdStatus | None = strawberry.field(
-        default=UNSET, description="REGISTERED or RETURNED; never EXITED."
+        default=UNSET, description="REGISTERED or RETURNED; never EXITED or DEREGISTERED."
     )
-    registration_year: int | None = UNSET
+    registration_date: dt.date | None = strawberry.field(
+        default=UNSET,
+        description=f"A date {check.REGISTRATION_RANGE}, not after the household's first "
+        "pairing or visit; registrationYear follows it.",
+    )
+    registration_year: int | None = strawberry.field(
+        default=UNSET, description="Must be the year of registrationDate (given or stored)."
+    )
     address: str | None = UNSET
     head_phone: str | None = UNSET
     bank_account: str | None = UNSET
@@ -176,7 +200,7 @@ class EndMembershipInput:
     household_code: str
     id_number: str
     reason: MembershipEndReason
-    date: dt.date = strawberry.field(description="The day it ended (the date of death).")
+    date: dt.date = strawberry.field(description=f"The day it ended (the date of death). {_DATES}")
     expected_version: int | None = None
     client_mutation_id: str | None = None
 
@@ -186,7 +210,9 @@ class DeregisterHouseholdInput:
     code: str
     expected_version: int
     reason: DeregistrationReason
-    date: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    date: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     client_mutation_id: str | None = None
 
 
@@ -196,7 +222,9 @@ class PairOfficialInput:
     household_code: str
     official_code: str
     role: PairingRole
-    since: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    since: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     override_max_load: bool = strawberry.field(
         default=False, description="Pair even when the official is at their maxLoad."
     )
@@ -205,7 +233,9 @@ class PairOfficialInput:
 @strawberry.input
 class EndPairingInput:
     pairing_id: strawberry.ID
-    until: dt.date | None = strawberry.field(default=None, description="Default: today (CST).")
+    until: dt.date | None = strawberry.field(
+        default=None, description=f"Default: today (CST). {_DATES}"
+    )
     client_mutation_id: str | None = None
 
 
@@ -213,10 +243,17 @@ class EndPairingInput:
 class RecordVisitInput:
     client_mutation_id: str
     household_code: str
-    date: dt.date
+    date: dt.date = strawberry.field(description=_DATES)
     purpose: str
     official_code: str | None = strawberry.field(
-        default=None, description="Default (and the only choice) for a field official: theirs."
+        default=None,
+        description="Who visited: paired with the household on the visit's date, unless "
+        "standingInFor is given. Default (and the only choice) for a field official: theirs.",
+    )
+    standing_in_for: str | None = strawberry.field(
+        default=None,
+        description="An official of the visitor's unit who was paired with the household on "
+        "the visit's date and for whom the visitor stood in; recorded on the visit.",
     )
     notes: str | None = None
     latitude: float | None = None
@@ -309,13 +346,15 @@ def _opt_text(value: str | None, field: str, max_length: int = 200) -> str | Non
 def _member(m: MemberInput, field: str, today: dt.date) -> NewMember:
     id_number = check.check_id_number(m.id_number, f"{field}.idNumber", today=today)
     born = check.birth_date_of(id_number)
-    since = check.check_not_future(m.since or today, f"{field}.since", today=today)
+    since = check.check_date(m.since or today, f"{field}.since", today=today)
     if born is not None and since < born:
         raise BadUserInput(
             "the membership cannot begin before the birth date", field=f"{field}.since"
         )
     if m.work_months is not None and not 0 <= m.work_months <= 12:
         raise BadUserInput("workMonths must be between 0 and 12", field=f"{field}.workMonths")
+    if m.sex is not None:
+        check.check_sex(m.sex.value, id_number, f"{field}.sex")
     sex = m.sex or (Sex.MALE if check.is_male(id_number) else Sex.FEMALE)
     person: dict[str, Any] = {
         "idNumber": id_number,
@@ -351,8 +390,8 @@ def _household_values(values: dict[str, Any], today: dt.date) -> dict[str, Any]:
         if value is None:
             out[prop] = None
             continue
-        if name == "status" and value == HouseholdStatus.EXITED:
-            raise BadUserInput("a household exits only through an exit assessment", field=field)
+        if name == "status":
+            graph_household.check_settable_status(value, field)
         if name in ("registration_year",):
             check.check_year(value, field, high=today.year)
         elif name == "planned_exit_year":
@@ -400,6 +439,26 @@ _HOUSEHOLD_FIELDS = (
 )
 
 
+def _request(value: Any) -> Any:
+    """A mutation's input as the client gave it (after GraphQL's coercion, so inline
+    literals and variables, omitted fields and their defaults, come out the same), the
+    fields it left unset dropped, without its clientMutationId."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _request(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "client_mutation_id" and getattr(value, f.name) is not UNSET
+        }
+    if isinstance(value, list):
+        return [_request(v) for v in value]
+    return value
+
+
+def _digest(input: Any) -> str:
+    """The digest a clientMutationId is stored with (graph/client_mutation.py)."""
+    return request_digest(_request(input))
+
+
 def _cmid(value: str | None) -> str | None:
     return None if value is None else check.check_client_mutation_id(value)
 
@@ -426,8 +485,15 @@ class HouseholdMutation:
             "input.secondaryCauses",
         )
         values = {name: getattr(input, name) for name in _HOUSEHOLD_FIELDS}
-        values["registration_year"] = input.registration_year or today.year
+        day, values["registration_year"] = check.registration_of(
+            input.registration_date,
+            input.registration_year,
+            date_field="input.registrationDate",
+            year_field="input.registrationYear",
+            today=today,
+        )
         properties = {k: v for k, v in _household_values(values, today).items() if v is not None}
+        properties["registrationDate"] = day
         if not input.members:
             raise BadUserInput("a household has at least one member", field="input.members")
         members = [_member(m, f"input.members[{i}]", today) for i, m in enumerate(input.members)]
@@ -451,12 +517,13 @@ class HouseholdMutation:
             properties,
             members,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
         description="Change a household's file (expectedVersion must be current); never to "
-        "EXITED. With newCode and villageCode, move it to another village.",
+        "EXITED or DEREGISTERED. With newCode and villageCode, move it to another village.",
         permission_classes=[policy(*HOUSEHOLD_WRITERS)],
     )
     async def update_household(
@@ -477,6 +544,21 @@ class HouseholdMutation:
                 "input.secondaryCauses",
             )
         changes = _household_values(given, today)
+        if input.registration_date is None:
+            raise BadUserInput("this field cannot be cleared", field="input.registrationDate")
+        if input.registration_date is not UNSET:
+            day = check.check_date(
+                input.registration_date,
+                "input.registrationDate",
+                today=today,
+                earliest=check.EARLIEST_REGISTRATION,
+            )
+            if changes.setdefault("registrationYear", day.year) != day.year:
+                raise BadUserInput(
+                    "registrationYear must be the year of registrationDate",
+                    field="input.registrationYear",
+                )
+            changes["registrationDate"] = day
         if "secondaryCauses" in changes and changes["secondaryCauses"] is None:
             changes["secondaryCauses"] = []
         move: tuple[str, str] | None = None
@@ -498,6 +580,7 @@ class HouseholdMutation:
             move_to=move,
             client_mutation_id=cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
@@ -519,6 +602,7 @@ class HouseholdMutation:
             member,
             input.expected_version,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
@@ -551,17 +635,21 @@ class HouseholdMutation:
         relation = input.relation
         if relation is None:
             raise BadUserInput("this field cannot be cleared", field="input.relation")
+        id_number = check.check_id_number(input.id_number, "input.idNumber")
+        if changes.get("sex") is not None:
+            check.check_sex(changes["sex"], id_number, "input.sex")
         context = info.context
         result = await graph_person.update_member(
             context.db,
             context.scope,
             check.check_household_code(input.household_code, "input.householdCode"),
-            check.check_id_number(input.id_number, "input.idNumber"),
+            id_number,
             changes,
             None if relation is UNSET else relation,
             input.expected_version,
             cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
@@ -573,7 +661,7 @@ class HouseholdMutation:
         self, info: strawberry.Info[Context, None], input: EndMembershipInput
     ) -> HouseholdPayload:
         cmid = _cmid(input.client_mutation_id)
-        on = check.check_not_future(input.date, "input.date")
+        on = check.check_date(input.date, "input.date")
         context = info.context
         result = await graph_person.end_membership(
             context.db,
@@ -585,19 +673,21 @@ class HouseholdMutation:
             input.expected_version,
             cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
     @strawberry.mutation(
-        description="Close a file without an exit (the record stays, marked); its active "
-        "pairings end on the same date.",
+        description="Close a file without an exit: its status becomes DEREGISTERED (the "
+        "record stays, and household(code) still answers it); its active pairings end on "
+        "the same date.",
         permission_classes=[policy(*HOUSEHOLD_WRITERS)],
     )
     async def deregister_household(
         self, info: strawberry.Info[Context, None], input: DeregisterHouseholdInput
     ) -> HouseholdPayload:
         cmid = _cmid(input.client_mutation_id)
-        on = check.check_not_future(input.date or check.today_cst(), "input.date")
+        on = check.check_date(input.date or check.today_cst(), "input.date")
         context = info.context
         result = await graph_household.deregister_household(
             context.db,
@@ -608,6 +698,7 @@ class HouseholdMutation:
             on,
             client_mutation_id=cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return HouseholdPayload(client_mutation_id=cmid, _code=result)
 
@@ -620,7 +711,7 @@ class HouseholdMutation:
         self, info: strawberry.Info[Context, None], input: PairOfficialInput
     ) -> PairingPayload:
         cmid = check.check_client_mutation_id(input.client_mutation_id)
-        since = check.check_not_future(input.since or check.today_cst(), "input.since")
+        since = check.check_date(input.since or check.today_cst(), "input.since")
         context = info.context
         pairing_id = await graph_official.pair_official(
             context.db,
@@ -633,6 +724,7 @@ class HouseholdMutation:
             since,
             override_max_load=input.override_max_load,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return await _pairing_payload(info, cmid, pairing_id)
 
@@ -643,7 +735,7 @@ class HouseholdMutation:
         self, info: strawberry.Info[Context, None], input: EndPairingInput
     ) -> PairingPayload:
         cmid = _cmid(input.client_mutation_id)
-        until = check.check_not_future(input.until or check.today_cst(), "input.until")
+        until = check.check_date(input.until or check.today_cst(), "input.until")
         context = info.context
         pairing_id = await graph_official.end_pairing(
             context.db,
@@ -652,6 +744,7 @@ class HouseholdMutation:
             until,
             cmid,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return await _pairing_payload(info, cmid, pairing_id)
 
@@ -679,7 +772,7 @@ class HouseholdMutation:
         if not official_code:
             raise BadUserInput("officialCode is required", field="input.officialCode")
         properties: dict[str, Any] = {
-            "date": check.check_not_future(input.date, "input.date"),
+            "date": check.check_date(input.date, "input.date"),
             "purpose": check.check_text(input.purpose, "input.purpose"),
             "notes": _opt_text(input.notes, "input.notes", 2000),
         }
@@ -701,7 +794,11 @@ class HouseholdMutation:
             check.check_household_code(input.household_code, "input.householdCode"),
             official_code,
             {k: v for k, v in properties.items() if v is not None},
+            standing_in_for=None
+            if input.standing_in_for is None
+            else check.check_official_code(input.standing_in_for, "input.standingInFor"),
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         return VisitPayload(client_mutation_id=cmid, _id=visit_id, _household=input.household_code)
 
@@ -737,6 +834,7 @@ class HouseholdMutation:
             {k: v for k, v in properties.items() if v is not None},
             may_update=context.principal.role is Role.ADMIN,
             subject=context.principal.subject,
+            digest=_digest(input),
         )
         # Read back as the caller sees it: a new official paired with nothing yet is
         # not visible to a region officer until paired in their region (null here).

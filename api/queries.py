@@ -4,6 +4,7 @@ graph/coverage.py; the resolvers serve graphql-core's execution only)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -13,6 +14,7 @@ from api.execution import resolve_root
 from api.types.coverage import PairingCoverage
 from api.types.region import Region
 from graph.household import HouseholdStatus
+from graph.validation import DATE_RANGE
 
 
 @strawberry.type
@@ -37,7 +39,10 @@ class RegionQuery:
         info: strawberry.Info[Context, None],
         region_code: str,
         visit_within_days: int = 30,
-        as_of: dt.date | None = None,
+        as_of: Annotated[
+            dt.date | None,
+            strawberry.argument(description=f"Default: today. A date {DATE_RANGE}."),
+        ] = None,
         statuses: list[HouseholdStatus] | None = strawberry.UNSET,
     ) -> PairingCoverage | None:
         return await resolve_root(info)  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
-from api.errors import MaskUnexpectedErrors, log_unexpected
+from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.execution import CompiledReads, install
 from api.household_queries import HouseholdQuery
 from api.limits import (
@@ -52,6 +52,7 @@ def build_schema(*, production: bool = False) -> Schema:
         # After the validation: a rate-limited request's error replaces its results.
         ObserveOperation,
         MaskUnexpectedErrors,
+        MutationOutcome,
         StatementCount,
         CompiledReads,
     ]

@@ -293,21 +293,15 @@ def _plain(key: Sequence[Any]) -> list[Any]:
 
 # --- projection ---------------------------------------------------------------------
 
-_STARS = "reduce(s = '', i IN range(1, {n}) | s + '*')"
+# The same masks as api/masking.py's (tests/test_masking.py compares them): every
+# mask has a fixed width, so it tells nothing of the value's length.
 MASKS: dict[Mask, str] = {
-    Mask.ID_NUMBER: "CASE WHEN size({x}) <= 10 THEN "
-    + _STARS.format(n="size({x})")
-    + " ELSE left({x}, 6) + "
-    + _STARS.format(n="size({x}) - 10")
-    + " + right({x}, 4) END",
-    Mask.NAME: "CASE WHEN {x} = '' THEN {x} ELSE left({x}, 1) + "
-    + _STARS.format(n="CASE WHEN size({x}) > 2 THEN size({x}) - 1 ELSE 1 END")
-    + " END",
+    Mask.ID_NUMBER: "CASE WHEN size({x}) < 10 THEN '******************' "
+    "ELSE left({x}, 6) + '********' + right({x}, 4) END",
+    Mask.NAME: "CASE WHEN {x} = '' THEN {x} ELSE left({x}, 1) + '**' END",
     Mask.PHONE: "CASE WHEN {x} = '' THEN {x} WHEN size({x}) >= 8 "
-    "THEN left({x}, 3) + '****' + right({x}, 4) ELSE " + _STARS.format(n="size({x})") + " END",
-    Mask.ACCOUNT: "CASE WHEN {x} = '' THEN {x} ELSE "
-    + _STARS.format(n="size({x}) - 4")
-    + " + right({x}, 4) END",
+    "THEN left({x}, 3) + '****' + right({x}, 4) ELSE '***********' END",
+    Mask.ACCOUNT: "CASE WHEN {x} = '' THEN {x} ELSE '****' + right({x}, 4) END",
 }
 
 

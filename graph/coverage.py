@@ -11,7 +11,10 @@ Definitions, as of a date D with a visit window of W days:
 - overloaded officials: officials with a pairing active on D to one of those
   households whose number of pairings active on D exceeds their maxLoad.
 
-Statuses are today's: the file keeps no history of status changes.
+As of a past D a household counts when it was on file then (`on_file`: registered on
+or before D, not deregistered on or before D) with the status it had then
+(`status_on`: today's, but a household deregistered after D had the status it was
+deregistered from).
 
 Cost: one statement for the whole selection, children and grandchildren included.
 Households are found by an index seek per household-code prefix of each unit; when
@@ -32,10 +35,18 @@ from graph.compiler import Compiler, ConnPost, Plan, Post, Request, View, plan, 
 from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Tx
 from graph.errors import BadUserInput, FupinError
-from graph.household import IN_POVERTY, HouseholdStatus, overdue_expression
+from graph.household import (
+    IN_POVERTY,
+    WINDOW_DAYS,
+    HouseholdStatus,
+    active_on,
+    on_file,
+    overdue_expression,
+    status_on,
+)
 from graph.readmap import Access, Embed, Field, declare
 from graph.scope import ScopeKind
-from graph.validation import check_date, check_region_code, today_cst
+from graph.validation import check_date, check_range, check_region_code, today_cst
 
 # --- village summaries --------------------------------------------------------------
 #
@@ -103,8 +114,9 @@ declare("CoverageHouseholdEdge", ("h",), {"node": Embed("Household", {"h": "h"})
 # One projection reads the four properties in one pass over h's property chain
 # (reading them one by one costs about 60% more at the province's scale).
 _PROJECTED = (
-    "WITH {h}, {h} {{.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate}} AS {hp}"
+    "WITH {h}, {h} {{.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate{past}}} AS {hp}"
 )
+_PAST = ", .registrationDate, .statusBeforeDeregistration"
 
 FIGURES = ("households", "coveredHouseholds", "overdueHouseholds", "coverageRatio")
 DRILLS = {"uncovered": "UNCOVERED", "overdue": "OVERDUE"}
@@ -117,9 +129,7 @@ def _shape(args: Mapping[str, Any]) -> Any:
 
 def _within(request: Request) -> int:
     within = request.args.get("visitWithinDays", 30)
-    if not 1 <= within <= 366:
-        raise BadUserInput("visitWithinDays must be between 1 and 366", field="visitWithinDays")
-    return int(within)
+    return int(check_range(within, "visitWithinDays", *WINDOW_DAYS))
 
 
 def _as_of(request: Request) -> dt.date:
@@ -136,6 +146,8 @@ def _statuses(request: Request) -> list[str]:
     statuses = request.args.get("statuses")
     if statuses is not None and not statuses:
         raise BadUserInput("statuses must not be empty", field="statuses")
+    if statuses and HouseholdStatus.DEREGISTERED in statuses:
+        raise BadUserInput("deregistered households are never counted", field="statuses")
     return [str(s.value if hasattr(s, "value") else s) for s in statuses or IN_POVERTY]
 
 
@@ -161,16 +173,21 @@ class _Coverage:
     # --- conditions on one household h (hp: its projected properties) ---
 
     def counted(self, h: str, hp: str) -> str:
+        """Household h (hp: its projected properties) counts on the date."""
         visible = self.view.scope.read_filter(Access.HOUSEHOLD, h, self.b)
-        return f"{hp}.status IN {self.statuses} AND {hp}.deregisteredOn IS NULL AND {visible}"
+        if self.current:
+            on = f"{hp}.status IN {self.statuses} AND {hp}.deregisteredOn IS NULL"
+        else:
+            on = f"{on_file(hp, self.as_of)} AND {status_on(hp, self.as_of)} IN {self.statuses}"
+        return f"{on} AND {visible}"
+
+    def projected(self, h: str, hp: str) -> str:
+        return _PROJECTED.format(h=h, hp=hp, past="" if self.current else _PAST)
 
     def active(self, pairing: str) -> str:
         if self.current:
             return f"{pairing}.until IS NULL"
-        return (
-            f"{pairing}.since <= {self.as_of} AND "
-            f"({pairing}.until IS NULL OR {pairing}.until > {self.as_of})"
-        )
+        return active_on(pairing, self.as_of)
 
     def covered(self, h: str, hp: str) -> str:
         if self.current:
@@ -214,7 +231,7 @@ class _Coverage:
         source = prefixes or f"{unit}.prefixes"
         return (
             f"UNWIND {source} AS {p} MATCH ({h}:Household) WHERE {h}.code STARTS WITH {p} "
-            f"{_PROJECTED.format(h=h, hp=hp)} WHERE {self.counted(h, hp)} "
+            f"{self.projected(h, hp)} WHERE {self.counted(h, hp)} "
             f"RETURN {{households: count({h}), "
             f"covered: count(CASE WHEN {self.covered(h, hp)} THEN 1 END), "
             f"overdue: count(CASE WHEN {self.overdue(h, hp)} THEN 1 END)}}"
@@ -233,17 +250,20 @@ class _Coverage:
         return (
             f"UNWIND {source} AS {p} MATCH ({h}:Household)<-[{pw}:PAIRED_WITH]-({o}:Official) "
             f"WHERE {h}.code STARTS WITH {p} AND {self.active(pw)} AND {o}.maxLoad IS NOT NULL "
-            f"WITH {h}, {o}, {h} {{.status, .deregisteredOn}} AS {hp} "
+            f"{self.projected(h, hp)}, {o} "
             f"WHERE {self.counted(h, hp)} AND {over} RETURN DISTINCT {o}.code"
         )
 
     # --- one unit's projection ---
 
-    def unit(
-        self, u: str, fields: list[Field], post: Post, known: tuple[str, str] | None
-    ) -> tuple[str, str]:
-        """(clauses, projection) of PairingCoverage `fields` for region variable u.
-        `known`: variables already holding u's figures and overloaded codes."""
+    def unit(self, u: str, fields: list[Field], post: Post, known: tuple[str, str] | None) -> str:
+        """The clauses that end with the PairingCoverage map of `fields` for region
+        variable u as `WITH ... , {map} AS u_out` (`out(u)` names it). `known`:
+        variables already holding u's figures and overloaded codes.
+
+        The map is projected in a WITH that names every variable it uses: its
+        children's subqueries aggregate, and Neo4j then takes the projection for an
+        aggregation whose grouping keys must be explicit."""
         names = {f.name for f in fields}
         children = [f for f in fields if f.name == "children"]
         for child in children:
@@ -284,7 +304,14 @@ class _Coverage:
         for f in fields:
             value = self.field(u, f, post.child(f), fig, over, kids, known is not None)
             parts.append(f"`{f.key}`: {value}")
-        return " ".join(clauses), "{" + ", ".join(parts) + "}"
+        keys = [u, *([kids] if kids else [])]
+        if known:
+            keys += list(known)
+        else:
+            keys += [*([fig] if want_figures else []), *([over] if want_over else [])]
+        node = "{" + ", ".join(parts) + "}"
+        clauses.append(f"WITH {', '.join(keys)}, {node} AS {out(u)}")
+        return " ".join(clauses)
 
     def figure(self, name: str, fig: str, kids: str | None, known: bool) -> str:
         own = f"{fig}.{name}"
@@ -320,10 +347,13 @@ class _Coverage:
         if f.name == "children":
             assert kids is not None
             k, c, kf, ko = (self.b.var(n) for n in ("k", "c", "kf", "ko"))
-            clauses, node = self.unit(c, list(f.fields), post, (kf, ko))
+            clauses = self.unit(c, list(f.fields), post, (kf, ko))
+            # The kids are collected in code order and keep it (no ORDER BY here: with
+            # grandchildren the projection holds aggregations, and Neo4j then refuses
+            # an ORDER BY on the row's variables).
             return (
                 f"COLLECT {{ UNWIND {kids} AS {k} WITH {k}.c AS {c}, {k}.fig AS {kf}, "
-                f"{k}.over AS {ko} {clauses} RETURN {node} ORDER BY {c}.code }}"
+                f"{k}.over AS {ko} {clauses} RETURN {out(c)} }}"
             )
         if f.name in DRILLS:
             try:
@@ -348,10 +378,15 @@ class _Coverage:
         return (
             f"{{r: COLLECT {{ UNWIND {u}.prefixes AS {p} CALL ({p}) {{ "
             f"MATCH ({h}:Household) WHERE {h}.code STARTS WITH {p} AND {h}.code > {bound} "
-            f"{_PROJECTED.format(h=h, hp=hp)} WHERE {self.counted(h, hp)} AND {predicate} "
+            f"{self.projected(h, hp)} WHERE {self.counted(h, hp)} AND {predicate} "
             f"WITH {h} ORDER BY {h}.code LIMIT {limit} RETURN {h} AS {h2} }} "
             f"WITH {h2} ORDER BY {h2}.code LIMIT {limit} RETURN {row} }}}}"
         )
+
+
+def out(u: str) -> str:
+    """The variable holding the PairingCoverage map of unit variable u."""
+    return f"{u}_out"
 
 
 @root("pairingCoverage", shape=_shape)
@@ -363,6 +398,6 @@ def plan_coverage(field: Field, view: View, shape: Any) -> Plan:
     cov = _Coverage(view, current)
     code = cov.b.slot("regionCode", _region_code)
     post = Post(field=field)
-    clauses, node = cov.unit("u", list(field.fields), post, None)
-    cypher = f"MATCH (u:Region {{code: {code}}}) {clauses} RETURN {node} AS data"
+    clauses = cov.unit("u", list(field.fields), post, None)
+    cypher = f"MATCH (u:Region {{code: {code}}}) {clauses} RETURN {out('u')} AS data"
     return plan(cypher, cov.b, post)

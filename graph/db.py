@@ -115,6 +115,9 @@ async def _translated() -> AsyncIterator[None]:
     except TransientError as exc:
         if "Timeout" in (exc.code or "") or "Terminated" in (exc.code or ""):
             raise DatabaseUnavailable("the database took too long to answer") from exc
+        if "DatabaseUnavailable" in (exc.code or ""):
+            # Bolt is up but the database is not serving yet (starting, stopping).
+            raise DatabaseUnavailable() from exc
         raise
     except ConstraintError as exc:
         # Two writers raced past the same "is it free?" check; the loser's whole
@@ -123,6 +126,8 @@ async def _translated() -> AsyncIterator[None]:
     except ClientError as exc:
         if "TransactionTimedOut" in (exc.code or ""):
             raise DatabaseUnavailable("the database took too long to answer") from exc
+        if "DatabaseNotFound" in (exc.code or ""):
+            raise DatabaseUnavailable("the configured database does not exist") from exc
         raise
     except DriverError as exc:
         if isinstance(exc, FupinError):
@@ -174,10 +179,6 @@ class Database:
     async def close(self) -> None:
         await self.driver.close()
 
-    async def ping(self) -> None:
-        async with _translated():
-            await self.driver.verify_connectivity()
-
     async def read(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
         """Run one read statement (routed to a reader in a cluster)."""
         with _note(cypher):
@@ -198,14 +199,19 @@ class Database:
         """Run `work` in one write transaction: all of it is written, or nothing.
 
         A FupinError raised by `work` rolls the transaction back and reaches the caller
-        unchanged; the driver retries only on transient cluster errors.
+        unchanged; the driver retries only on transient cluster errors. When the
+        database stops answering, DatabaseUnavailable says the outcome is unknown.
         """
 
         async def unit(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx))
 
-        async with _translated(), self.driver.session(database=self.database) as session:
-            return await session.execute_write(neo4j.unit_of_work(timeout=self.timeout_s)(unit))
+        try:
+            async with _translated(), self.driver.session(database=self.database) as session:
+                return await session.execute_write(neo4j.unit_of_work(timeout=self.timeout_s)(unit))
+        except DatabaseUnavailable as exc:
+            # The commit may have reached the database before the answer was lost.
+            raise DatabaseUnavailable.during_write() from exc
 
     async def run_autocommit(self, cypher: str, params: Params | None = None) -> None:
         """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS)."""

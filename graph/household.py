@@ -13,12 +13,12 @@ current with `refresh_households` / `refresh_officials` before it commits.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.compiler import (
     Binder,
     Compiler,
@@ -37,7 +37,13 @@ from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.readmap import Access, Custom, Embed, Field, Flag, Kind, Limit, Mask, Rel, Value, declare
 from graph.scope import Scope
-from graph.validation import check_date, check_household_code, check_range, check_region_code
+from graph.validation import (
+    check_date,
+    check_household_code,
+    check_range,
+    check_region_code,
+    today_cst,
+)
 
 Selection = Mapping[str, "Selection"]
 
@@ -48,6 +54,45 @@ class HouseholdStatus(StrEnum):
     REGISTERED = "REGISTERED"
     EXITED = "EXITED"
     RETURNED = "RETURNED"
+    # The file was closed without an exit (deregisterHousehold); it stays, marked, and
+    # h.statusBeforeDeregistration keeps the status it had until then.
+    DEREGISTERED = "DEREGISTERED"
+
+
+# Statuses only a process sets: an exit assessment, deregisterHousehold.
+_NOT_SETTABLE = {
+    HouseholdStatus.EXITED: "a household exits only through an exit assessment",
+    HouseholdStatus.DEREGISTERED: "a household is deregistered only by deregisterHousehold",
+}
+
+
+def check_settable_status(status: str, field: str) -> str:
+    """REGISTERED or RETURNED: the statuses a household's file may be given directly."""
+    if status in _NOT_SETTABLE:
+        raise BadUserInput(_NOT_SETTABLE[HouseholdStatus(status)], field=field)
+    return status
+
+
+def mark_deregistered(h: str = "h") -> str:
+    """The SET that makes household `h` DEREGISTERED, keeping the status it had (used by
+    deregisterHousehold, the migration and the bulk upsert alike)."""
+    return (
+        f"SET {h}.statusBeforeDeregistration = {h}.status, "
+        f"{h}.status = '{HouseholdStatus.DEREGISTERED}'"
+    )
+
+
+# A registration date where nothing better is known: 1 January of the registration
+# year (or the day the file was created). The migration and the bulk upsert use it.
+REGISTRATION_FROM_YEAR = (
+    "CASE WHEN h.registrationYear IS NOT NULL "
+    "THEN date({year: h.registrationYear, month: 1, day: 1}) ELSE date(h.createdAt) END"
+)
+
+# Deregistered (a date) but not yet marked: files written before the status existed.
+UNMARKED_DEREGISTERED = (
+    f"h.deregisteredOn IS NOT NULL AND coalesce(h.status, '') <> '{HouseholdStatus.DEREGISTERED}'"
+)
 
 
 class HouseholdAttribute(StrEnum):
@@ -128,6 +173,9 @@ HOUSEHOLD_INPUT_PROPERTIES = (
 )
 
 
+# The visit window, in days, that coverage and the households list accept.
+WINDOW_DAYS = (1, 3660)
+
 # The statuses of households in poverty: coverage's default, and the overdue filter's.
 IN_POVERTY = ("REGISTERED", "RETURNED")
 
@@ -149,6 +197,37 @@ def overdue_expression(
         f" WHEN {last} <= {as_of} THEN {last} < {start}"
         f" ELSE NOT EXISTS {{ MATCH ({h})<-[:VISIT_TO]-({visit}:Visit)"
         f" WHERE {visit}.date >= {start} AND {visit}.date <= {as_of} }} END"
+    )
+
+
+def on_file(h: str, as_of: str = "$asOf") -> str:
+    """Household `h` (a node, or a map projected from one with registrationDate and
+    deregisteredOn) was on file on `as_of`: registered by then, not deregistered."""
+    return (
+        f"{h}.registrationDate <= {as_of}"
+        f" AND ({h}.deregisteredOn IS NULL OR {h}.deregisteredOn > {as_of})"
+    )
+
+
+def status_on(h: str, as_of: str = "$asOf") -> str:
+    """Household `h`'s status on `as_of`: today's, except that a household deregistered
+    after it still had the status it was deregistered from."""
+    return (
+        f"CASE WHEN {h}.deregisteredOn > {as_of}"
+        f" THEN coalesce({h}.statusBeforeDeregistration, {h}.status) ELSE {h}.status END"
+    )
+
+
+def active_on(r: str, as_of: str = "$asOf") -> str:
+    """Pairing or membership `r` was active on `as_of`: begun by then, not ended."""
+    return f"{r}.since <= {as_of} AND ({r}.until IS NULL OR {r}.until > {as_of})"
+
+
+def covered_on(h: str, as_of: str = "$asOf", pairing: str = "coveredPair") -> str:
+    """Household `h` (a node) had a RESPONSIBLE pairing active on `as_of`."""
+    return (
+        f"EXISTS {{ MATCH ({h})<-[{pairing}:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() "
+        f"WHERE {active_on(pairing, as_of)} }}"
     )
 
 
@@ -176,6 +255,7 @@ HOUSEHOLD = declare(
         "address": Value("{h}.address", mask=Mask.HIDDEN),
         "headPhone": Value("{h}.headPhone", mask=Mask.PHONE),
         "bankAccount": Value("{h}.bankAccount", mask=Mask.ACCOUNT),
+        "registrationDate": Value("{h}.registrationDate", Kind.DATE),
         "registrationYear": Value("{h}.registrationYear"),
         "standard": Value("{h}.standard"),
         "attribute": Value("{h}.attribute"),
@@ -274,13 +354,16 @@ _ORDERS: dict[HouseholdOrder, tuple[str | None, str, tuple[KeyKind, ...]]] = {
 def _households_shape(args: Mapping[str, Any]) -> Any:
     where = args.get("where") or {}
     given = tuple(sorted(k for k, v in where.items() if v is not None))
+    as_of = where.get("asOf")
     return (
         HouseholdOrder(args["orderBy"]),
         given,
         where.get("visitOverdue"),
         where.get("hasResponsibleOfficial"),
-        bool(where.get("includeDeregistered")),
+        bool(where.get("includeDeregistered"))
+        or where.get("status") == HouseholdStatus.DEREGISTERED,
         args.get("after") is not None,
+        as_of is None or as_of >= today_cst(),
     )
 
 
@@ -300,10 +383,13 @@ def _limit(request: Request) -> int:
     return check_first(request.args["first"]) + 1
 
 
-def _window_start(request: Request) -> dt.date:
+def _within(request: Request) -> int:
     where = request.args.get("where") or {}
-    within = check_range(where.get("withinDays", 30), "where.withinDays", 1, 3660)
-    return _as_of(request) - dt.timedelta(days=int(within))
+    return int(check_range(where.get("withinDays", 30), "where.withinDays", *WINDOW_DAYS))
+
+
+def _window_start(request: Request) -> dt.date:
+    return _as_of(request) - dt.timedelta(days=_within(request))
 
 
 def _as_of(request: Request) -> dt.date:
@@ -316,21 +402,47 @@ def _region_code(request: Request) -> str:
     return check_region_code((request.args.get("where") or {})["regionCode"], "where.regionCode")
 
 
+def _checked(request: Request) -> bool:
+    """Every filter's shape is checked, used or not: a bad where answers BAD_USER_INPUT."""
+    where = request.args.get("where") or {}
+    if where.get("regionCode") is not None:
+        _region_code(request)
+    _as_of(request)
+    _within(request)
+    return True
+
+
 def _household_conditions(b: Binder, view: View, shape: Any) -> list[str]:
-    """The filters of households(where) on `h`, as the shape says which apply."""
-    _, given, overdue, responsible, include_deregistered, _ = shape
-    where = [] if include_deregistered else ["h.deregisteredOn IS NULL"]
-    for name, prop in (
-        ("status", "status"),
-        ("attribute", "attribute"),
-        ("mainCause", "mainCause"),
-    ):
+    """The filters of households(where) on `h`, as of `asOf` (default today) with
+    coverage's definitions: on file on that date, the status it had then, pairings and
+    visits as they stood (`on_file`, `status_on`, `covered_on`, `overdue_expression`)."""
+    _, given, overdue, responsible, include_deregistered, _, current = shape
+    b.slot("checked", _checked)
+    day = b.today() if current else b.slot("asOf", _as_of)
+    status = "h.status" if current else status_on("h", day)
+    where = []
+    if include_deregistered:
+        if not current:
+            where.append(f"h.registrationDate <= {day}")
+    else:
+        where.append("h.deregisteredOn IS NULL" if current else on_file("h", day))
+    if "status" in given:
+        where.append(f"{status} = {b.slot('status', arg('where', 'status'))}")
+    for name in ("attribute", "mainCause"):
         if name in given:
-            where.append(f"h.{prop} = {b.slot(name, arg('where', name))}")
+            where.append(f"h.{name} = {b.slot(name, arg('where', name))}")
     if responsible is not None:
-        where.append(f"h.responsibleOfficial IS {'NOT ' if responsible else ''}NULL")
+        covered = (
+            "h.responsibleOfficial IS NOT NULL"
+            if current
+            else covered_on("h", day, b.var("pairing"))
+        )
+        where.append(covered if responsible else f"NOT ({covered})")
     if overdue is not None:
-        day, start = b.slot("asOf", _as_of), b.slot("windowStart", _window_start)
+        if "status" not in given:
+            # Overdue is a question about households in poverty, as in coverage.
+            where.append(f"{status} IN {b.const(list(IN_POVERTY))}")
+        start = b.slot("windowStart", _window_start)
         expression = overdue_expression("h", day, start, b.var("visit"))
         where.append(expression if overdue else f"NOT ({expression})")
     where.append(view.scope.read_filter(Access.HOUSEHOLD, "h", b))
@@ -348,7 +460,7 @@ def plan_households(field: Field, view: View, shape: Any) -> Plan:
     orders) before the final top-k. Other orders sort the filtered households (top-k).
     The keyset predicate means a deep page costs what the first costs.
     """
-    order, given, _, _, _, has_after = shape
+    order, given, _, _, _, has_after, _ = shape
     b = Binder()
     post = Post(field=field)
     expr, direction, _ = _ORDERS[order]
@@ -420,73 +532,6 @@ def plan_households(field: Field, view: View, shape: Any) -> Plan:
 # --- client mutation ids, locks and derived properties ------------------------------
 
 
-async def claim_client_mutation(
-    tx: Tx, client_mutation_id: str | None, kind: str, subject: str | None = None
-) -> Any:
-    """The stored result of an earlier mutation with this id, or None when it is new.
-
-    MERGE on the unique id: a concurrent retry waits for the first to commit, then
-    sees its result. A new id is recorded now, with the caller's `subject` (the
-    principal's token subject), and settled by `settle_client_mutation` in the same
-    transaction, so a failed mutation leaves no id behind. An id settled for another
-    subject is CONFLICT: another caller's retry never sees the stored result.
-    """
-    if client_mutation_id is None:
-        return None
-    record = await tx.single(
-        "MERGE (c:ClientMutation {id: $id}) "
-        "ON CREATE SET c.kind = $kind, c.subject = $subject, c.createdAt = datetime() "
-        "RETURN c.kind AS kind, c.subject AS subject, c.result AS result",
-        {"id": client_mutation_id, "kind": kind, "subject": subject},
-    )
-    assert record is not None
-    if record["result"] is None:
-        return None
-    if record["subject"] != subject:
-        raise Conflict("this clientMutationId was already used", field="input.clientMutationId")
-    if record["kind"] != kind:
-        raise Conflict(
-            "this clientMutationId was already used for another kind of change",
-            field="input.clientMutationId",
-        )
-    return json.loads(record["result"])
-
-
-async def settle_client_mutation(tx: Tx, client_mutation_id: str | None, result: Any) -> None:
-    if client_mutation_id is None:
-        return
-    await tx.run(
-        "MATCH (c:ClientMutation {id: $id}) SET c.result = $result",
-        {"id": client_mutation_id, "result": json.dumps(result)},
-    )
-
-
-async def write_once(
-    db: Database,
-    client_mutation_id: str | None,
-    kind: str,
-    subject: str | None,
-    key: str,
-    work: Callable[[Tx], Awaitable[str]],
-) -> str:
-    """Run `work` in one `Database.write` transaction under a client mutation id.
-
-    `claim_client_mutation` comes first: an id already settled returns its stored
-    `key` without running `work`. Otherwise `work` does the mutation and its result
-    is settled as `{key: result}` last, in the same transaction, and returned.
-    """
-
-    async def once(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, kind, subject)
-        if earlier is not None:
-            return str(earlier[key])
-        result = await work(tx)
-        await settle_client_mutation(tx, client_mutation_id, {key: result})
-        return result
-
-    return await db.write(once)
-
-
 REFRESH_HOUSEHOLDS = """
 UNWIND $codes AS code
 MATCH (h:Household {code: code})
@@ -536,7 +581,7 @@ async def lock_household(
         "SET h._lock = true REMOVE h._lock "
         "RETURN h.version AS version, h.deregisteredOn AS deregisteredOn, "
         "h.mainCause AS mainCause, coalesce(h.secondaryCauses, []) AS secondaryCauses, "
-        "h.status AS status",
+        "h.status AS status, h.registrationDate AS registrationDate",
         {"code": code, **params},
     )
     if record is None:
@@ -544,6 +589,54 @@ async def lock_household(
     if writable and record["deregisteredOn"] is not None:
         raise Conflict("the household is deregistered", field=field)
     return dict(record)
+
+
+def registered_on(state: Mapping[str, Any]) -> dt.date | None:
+    """The registration date in a `lock_household` state, as a Python date."""
+    value = state.get("registrationDate")
+    if value is None:
+        return None
+    native: dt.date = value.to_native() if hasattr(value, "to_native") else value
+    return native
+
+
+def check_after_registration(state: Mapping[str, Any], day: dt.date, field: str) -> None:
+    """BAD_USER_INPUT unless `day` (a pairing, a visit, a deregistration) is on or after
+    the household's registration date: nothing happens to a file before it exists."""
+    registered = registered_on(state)
+    if registered is not None and day < registered:
+        raise BadUserInput(
+            f"the date is before the household was registered ({registered.isoformat()})",
+            field=field,
+        )
+
+
+async def _check_registration_change(
+    tx: Tx, code: str, state: Mapping[str, Any], changes: Mapping[str, Any]
+) -> None:
+    """A new registration date may not be later than the household's first pairing or
+    visit; a new registration year alone must be the stored date's year."""
+    if "registrationDate" in changes:
+        record = await tx.single(
+            "MATCH (h:Household {code: $code}) "
+            "CALL (h) { OPTIONAL MATCH (h)<-[p:PAIRED_WITH]-() RETURN min(p.since) AS paired } "
+            "CALL (h) { OPTIONAL MATCH (h)<-[:VISIT_TO]-(v:Visit) RETURN min(v.date) AS visited } "
+            "RETURN paired, visited",
+            {"code": code},
+        )
+        events = [d.to_native() for d in (record or {}).values() if d is not None]
+        if events and min(events) < changes["registrationDate"]:
+            raise BadUserInput(
+                "the household has a pairing or a visit dated before this registration date",
+                field="input.registrationDate",
+            )
+    elif "registrationYear" in changes:
+        registered = registered_on(state)
+        if registered is not None and registered.year != changes["registrationYear"]:
+            raise BadUserInput(
+                "registrationYear must be the year of registrationDate: change registrationDate",
+                field="input.registrationYear",
+            )
 
 
 def check_version(state: Mapping[str, Any], expected: int | None) -> None:
@@ -680,6 +773,7 @@ async def register_household(
     members: Sequence[NewMember],
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Create the household in its village with its members; returns its code.
 
@@ -706,7 +800,9 @@ async def register_household(
         await refresh_households(tx, [code])
         return code
 
-    return await write_once(db, client_mutation_id, "registerHousehold", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "registerHousehold", subject, "code", work, digest=digest
+    )
 
 
 async def bump_version(tx: Tx, code: str) -> None:
@@ -727,6 +823,7 @@ async def update_household(
     move_to: tuple[str, str] | None = None,
     client_mutation_id: str | None = None,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Apply `changes` (a None value removes the property) and, with `move_to`
     (new code, village code), move the household; returns its code.
@@ -749,6 +846,7 @@ async def update_household(
                     if "secondaryCauses" in changes
                     else "input.mainCause",
                 )
+        await _check_registration_change(tx, code, state, changes)
         await tx.run(
             "MATCH (h:Household {code: $code}) SET h += $changes",
             {"code": code, "changes": changes},
@@ -777,7 +875,9 @@ async def update_household(
         await bump_version(tx, result)
         return result
 
-    return await write_once(db, client_mutation_id, "updateHousehold", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "updateHousehold", subject, "code", work, digest=digest
+    )
 
 
 async def deregister_household(
@@ -790,16 +890,19 @@ async def deregister_household(
     *,
     client_mutation_id: str | None = None,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
-    """Mark the file deregistered (it stays, with its members and history) and end its
+    """Mark the file DEREGISTERED (it stays, with its members and history) and end its
     active pairings on the same date, so the officials' loads drop."""
 
     async def work(tx: Tx) -> str:
         state = await lock_household(tx, code, scope, field="input.code")
         check_version(state, expected_version)
+        check_after_registration(state, on, "input.date")
         records = await tx.run(
             "MATCH (h:Household {code: $code}) "
             "SET h.deregisteredOn = $on, h.deregistrationReason = $reason "
+            f"{mark_deregistered('h')} "
             "WITH h OPTIONAL MATCH (o:Official)-[r:PAIRED_WITH]->(h) WHERE r.until IS NULL "
             "SET r.until = CASE WHEN r.since > $on THEN r.since ELSE $on END "
             "RETURN collect(o.code) AS officials",
@@ -810,23 +913,29 @@ async def deregister_household(
         await bump_version(tx, code)
         return code
 
-    return await write_once(db, client_mutation_id, "deregisterHousehold", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "deregisterHousehold", subject, "code", work, digest=digest
+    )
 
 
 # --- bulk upserts for seeds and imports ----------------------------------------------
 
 
-_UPSERT_HOUSEHOLDS = """
+_UPSERT_HOUSEHOLDS = f"""
 UNWIND $rows AS row
-MATCH (v:Region {code: row.villageCode})
-MERGE (h:Household {code: row.code})
+MATCH (v:Region {{code: row.villageCode}})
+MERGE (h:Household {{code: row.code}})
 ON CREATE SET h.version = 1, h.createdAt = datetime()
 SET h += row.properties, h.villageCode = row.villageCode, h.updatedAt = datetime()
+SET h.registrationDate = coalesce(h.registrationDate, {REGISTRATION_FROM_YEAR})
 MERGE (h)-[:IN_VILLAGE]->(v)
+WITH h WHERE {UNMARKED_DEREGISTERED}
+{mark_deregistered("h")}
 """
 
 
 async def upsert_households(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE households on their code ({code, villageCode, properties}); the derived
-    properties are left to `refresh_households`."""
+    """MERGE households on their code ({code, villageCode, properties}); one without a
+    registrationDate gets REGISTRATION_FROM_YEAR, one with a deregisteredOn date is
+    marked DEREGISTERED; the derived properties are left to `refresh_households`."""
     await tx.run(_UPSERT_HOUSEHOLDS, {"rows": [dict(r) for r in rows]})

@@ -1,8 +1,9 @@
-"""Graph schema migrations: constraints and indexes, applied in order, idempotently.
+"""Graph schema migrations: constraints, indexes and data fixes, applied in order.
 
-Each step has a version and statements written with IF NOT EXISTS, so running them
-again changes nothing, and optionally data statements (backfills), run once when the
-step is applied. The highest applied version is kept on the
+Each step has a version, schema statements written with IF NOT EXISTS (run again on
+every migrate, so a dropped constraint comes back; running them again changes
+nothing), and data statements, run once when the step is applied (idempotent too, in
+batches: `CALL { } IN TRANSACTIONS`). The highest applied version is kept on the
 `(:SchemaVersion {id: 'fupin'})` node. Append new steps; never edit an applied one.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
+from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,10 @@ class Step:
     description: str
     statements: tuple[str, ...]
     data: tuple[str, ...] = ()
+
+
+def _batched(match: str, change: str) -> str:
+    return f"{match} CALL (h) {{ {change} }} IN TRANSACTIONS OF 10000 ROWS"
 
 
 STEPS: tuple[Step, ...] = (
@@ -58,6 +64,24 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         3,
+        "deregistered households get the status DEREGISTERED",
+        (),
+        (_batched(f"MATCH (h:Household) WHERE {UNMARKED_DEREGISTERED}", mark_deregistered("h")),),
+    ),
+    Step(
+        4,
+        "households get a registration date: 1 January of their registration year where "
+        "nothing better is known",
+        (),
+        (
+            _batched(
+                "MATCH (h:Household) WHERE h.registrationDate IS NULL",
+                f"SET h.registrationDate = {REGISTRATION_FROM_YEAR}",
+            ),
+        ),
+    ),
+    Step(
+        5,
         "coverage summaries on villages (graph/coverage.py)",
         (),
         (

@@ -37,9 +37,11 @@ Nodes (key property first):
         load: the number of active pairings, kept current like memberCount.
         Also createdAt, updatedAt (set by the upsert).
     (:Visit {id, date, purpose, notes, latitude, longitude, createdAt})
-    (:ClientMutation {id, kind, result, createdAt})
+    (:ClientMutation {id, kind, subject, digest, result, createdAt})
         A phone's client-generated mutation id, written in the same transaction as
-        the change; a retry with the same id returns `result` and writes nothing.
+        the change (graph/client_mutation.py); a retry with the same id, caller and
+        input (digest: SHA-256 of the input's canonical JSON) returns `result` and
+        writes nothing; the same id with another input is CONFLICT.
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):

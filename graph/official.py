@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.compiler import (
     Binder,
     Compiler,
@@ -29,15 +30,15 @@ from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import (
+    check_after_registration,
     lock_household,
     refresh_households,
     refresh_officials,
-    write_once,
 )
 from graph.model import PREFIX_LEVELS
 from graph.readmap import Access, Conn, Embed, Field, Flag, Kind, Mask, Value, declare
 from graph.scope import Scope
-from graph.validation import check_official_code, check_region_code
+from graph.validation import check_lookup_key, check_region_code
 
 
 class PairingRole(StrEnum):
@@ -117,7 +118,7 @@ declare("OfficialEdge", ("o",), {"node": Embed("Official", {"o": "o"})})
 
 
 def _official_code(request: Request) -> str:
-    return check_official_code(str(request.args["code"]), "code")
+    return check_lookup_key(str(request.args["code"]), "code")
 
 
 @root("official")
@@ -160,6 +161,7 @@ async def create_official(
     *,
     may_update: bool,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Create the official with this code, or update it when `may_update` (ADMIN
     only); returns the code.
@@ -186,7 +188,9 @@ async def create_official(
         )
         return code
 
-    return await write_once(db, client_mutation_id, "createOfficial", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "createOfficial", subject, "code", work, digest=digest
+    )
 
 
 async def pair_official(
@@ -201,10 +205,12 @@ async def pair_official(
     *,
     override_max_load: bool,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Pair an official with a household; returns the pairing id.
 
-    CONFLICT when the official is already actively paired with it, when a second
+    BAD_USER_INPUT when `since` is before the household's registration. CONFLICT when
+    the official is already actively paired with it, when a second
     active RESPONSIBLE would result, or when the official is at maxLoad and the
     caller did not override (the message gives no load figures). Locks the household
     and the official first.
@@ -216,7 +222,8 @@ async def pair_official(
     """
 
     async def work(tx: Tx) -> str:
-        await lock_household(tx, household_code, scope, field="input.householdCode")
+        state = await lock_household(tx, household_code, scope, field="input.householdCode")
+        check_after_registration(state, since, "input.since")
         official = await tx.single(
             "MATCH (o:Official {code: $code}) SET o._lock = true REMOVE o._lock "
             "RETURN coalesce(o.load, 0) AS load, o.maxLoad AS maxLoad, "
@@ -263,7 +270,9 @@ async def pair_official(
         await refresh_households(tx, [household_code])
         return pairing_id
 
-    return await write_once(db, client_mutation_id, "pairOfficial", subject, "id", work)
+    return await write_once(
+        db, client_mutation_id, "pairOfficial", subject, "id", work, digest=digest
+    )
 
 
 async def end_pairing(
@@ -273,6 +282,7 @@ async def end_pairing(
     until: dt.date,
     client_mutation_id: str | None = None,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """End an active pairing on `until`; returns its id. NOT_FOUND outside scope,
     CONFLICT when already ended."""
@@ -300,7 +310,9 @@ async def end_pairing(
         await refresh_households(tx, [record["household"]])
         return pairing_id
 
-    return await write_once(db, client_mutation_id, "endPairing", subject, "id", work)
+    return await write_once(
+        db, client_mutation_id, "endPairing", subject, "id", work, digest=digest
+    )
 
 
 _UPSERT_OFFICIALS = """

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict, NotFound
@@ -24,7 +25,6 @@ from graph.household import (
     check_version,
     lock_household,
     refresh_households,
-    write_once,
 )
 from graph.readmap import Access, Embed, Field, Flag, Kind, Mask, Rel, Value, declare
 from graph.scope import Scope
@@ -136,7 +136,7 @@ declare(
         "medicalInsurance": Value("{p}.medicalInsurance"),
         "criticalIllnessInsurance": Value("{p}.criticalIllnessInsurance"),
         "pension": Value("{p}.pension"),
-        "diedOn": Value("{p}.diedOn", Kind.DATE),
+        "diedOn": Value("{p}.diedOn", Kind.DATE, Mask.HIDDEN),
         "phone": Value("{p}.phone", mask=Mask.PHONE),
         "households": Rel(
             "PersonMembership",
@@ -169,9 +169,10 @@ def plan_person(field: Field, view: View, shape: Any) -> Plan:
     without a statement: a lookup by a value they may not see would be an oracle."""
     b = Binder()
     post = Post(field=field)
+    # The shape first, for every role: it says nothing about the data.
+    id_number = b.slot("idNumber", _id_number)
     if view.masked:
         return plan("", b, post)
-    id_number = b.slot("idNumber", _id_number)
     where = view.scope.read_filter(Access.PERSON, "p", b)
     node = Compiler(view, b).project("Person", {"p": "p"}, field.fields, post)
     cypher = f"MATCH (p:Person {{idNumber: {id_number}}}) WHERE {where} RETURN {node} AS data"
@@ -179,7 +180,7 @@ def plan_person(field: Field, view: View, shape: Any) -> Plan:
 
 
 def _id_number(request: Request) -> str:
-    return check_id_number(str(request.args["idNumber"]).strip().upper(), "idNumber")
+    return check_id_number(str(request.args["idNumber"]), "idNumber")
 
 
 async def _active_membership(tx: Tx, household_code: str, id_number: str) -> dict[str, Any]:
@@ -214,6 +215,7 @@ async def add_member(
     expected_version: int | None,
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Add a member to a household; returns the household code."""
 
@@ -228,7 +230,9 @@ async def add_member(
         await bump_version(tx, household_code)
         return household_code
 
-    return await write_once(db, client_mutation_id, "addMember", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "addMember", subject, "code", work, digest=digest
+    )
 
 
 async def update_member(
@@ -242,6 +246,7 @@ async def update_member(
     client_mutation_id: str | None = None,
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Change an active member's person properties and/or relation; returns the
     household code."""
@@ -266,7 +271,9 @@ async def update_member(
         await bump_version(tx, household_code)
         return household_code
 
-    return await write_once(db, client_mutation_id, "updateMember", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "updateMember", subject, "code", work, digest=digest
+    )
 
 
 async def end_membership(
@@ -280,6 +287,7 @@ async def end_membership(
     client_mutation_id: str | None = None,
     *,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """End an active membership on `on` (DECEASED also records the date of death);
     returns the household code."""
@@ -303,7 +311,9 @@ async def end_membership(
         await bump_version(tx, household_code)
         return household_code
 
-    return await write_once(db, client_mutation_id, "endMembership", subject, "code", work)
+    return await write_once(
+        db, client_mutation_id, "endMembership", subject, "code", work, digest=digest
+    )
 
 
 _UPSERT_MEMBERSHIPS = """

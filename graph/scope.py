@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from graph.model import Label
 from graph.readmap import Access
 
 if TYPE_CHECKING:
     from graph.compiler import Binder
+    from graph.db import Database
 
 
 class ScopeKind(StrEnum):
@@ -123,3 +125,16 @@ class Scope:
         b = Binder()
         cypher = self.read_filter(access, var, b).replace("$scope", "$scopeCode")
         return cypher, ({"scopeCode": self.code} if b.slots else {})
+
+
+async def scope_exists(db: Database, scope: Scope) -> bool:
+    """Whether the region or official a REGION or OFFICIAL scope names is in the
+    database (ALL and NONE need nothing); a seek on region_code or official_code."""
+    if scope.kind not in ("REGION", "OFFICIAL"):
+        return True
+    label = Label.REGION if scope.kind == "REGION" else Label.OFFICIAL
+    record = await db.read_one(
+        f"OPTIONAL MATCH (n:{label} {{code: $code}}) RETURN n IS NOT NULL AS found",
+        {"code": scope.code},
+    )
+    return bool(record and record["found"])

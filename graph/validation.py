@@ -14,6 +14,15 @@ from graph.errors import BadUserInput
 
 CST = ZoneInfo("Asia/Shanghai")
 
+# The platform's era: no date of the file (a visit, a membership, a pairing, an asOf)
+# lies before this day, nor after today in China Standard Time unless it is a plan.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+# A household's registration: the national file starts in the 1980s.
+EARLIEST_REGISTRATION = dt.date(1980, 1, 1)
+# How the schema's descriptions state those ranges.
+DATE_RANGE = "from 1900-01-01 to today (China Standard Time)"
+REGISTRATION_RANGE = "from 1980-01-01 to today (China Standard Time)"
+
 # ISO 7064 MOD 11-2 weights of the first 17 characters of a national ID number.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -22,6 +31,8 @@ _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _VILLAGE_CODE = re.compile(r"[0-9]{12}")
 _HOUSEHOLD_CODE = re.compile(r"[0-9]{16}")
 _OFFICIAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
+_REGION_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
+LOOKUP_KEY_MAX = 64
 
 
 def today_cst() -> dt.date:
@@ -80,24 +91,6 @@ def check_household_code(value: str, field: str, village_code: str | None = None
     return value
 
 
-_REGION_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
-EARLIEST = dt.date(1900, 1, 1)
-
-
-def check_region_code(value: str, field: str) -> str:
-    """A division code: 6 digits to county level, 9 a town, 12 a village."""
-    if not _REGION_CODE.fullmatch(value):
-        raise BadUserInput("a region code has 6, 9 or 12 digits", field=field)
-    return value
-
-
-def check_date(value: dt.date, field: str, *, today: dt.date | None = None) -> dt.date:
-    """A date of the platform's era: from 1900-01-01 to today (China Standard Time)."""
-    if value < EARLIEST:
-        raise BadUserInput("the date is before 1900-01-01", field=field)
-    return check_not_future(value, field, today=today)
-
-
 def check_official_code(value: str, field: str) -> str:
     if not _OFFICIAL_CODE.fullmatch(value):
         raise BadUserInput(
@@ -107,11 +100,76 @@ def check_official_code(value: str, field: str) -> str:
     return value
 
 
-def check_not_future(value: dt.date, field: str, *, today: dt.date | None = None) -> dt.date:
-    """A date no later than today in China Standard Time."""
+def check_region_code(value: str, field: str) -> str:
+    """A division code: 6 digits (a county-level unit and up), 9 (a town) or 12 (a
+    village), ASCII digits only. A well-formed code may still name no region."""
+    if not _REGION_CODE.fullmatch(value):
+        raise BadUserInput("a region code has 6, 9 or 12 digits", field=field)
+    return value
+
+
+def check_lookup_key(value: str, field: str) -> str:
+    """A key to look something up by (an official's code): not blank, at most 64
+    characters. Anything else cannot be a key and is refused rather than not found."""
+    if not value.strip() or len(value) > LOOKUP_KEY_MAX:
+        raise BadUserInput(
+            f"the key must be 1 to {LOOKUP_KEY_MAX} characters, not blank", field=field
+        )
+    return value
+
+
+def check_date(
+    value: dt.date,
+    field: str,
+    *,
+    today: dt.date | None = None,
+    earliest: dt.date = EARLIEST_DATE,
+) -> dt.date:
+    """A date of the platform's era: from `earliest` (1900-01-01 unless the field
+    says otherwise) to today in China Standard Time. Checked before any arithmetic on
+    the date (a window before 0001-01-01 cannot be computed)."""
+    if value < earliest:
+        raise BadUserInput(f"the date must not be before {earliest.isoformat()}", field=field)
     if value > (today or today_cst()):
         raise BadUserInput("the date is in the future (China Standard Time)", field=field)
     return value
+
+
+def check_sex(sex: str, id_number: str, field: str) -> str:
+    """MALE or FEMALE as the ID number's 17th digit says (odd for men, even for women)."""
+    expected = "MALE" if is_male(id_number) else "FEMALE"
+    if sex != expected:
+        raise BadUserInput(
+            "the sex contradicts the ID number (its 17th digit is odd for men, even for women)",
+            field=field,
+        )
+    return sex
+
+
+def registration_of(
+    date: dt.date | None,
+    year: int | None,
+    *,
+    date_field: str,
+    year_field: str,
+    today: dt.date | None = None,
+) -> tuple[dt.date, int]:
+    """The registration date and year of a household. The date defaults to today
+    (China Standard Time), or to 1 January of `year` when only a past year is given
+    (nothing better is known: the migration derives stored dates the same way); the
+    year defaults to the date's, and when both are given they must agree."""
+    today = today or today_cst()
+    if year is not None:
+        check_year(year, year_field, low=EARLIEST_REGISTRATION.year, high=today.year)
+    if date is None:
+        day = today if year is None or year == today.year else dt.date(year, 1, 1)
+        return day, day.year
+    check_date(date, date_field, today=today, earliest=EARLIEST_REGISTRATION)
+    if year is not None and year != date.year:
+        raise BadUserInput(
+            "registrationYear must be the year of registrationDate", field=year_field
+        )
+    return date, date.year
 
 
 def check_year(value: int, field: str, *, low: int = 1980, high: int = 2100) -> int:

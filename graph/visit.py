@@ -3,16 +3,19 @@ section 4). Recording one keeps `h.lastVisitDate` current in the same transactio
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph.client_mutation import write_once
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.db import Database, Tx
-from graph.errors import NotFound
+from graph.errors import BadUserInput, NotFound
 from graph.household import (
+    active_on,
+    check_after_registration,
     lock_household,
     refresh_households,
-    write_once,
 )
 from graph.readmap import Access, Embed, Field, Kind, Mask, Value, declare
 from graph.scope import Scope
@@ -30,6 +33,7 @@ declare(
         "createdAt": Value("{v}.createdAt", Kind.DATETIME),
         "householdCode": Value("{h}.code"),
         "official": Embed("Official", {"o": "o"}),
+        "standingInFor": Value("{v}.standingInFor"),
     },
 )
 
@@ -63,25 +67,35 @@ async def record_visit(
     official_code: str,
     properties: dict[str, Any],
     *,
+    standing_in_for: str | None = None,
     subject: str | None = None,
+    digest: str | None = None,
 ) -> str:
     """Record a visit ({date, purpose, notes, latitude, longitude}); returns its id.
 
     The household must be in the caller's scope (for a field official: actively
     paired with them) and on file; the official must exist and be visible to the
     caller (`Scope.filter(Access.OFFICIAL)`): an unknown official and one the caller may
-    not see are the same NOT_FOUND.
+    not see are the same NOT_FOUND. The visit is dated on or after the household's
+    registration, and the official was paired with the household on that day, or
+    names in `standing_in_for` an official of the same unit who was (recorded on the
+    visit as `standingInFor`); otherwise BAD_USER_INPUT and nothing is written.
     """
     visible, visible_params = scope.filter(Access.OFFICIAL, "o")
 
     async def work(tx: Tx) -> str:
-        await lock_household(tx, household_code, scope, field="input.householdCode")
+        state = await lock_household(tx, household_code, scope, field="input.householdCode")
+        check_after_registration(state, properties["date"], "input.date")
         record = await tx.single(
             f"MATCH (o:Official {{code: $code}}) WHERE {visible} RETURN o.code AS code",
             {"code": official_code, **visible_params},
         )
         if record is None:
             raise NotFound("no such official", field="input.officialCode")
+        await _check_paired_on_the_day(
+            tx, household_code, official_code, standing_in_for, properties["date"]
+        )
+        recorded = {**properties, "standingInFor": standing_in_for}
         await tx.run(
             "MATCH (o:Official {code: $official}), (h:Household {code: $household}) "
             "CREATE (o)-[:MADE_VISIT]->(v:Visit {id: $id})-[:VISIT_TO]->(h) "
@@ -90,13 +104,51 @@ async def record_visit(
                 "official": official_code,
                 "household": household_code,
                 "id": visit_id,
-                "properties": properties,
+                "properties": {k: v for k, v in recorded.items() if v is not None},
             },
         )
         await refresh_households(tx, [household_code])
         return visit_id
 
-    return await write_once(db, client_mutation_id, "recordVisit", subject, "id", work)
+    return await write_once(
+        db, client_mutation_id, "recordVisit", subject, "id", work, digest=digest
+    )
+
+
+_PAIRED_ON_THE_DAY = f"""
+MATCH (h:Household {{code: $household}}), (o:Official {{code: $official}})
+OPTIONAL MATCH (s:Official {{code: $standIn}})
+RETURN EXISTS {{ MATCH (o)-[p:PAIRED_WITH]->(h) WHERE {active_on("p", "$date")} }} AS paired,
+       s IS NOT NULL AND s <> o AND s.unit IS NOT NULL AND s.unit = o.unit
+         AND EXISTS {{ MATCH (s)-[p:PAIRED_WITH]->(h) WHERE {active_on("p", "$date")} }}
+         AS standsIn
+"""
+
+
+async def _check_paired_on_the_day(
+    tx: Tx, household: str, official: str, standing_in_for: str | None, date: dt.date
+) -> None:
+    """A visit counts as coverage, so its official had a pairing with the household on
+    its date, or stood in, explicitly, for a colleague of the same unit who had."""
+    record = await tx.single(
+        _PAIRED_ON_THE_DAY,
+        {"household": household, "official": official, "standIn": standing_in_for, "date": date},
+    )
+    assert record is not None
+    if standing_in_for is not None:
+        if not record["standsIn"]:
+            # One message whatever failed: it tells nothing of officials out of scope.
+            raise BadUserInput(
+                "standingInFor must name another official of the same unit who was paired "
+                "with the household on the visit's date",
+                field="input.standingInFor",
+            )
+    elif not record["paired"]:
+        raise BadUserInput(
+            "the official was not paired with the household on the visit's date; an "
+            "official of the same unit standing in names the paired one in standingInFor",
+            field="input.officialCode",
+        )
 
 
 _UPSERT_VISITS = """

@@ -618,6 +618,11 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     households: list[dict[str, Any]] = []
     memberships: list[dict[str, Any]] = []
     ids: dict[tuple[str, dt.date], str] = {}
+    # The first pairing or visit of each household: it was registered by then.
+    first_event: dict[str, dt.date] = {}
+    events = [(p[2], p[4]) for p in PAIRINGS] + [(v[2], v[3]) for v in VISITS]
+    for household, days_ago in events:
+        first_event[household] = min(first_event.get(household, as_of), ago(days_ago))
     for index, (
         code,
         attribute,
@@ -630,7 +635,14 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         members,
     ) in enumerate(HOUSEHOLDS):
         registered = as_of.year - years
+        # Spring to autumn of the registration year, before anything else happened to
+        # the file (seeds/README.md); the members' memberships begin that day.
+        start = min(
+            dt.date(registered, 3, 1) + dt.timedelta(days=(index * 37) % 240),
+            first_event.get(code, as_of),
+        )
         properties: dict[str, Any] = {
+            "registrationDate": start,
             "registrationYear": registered,
             "standard": "NATIONAL",
             "attribute": attribute,
@@ -651,7 +663,6 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         if "deregisteredOn" in extra:
             properties["deregisteredOn"] = ago(int(extra["deregisteredOn"]))
         households.append({"code": code, "villageCode": code[:12], "properties": properties})
-        start = dt.date(registered, 3, 1)
         for position, (name, sex, born, relation, props, span) in enumerate(members):
             key = (name, born)
             if key not in ids:

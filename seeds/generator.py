@@ -268,7 +268,8 @@ OFFICIAL_COLUMNS: Columns = (
 )  # fmt: skip
 HOUSEHOLD_COLUMNS: Columns = (
     ("code", T), ("villageCode", T), ("address", T), ("headPhone", T), ("bankAccount", T),
-    ("registrationYear", N), ("standard", T), ("attribute", T), ("status", T),
+    ("registrationYear", N), ("registrationDate", D), ("standard", T), ("attribute", T),
+    ("status", T),
     ("monitored", B), ("mainCause", T), ("secondaryCauses", L), ("housingGrade", T),
     ("housingArea", F), ("safeWater", B), ("electricity", B), ("roadAccess", B),
     ("sanitaryToilet", B), ("cooperativeMember", B), ("plannedExitYear", N), ("version", N),
@@ -713,7 +714,7 @@ class _County:
         values: list[object] = [
             code, village.code,
             f"No. {number} {village.name} Village, {village.town} Town, {self.unit.name}",
-            head_phone, f"6228{rng.randrange(10**15):015d}", year,
+            head_phone, f"6228{rng.randrange(10**15):015d}", year, reg_date,
             "NATIONAL" if rng.random() < 0.92 else "PROVINCIAL", attribute, status,
             status == "RETURNED" or (status == "EXITED" and rng.random() < 0.3),
             cause, secondary, grade, round(rng.uniform(14, 32) * (size**0.6), 1),
@@ -847,6 +848,12 @@ class _County:
                 official = self._visitor(home, date)
                 if official is None:
                     continue
+                if home.uncovered and home.handover and date >= home.handover:
+                    # The previous official's pairing ended that day and nobody took
+                    # over: their last visit was the day before. Only the date moves;
+                    # every random draw is kept.
+                    date = home.handover - dt.timedelta(days=1)
+                    home.last_visit = max([date, *(d for d in dates if d < home.handover)])
                 purpose = _pick(rng, PURPOSE_MIX)
                 self.serial["V"] += 1
                 self.rows.lines["visits"].append(

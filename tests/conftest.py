@@ -174,3 +174,16 @@ def demo(api: Api, test_settings: Settings, as_of: dt.date) -> dt.date:
 
     run_on_db(test_settings, lambda db: load_demo(db, as_of, say=lambda _: None))
     return as_of
+
+
+def migrated(graph: Driver, settings: Settings, after: int, create: str, read: str) -> list[Any]:
+    """Write old-style data (`create`), run the migrations above version `after` again,
+    and return the rows of `read` as tuples; the schema ends at the latest version."""
+    from graph import migrations
+
+    graph.execute_query(create)
+    graph.execute_query("MATCH (v:SchemaVersion {id: 'fupin'}) SET v.version = $v", v=after)
+    run_on_db(settings, migrations.migrate)
+    version = graph.execute_query("MATCH (v:SchemaVersion) RETURN v.version AS v")[0][0]["v"]
+    assert version == migrations.LATEST
+    return [tuple(r.values()) for r in graph.execute_query(read)[0]]

@@ -10,10 +10,28 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_healthz_and_readyz(app_client, graph):
+    from graph.migrations import LATEST
+
     assert app_client.get("/healthz").json() == {"status": "ok"}
     ready = app_client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["neo4j"] == "up"
+    assert ready.json() == {"status": "ready", "neo4j": "up", "schemaVersion": LATEST}
+
+
+def test_readyz_needs_a_read_on_the_apps_database(test_settings, graph):
+    """Bolt answering is not enough: ready means the app's own database served a read
+    within the one-second budget. A server whose Bolt accepts connections but which
+    has no such database (as during a restart, before it serves transactions) is 503."""
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+
+    elsewhere = test_settings.model_copy(update={"neo4j_database": "nosuchdatabase"})
+    with TestClient(create_app(elsewhere, migrate=False)) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json() == {"status": "unavailable", "neo4j": "down"}
 
 
 def test_graphiql_served_in_development(app_client, graph):

@@ -314,15 +314,41 @@ def test_create_app_refuses_production_defaults():
 # --- `fupin token` -------------------------------------------------------------------
 
 
-def test_fupin_token_mints_a_usable_token(monkeypatch):
+@pytest.fixture()
+def cli_env(monkeypatch, test_settings, demo):
+    """`fupin` pointed at the test database, which holds the demo story."""
+    monkeypatch.setenv("FUPIN_MODE", "development")
+    monkeypatch.setenv("NEO4J_URI", test_settings.bolt_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", test_settings.neo4j_password.get_secret_value())
+
+
+def test_fupin_token_mints_a_usable_token(cli_env):
     from api.cli import app
 
-    monkeypatch.setenv("FUPIN_MODE", "development")
     result = CliRunner().invoke(app, ["token", "--role", "region_officer", "--scope", "460203"])
     assert result.exit_code == 0, result.output
     token = result.stdout.strip()
     principal = principal_from_header(load_settings(), bearer(token))
     assert (principal.role, principal.scope) == (Role.REGION_OFFICER, "460203")
+    result = CliRunner().invoke(
+        app, ["token", "--role", "FIELD_OFFICIAL", "--scope", "O-460203-001"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [("REGION_OFFICER", "469099"), ("FIELD_OFFICIAL", "OFF-001")],
+)
+def test_fupin_token_refuses_a_scope_that_does_not_exist(cli_env, role, scope):
+    """A token for a region or an official the database does not hold would only ever
+    see nothing: `fupin token` says so instead of minting it."""
+    from api.cli import app
+
+    result = CliRunner().invoke(app, ["token", "--role", role, "--scope", scope])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "no such" in result.output
 
 
 def test_fupin_token_refuses_a_scoped_role_without_scope(monkeypatch):

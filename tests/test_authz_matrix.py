@@ -134,9 +134,11 @@ def build_story(api: Any, as_of: dt.date) -> None:
             official["phone"] = phone
         gql(api, CREATE_OFFICIAL, {"input": official})
     for code, household in (("OFF-A", HA), ("OFF-B", HB)):
+        # Paired a month before the visit below: a visit needs a pairing on its day.
         gql(api, PAIR, {"input": {
             "clientMutationId": f"story-pair-{code}", "householdCode": household,
             "officialCode": code, "role": "RESPONSIBLE",
+            "since": (as_of - dt.timedelta(days=30)).isoformat(),
         }})  # fmt: skip
     gql(api, VISIT, {"input": {
         "clientMutationId": "story-visit-a", "householdCode": HA, "officialCode": "OFF-A",
@@ -301,7 +303,7 @@ def test_what_is_masked(story, caller):
         assert (visit["latitude"], visit["longitude"]) == (LAT_A, LON_A)
     else:
         assert household["headPhone"] == PHONE_A[:3] + "****" + PHONE_A[-4:]
-        assert household["bankAccount"] == "*" * (len(BANK_A) - 4) + BANK_A[-4:]
+        assert household["bankAccount"] == "****" + BANK_A[-4:]
         assert household["address"] is None
         assert {p["idNumber"] for p in people} == {
             i[:6] + "********" + i[-4:] for i in (ID_A1, ID_A2)
@@ -501,8 +503,9 @@ def masked_phone(value: str) -> str:
 
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
 def test_pairing_coverage_respects_scope(story, caller):
-    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
-    body = story.post(COVERAGE, {"before": yesterday}, **caller.kw())
+    # Before the story's pairings began (a month before its visit, 3 days ago).
+    before_pairings = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    body = story.post(COVERAGE, {"before": before_pairings}, **caller.kw())
     if caller is PUBLIC:
         assert error_codes(body) == {"UNAUTHENTICATED"}
         assert body["data"] is None or set(body["data"].values()) == {None}

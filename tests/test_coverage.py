@@ -53,7 +53,12 @@ class H:
     status: str = "REGISTERED"
     pairings: list[Pairing] = field(default_factory=list)
     visits: list[dt.date] = field(default_factory=list)
-    deregistered: bool = False
+    deregistered: int | None = None  # days ago
+    registered: int = 1000  # days ago
+
+    def on_file(self, day: dt.date) -> bool:
+        gone = self.deregistered is not None and ago(self.deregistered) <= day
+        return ago(self.registered) <= day and not gone
 
 
 def R(official: str, since: int, until: int | None = None) -> Pairing:
@@ -75,7 +80,11 @@ HOUSEHOLDS = [
     H("4690011002020001", pairings=[R("O2", 200, until=20)], visits=[ago(70)]),  # ended
     H("4690011002020002", status="RETURNED", pairings=[R("O2", 200)], visits=[ago(29)]),
     H("4690011002020003", pairings=[R("O3", 100)], visits=[ago(59), ago(61)]),
-    H("4690011002020004", deregistered=True, pairings=[R("O2", 100)]),
+    H("4690011002020004", deregistered=1, pairings=[R("O2", 100, until=1)]),
+    # Registered after the past date: counted today only.
+    H("4690011002020005", registered=10, pairings=[R("O2", 10)], visits=[ago(5)]),
+    # Deregistered after the past date: counted then (as REGISTERED), not today.
+    H("4690011002010006", deregistered=20, pairings=[R("O1", 400, until=20)], visits=[ago(50)]),
     # Shuiman (469001101201)
     H("4690011012010001", pairings=[R("O3", 50), A("O1", 50)], visits=[ago(1)]),
     H("4690011012010002", pairings=[], visits=[]),
@@ -93,7 +102,7 @@ def by_hand(prefix: str, day: dt.date, window: int, statuses: tuple[str, ...]) -
     rows = [
         h
         for h in HOUSEHOLDS
-        if h.code.startswith(prefix) and h.status in statuses and not h.deregistered
+        if h.code.startswith(prefix) and h.status in statuses and h.on_file(day)
     ]
     covered = [
         h for h in rows if any(p.role == "RESPONSIBLE" and active(p, day) for p in h.pairings)
@@ -136,14 +145,18 @@ async def build(tx: Tx) -> None:
             "MATCH (v:Region {code: $village}) "
             "CREATE (h:Household {code: $code, villageCode: $village, status: $status, "
             "  responsibleOfficial: $responsible, lastVisitDate: $last, memberCount: 1, "
-            "  deregisteredOn: $deregisteredOn})-[:IN_VILLAGE]->(v)",
+            "  registrationDate: $registered, registrationYear: $registered.year, "
+            "  deregisteredOn: $deregisteredOn})-[:IN_VILLAGE]->(v) "
+            "WITH h WHERE h.deregisteredOn IS NOT NULL "
+            "SET h.statusBeforeDeregistration = h.status, h.status = 'DEREGISTERED'",
             {
                 "code": h.code,
                 "village": h.code[:12],
                 "status": h.status,
                 "responsible": responsible,
                 "last": max(h.visits) if h.visits else None,
-                "deregisteredOn": ago(1) if h.deregistered else None,
+                "registered": ago(h.registered),
+                "deregisteredOn": ago(h.deregistered) if h.deregistered is not None else None,
             },
         )
         for p in h.pairings:
@@ -242,6 +255,77 @@ def test_the_table_makes_every_figure_non_trivial():
     assert county["overloadedOfficials"] > 0
     past = by_hand("469001", ago(40), 30, ("REGISTERED", "RETURNED"))
     assert past != county
+    # Some households were not on file on the past date, some no longer are.
+    codes = {h.code for h in HOUSEHOLDS}
+    assert {h.code for h in HOUSEHOLDS if h.on_file(ago(40))} != codes
+    assert {h.code for h in HOUSEHOLDS if h.on_file(ago(40))} != {
+        h.code for h in HOUSEHOLDS if h.on_file(TODAY)
+    }
+
+
+LIST = """query($where: HouseholdWhere) {
+  households(where: $where, first: 100) { totalCount edges { node { code } } } }"""
+
+
+@pytest.mark.parametrize("as_of", [None, ago(40)])
+def test_the_households_list_counts_what_stood_on_the_date(hand_built, as_of):
+    """households(where: {asOf}) lists the households on file on that date, with the
+    pairings and visits of that date, like coverage."""
+    day = as_of or TODAY
+    base = {"regionCode": "469001", "status": "REGISTERED"}
+    if as_of is not None:
+        base["asOf"] = as_of.isoformat()
+    expected = by_hand("469001", day, 30, ("REGISTERED",))
+
+    def listed(**where):
+        page = hand_built.data(LIST, {"where": {**base, **where}})["households"]
+        assert page["totalCount"] == len(page["edges"])
+        return [e["node"]["code"] for e in page["edges"]]
+
+    on_file = [
+        h.code
+        for h in sorted(HOUSEHOLDS, key=lambda h: h.code)
+        if h.code.startswith("469001") and h.status == "REGISTERED" and h.on_file(day)
+    ]
+    assert listed() == on_file
+    assert len(on_file) == expected["households"]
+    assert listed(hasResponsibleOfficial=False) == expected["uncovered"]
+    assert listed(visitOverdue=True) == expected["overdue"]
+
+
+def test_the_demo_as_of_before_any_registration_counts_nothing(api, demo):
+    """The demo's households were registered from 2021 on: on 2019-12-31 Sanya had none."""
+    data = api.data(
+        '{ pairingCoverage(regionCode: "460200", asOf: "2019-12-31") { households '
+        "coveredHouseholds overdueHouseholds overloadedOfficials children { households } "
+        "uncovered { edges { node { code } } } overdue { edges { node { code } } } } "
+        'households(where: {regionCode: "460200", asOf: "2019-12-31", visitOverdue: true}) '
+        "{ totalCount } }"
+    )
+    coverage = data["pairingCoverage"]
+    assert coverage["households"] == coverage["coveredHouseholds"] == 0
+    assert coverage["overdueHouseholds"] == coverage["overloadedOfficials"] == 0
+    assert {c["households"] for c in coverage["children"]} == {0}
+    assert coverage["uncovered"]["edges"] == coverage["overdue"]["edges"] == []
+    assert data["households"]["totalCount"] == 0
+
+
+def test_a_household_registered_today_is_not_counted_yesterday(api, demo):
+    village = "460203100201"
+    api.data(
+        'mutation { registerHousehold(input: {clientMutationId: "as-of-register-1", '
+        f'code: "{village}0100", villageCode: "{village}", mainCause: ILLNESS, '
+        'members: [{idNumber: "110105194912310011", name: "Li Dawei", relation: HEAD}]}) '
+        "{ household { registrationDate registrationYear } } }"
+    )
+    query = """query($asOf: Date) { pairingCoverage(regionCode: "460203100201", asOf: $asOf) {
+      households uncovered { edges { node { code } } } } }"""
+    today = api.data(query)["pairingCoverage"]
+    yesterday = api.data(query, {"asOf": ago(1).isoformat()})["pairingCoverage"]
+    assert today["households"] == yesterday["households"] + 1
+    new = f"{village}0100"
+    assert new in [e["node"]["code"] for e in today["uncovered"]["edges"]]
+    assert new not in [e["node"]["code"] for e in yesterday["uncovered"]["edges"]]
 
 
 def test_statuses_argument(hand_built):
@@ -293,6 +377,97 @@ def test_field_official_counts_only_their_households(hand_built):
     # O3 is paired with two households on file and in poverty.
     assert data["households"] == 2
     assert sorted(e["node"]["code"] for e in data["overdue"]["edges"]) == ["4690011002020003"]
+
+
+OVERDUE_BOTH = """query($code: String!, $asOf: Date) {
+  pairingCoverage(regionCode: $code, asOf: $asOf) {
+    overdueHouseholds overdue(first: 100) { edges { node { code } } } }
+  households(where: {regionCode: $code, visitOverdue: true, asOf: $asOf}, first: 100) {
+    totalCount edges { node { code status } } } }"""
+
+
+@pytest.mark.parametrize("as_of", [None, ago(40)])
+def test_lists_and_coverage_agree_on_overdue(hand_built, as_of):
+    """One definition of "in poverty" (the default statuses) and of "overdue": the list
+    filtered by visitOverdue alone holds what coverage counts as overdue, no EXITED."""
+    data = hand_built.data(
+        OVERDUE_BOTH, {"code": "469001", "asOf": as_of.isoformat() if as_of else None}
+    )
+    coverage, listed = data["pairingCoverage"], data["households"]
+    assert listed["totalCount"] == coverage["overdueHouseholds"]
+    assert [e["node"]["code"] for e in listed["edges"]] == [
+        e["node"]["code"] for e in coverage["overdue"]["edges"]
+    ]
+    assert "EXITED" not in {e["node"]["status"] for e in listed["edges"]}
+    # An explicit status still lists that status.
+    exited = hand_built.data(
+        '{ households(where: {regionCode: "469001", visitOverdue: false, status: EXITED}) '
+        "{ totalCount } }"
+    )
+    assert exited["households"]["totalCount"] == 1
+
+
+def test_the_demo_county_agrees_too(api, demo):
+    data = api.data(OVERDUE_BOTH, {"code": "469001"})
+    assert data["households"]["totalCount"] == data["pairingCoverage"]["overdueHouseholds"]
+
+
+NESTED = """{ pairingCoverage(regionCode: "460000") { ...f children { ...f children { ...f
+  children { ...f children { ...f } } } } } }
+fragment f on PairingCoverage { region { code } households coveredHouseholds overdueHouseholds
+  overloadedOfficials }"""
+FLAT = """query($code: String!) { pairingCoverage(regionCode: $code) { region { code }
+  households coveredHouseholds overdueHouseholds overloadedOfficials
+  children { region { code } } } }"""
+
+
+def test_every_level_of_children_is_filled(hand_built):
+    """children at any depth carry the figures the region answers on its own, and the
+    children it has: never an empty list that looks like data. One statement a level."""
+    token = hand_built.token(Role.ADMIN)
+    response = hand_built.client.post(
+        "/graphql",
+        json={"query": NESTED},
+        headers={"authorization": f"Bearer {token}", "x-fupin-statements": "1"},
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    # One statement answers the root and every level of its children.
+    assert body["extensions"]["statements"] == 1
+
+    def walk(node, depth):
+        code = node["region"]["code"]
+        alone = hand_built.data(FLAT, {"code": code})["pairingCoverage"]
+        figures = {k: v for k, v in node.items() if k != "children"}
+        assert figures == {k: v for k, v in alone.items() if k != "children"}, code
+        if depth < 4:
+            assert [c["region"]["code"] for c in node["children"]] == [
+                c["region"]["code"] for c in alone["children"]
+            ], code
+            for child in node["children"]:
+                walk(child, depth + 1)
+
+    root = body["data"]["pairingCoverage"]
+    walk(root, 0)
+    wuzhishan = next(c for c in root["children"] if c["region"]["code"] == "469001")
+    towns = wuzhishan["children"]
+    assert [t["region"]["code"] for t in towns] == ["469001100", "469001101"]
+    assert [v["region"]["code"] for v in towns[0]["children"]] == [
+        "469001100201",
+        "469001100202",
+    ]
+    assert (
+        towns[0]["children"][0]["households"]
+        == by_hand(
+            "469001100201",
+            TODAY,
+            30,
+            (
+                "REGISTERED",
+                "RETURNED",
+            ),
+        )["households"]
+    )
 
 
 # --- village summaries follow the writes ---------------------------------------------
@@ -352,7 +527,7 @@ def test_village_summaries_follow_every_write(api, demo, graph):
         ),
         (
             "mutation($i: RecordVisitInput!) { recordVisit(input: $i) { clientMutationId } }",
-            {"i": {"clientMutationId": "summary-visit", "householdCode": LUOBI + "0002",
+            {"i": {"clientMutationId": "summary-visit", "householdCode": LUOBI + "0001",
                    "officialCode": LIN, "date": TODAY.isoformat(), "purpose": "check"}},
         ),
     ]  # fmt: skip

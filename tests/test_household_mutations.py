@@ -763,7 +763,8 @@ def test_visit_refusals(api, demo, graph):
 
 
 def test_admin_records_a_past_visit(api, demo, graph):
-    variables = visit_input(FU_HOUSEHOLD, officialCode=WU, date="2026-01-01")
+    # Wu was responsible for the household from D-300 to D-200 (2026-01-05 to 04-15).
+    variables = visit_input(FU_HOUSEHOLD, officialCode=WU, date="2026-02-01")
     payload = api.data(VISIT, variables)["recordVisit"]
     # An older visit does not move lastVisitDate back.
     assert payload["household"]["lastVisitDate"] == "2026-10-27"

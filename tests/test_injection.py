@@ -123,7 +123,7 @@ FREE_TEXT = {
 # bankAccount is digits only (graph/validation.check_bank_account).
 CODE_SHAPED = {
     "clientMutationId", "code", "newCode", "villageCode", "householdCode", "officialCode",
-    "idNumber", "pairingId", "phone", "headPhone", "bankAccount",
+    "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
 # BAD_USER_INPUT like everywhere else; today it is looked up and answers NOT_FOUND

@@ -162,23 +162,8 @@ def test_body_under_the_limit_is_served(app_client, graph):
     assert response.json() == {"data": {"__typename": "Query"}}
 
 
-def test_batched_operations_are_refused(app_client, test_settings, graph):
-    token = mint_token(test_settings, Role.ADMIN)
-    response = app_client.post(
-        "/graphql",
-        json=[{"query": "{ __typename }"}, {"query": '{ region(code: "460000") { code } }'}],
-        headers={"authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 400
-    assert "batched operations are not accepted" in response.text
-
-
-@pytest.mark.parametrize("body", [b'"a string"', b"123", b"null", b"true", b"[]"])
-def test_a_body_that_is_not_an_object_is_refused(app_client, graph, body):
-    response = app_client.post(
-        "/graphql", content=body, headers={"content-type": "application/json"}
-    )
-    assert response.status_code == 400
+# Batches and bodies that are not a JSON object: tests/test_http.py (400 BAD_REQUEST in
+# the GraphQL response shape).
 
 
 def test_operations_over_get_are_refused(app_client, test_settings, graph):

@@ -23,11 +23,36 @@ def story(api: Any, test_settings: Any) -> Any:
 
 def test_masks():
     assert mask_id_number("46020319710501011X") == "460203********011X"
-    assert mask_id_number("12345") == "*****"
     assert mask_name("王小明") == "王**"
     assert mask_phone("13800138001") == "138****8001"
-    assert mask_account("6222020200112233445") == "*" * 15 + "3445"
+    assert mask_account("6222020200112233445") == "****3445"
     assert mask_id_number(None) is None
+
+
+def test_masks_have_a_fixed_width():
+    """A mask tells nothing of the value's length: names are the first character and
+    two stars, accounts four stars and the last 4 digits, phones 3 + 4 stars + 4, ID
+    numbers 18 characters whatever they hold."""
+    assert {mask_name(n) for n in ("王", "王明", "王小明", "王欧阳小明")} == {"王**"}
+    assert mask_name("Wang Xiaoming") == mask_name("Wu") == "W**"
+    assert {mask_account(a) for a in ("12343445", "6222020200112233445", "9" * 28 + "3445")} == {
+        "****3445"
+    }
+    assert {len(mask_phone(p) or "") for p in ("13800138001", "+8613800138001", "898765")} == {11}
+    assert mask_phone("898765") == "*" * 11
+    assert {len(mask_id_number(i) or "") for i in ("46020319710501011X", "12345", "1" * 15)} == {18}
+    assert mask_id_number("12345") == "*" * 18
+
+
+def test_dates_of_death_are_personal(api, demo):
+    query = """{ household(code: "4602031002020001") {
+      members(includePast: true) { endReason person { name birthDate diedOn } } } }"""
+    seen = api.data(query)["household"]["members"]
+    masked = api.data(query, role=Role.INVESTIGATOR)["household"]["members"]
+    dead = [m for m in seen if m["endReason"] == "DECEASED"]
+    assert dead and all(m["person"]["diedOn"] for m in dead)
+    assert all(m["person"]["diedOn"] is None and m["person"]["birthDate"] is None for m in masked)
+    assert all(len(m["person"]["name"]) == 3 for m in masked)
 
 
 def test_redact_keeps_code_locations_and_drops_values():

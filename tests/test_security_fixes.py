@@ -343,7 +343,7 @@ def test_dateless_visit_does_not_blank_the_last_visit(api, demo, graph):
         o=WU,
         h=FU_HOUSEHOLD,
     )
-    variables = visit_input(FU_HOUSEHOLD, officialCode=WU, date="2026-01-01")
+    variables = visit_input(FU_HOUSEHOLD, officialCode=WU, date="2026-02-01")
     household = api.data(VISIT, variables)["recordVisit"]["household"]
     assert household["lastVisitDate"] == "2026-10-27"
     assert household["latestVisits"][0]["purpose"] != "imported"

@@ -11,11 +11,14 @@ from graph.validation import (
     birth_date_of,
     check_causes,
     check_client_mutation_id,
+    check_date,
     check_household_code,
     check_id_number,
-    check_not_future,
+    check_lookup_key,
     check_official_code,
     check_phone,
+    check_region_code,
+    check_sex,
     check_village_code,
     id_check_character,
     is_male,
@@ -82,11 +85,15 @@ def test_codes_nest():
         check_household_code("460203100201001", "input.code", "460203100201")
 
 
-def test_no_future_dates():
-    assert check_not_future(TODAY, "d", today=TODAY) == TODAY
-    with pytest.raises(BadUserInput) as caught:
-        check_not_future(TODAY + dt.timedelta(days=1), "input.date", today=TODAY)
-    assert caught.value.field == "input.date"
+def test_dates_lie_in_the_platforms_era():
+    assert check_date(TODAY, "d", today=TODAY) == TODAY
+    assert check_date(dt.date(1900, 1, 1), "d", today=TODAY) == dt.date(1900, 1, 1)
+    for bad in (TODAY + dt.timedelta(days=1), dt.date(1899, 12, 31), dt.date.min):
+        with pytest.raises(BadUserInput) as caught:
+            check_date(bad, "input.date", today=TODAY)
+        assert caught.value.field == "input.date"
+    with pytest.raises(BadUserInput, match="1980-01-01"):
+        check_date(dt.date(1979, 12, 31), "d", today=TODAY, earliest=dt.date(1980, 1, 1))
 
 
 def test_today_is_china_standard_time():
@@ -143,3 +150,59 @@ def test_bank_accounts_are_digits():
     for bad in ("1234567", "6222x0202001122", "６２２２０２０２００１１", "' OR 1=1 //"):
         with pytest.raises(BadUserInput):
             check_bank_account(bad, "a")
+
+
+def test_registration_date_and_year_agree():
+    from graph.validation import registration_of
+
+    kw = {"date_field": "d", "year_field": "y", "today": TODAY}
+    assert registration_of(None, None, **kw) == (TODAY, TODAY.year)
+    assert registration_of(dt.date(2019, 5, 6), None, **kw) == (dt.date(2019, 5, 6), 2019)
+    assert registration_of(dt.date(2019, 5, 6), 2019, **kw) == (dt.date(2019, 5, 6), 2019)
+    # Only a past year: nothing better is known than its first day.
+    assert registration_of(None, 2019, **kw) == (dt.date(2019, 1, 1), 2019)
+    assert registration_of(None, TODAY.year, **kw) == (TODAY, TODAY.year)
+    with pytest.raises(BadUserInput) as caught:
+        registration_of(dt.date(2019, 5, 6), 2018, **kw)
+    assert caught.value.field == "y"
+    with pytest.raises(BadUserInput) as caught:
+        registration_of(dt.date(1979, 12, 31), None, **kw)
+    assert caught.value.field == "d"
+
+
+def test_region_codes_have_6_9_or_12_digits():
+    for good in ("460000", "460203100", "460203100201"):
+        assert check_region_code(good, "code") == good
+    for bad in (
+        "",
+        "abc",
+        "46020",
+        "4602031",
+        "4602031002",
+        "4602031002010001",
+        "460000\n",
+        "４60000",
+    ):
+        with pytest.raises(BadUserInput) as caught:
+            check_region_code(bad, "code")
+        assert caught.value.field == "code"
+
+
+def test_lookup_keys_are_not_blank_nor_long():
+    assert check_lookup_key("O-460203-001", "code") == "O-460203-001"
+    for bad in ("", "   ", "x" * 65):
+        with pytest.raises(BadUserInput):
+            check_lookup_key(bad, "code")
+
+
+def test_sex_follows_the_id_numbers_sequence_digit():
+    man, woman = (
+        id_number("460203", dt.date(1980, 1, 1), 1),
+        id_number("460203", dt.date(1980, 1, 1), 2),
+    )
+    assert check_sex("MALE", man, "s") == "MALE"
+    assert check_sex("FEMALE", woman, "s") == "FEMALE"
+    for sex, number in (("FEMALE", man), ("MALE", woman)):
+        with pytest.raises(BadUserInput) as caught:
+            check_sex(sex, number, "input.members[0].sex")
+        assert caught.value.field == "input.members[0].sex"

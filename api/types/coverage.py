@@ -50,7 +50,8 @@ class PairingCoverage:
         "their maximum."
     )
     children: list[PairingCoverage] = strawberry.field(
-        description="The same figures for each direct child region, by code."
+        description="The same figures for each direct child region, by code, at any depth "
+        "(in the same statement); empty only for a region with no children."
     )
 
     @strawberry.field(description="coveredHouseholds / households; null with no households.")

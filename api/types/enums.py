@@ -30,7 +30,8 @@ from graph.person import (
 strawberry.enum(
     HouseholdStatus,
     description="REGISTERED: in poverty; EXITED: left through an exit assessment; "
-    "RETURNED: fell back into poverty.",
+    "RETURNED: fell back into poverty; DEREGISTERED: the file was closed without an exit "
+    "(deregisterHousehold): lists leave it out unless asked for it, counts never count it.",
 )
 strawberry.enum(HouseholdAttribute, description="The household's category of poverty.")
 strawberry.enum(PovertyCause)

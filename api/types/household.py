@@ -23,6 +23,7 @@ from graph.household import (
     PovertyCause,
 )
 from graph.person import MembershipEndReason, Relation
+from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
     from api.types.official import Pairing
@@ -56,7 +57,12 @@ class Household:
     bank_account: str | None = strawberry.field(
         description="Personal: last 4 digits only for some roles."
     )
-    registration_year: int | None
+    registration_date: dt.date | None = strawberry.field(
+        description="The day the household was registered (建档立卡). For files registered "
+        "before this field existed it is derived from registrationYear (1 January) where "
+        "nothing better was known. A household counts on a date (asOf) only from this day."
+    )
+    registration_year: int | None = strawberry.field(description="The year of registrationDate.")
     standard: IdentificationStandard | None
     attribute: HouseholdAttribute | None
     status: HouseholdStatus | None
@@ -118,7 +124,13 @@ class Household:
             "pairingCoverage counts it: exact for any past date."
         )
     )
-    def visit_overdue(self, within_days: int = 30, as_of: dt.date | None = None) -> bool:
+    def visit_overdue(
+        self,
+        within_days: int = 30,
+        as_of: Annotated[
+            dt.date | None, strawberry.argument(description=f"A date {DATE_RANGE}.")
+        ] = None,
+    ) -> bool:
         return compiled()
 
 
@@ -150,11 +162,14 @@ class HouseholdWhere:
     )
     visit_overdue: bool | None = strawberry.field(
         default=None,
-        description="True: no visit within `withinDays` days before `asOf`; false: visited.",
+        description="True: no visit within `withinDays` days before `asOf`; false: visited. "
+        "Without `status`, only households in poverty (REGISTERED, RETURNED), as "
+        "pairingCoverage counts them.",
     )
     within_days: int = strawberry.field(default=30, description="The visit window in days.")
     as_of: dt.date | None = strawberry.field(
-        default=None, description="The reference date (default today, China Standard Time)."
+        default=None,
+        description=f"The reference date (default today): a date {DATE_RANGE}.",
     )
     include_deregistered: bool = False
 

@@ -48,7 +48,7 @@ class Person:
     medical_insurance: bool | None
     critical_illness_insurance: bool | None
     pension: bool | None
-    died_on: dt.date | None
+    died_on: dt.date | None = strawberry.field(description="Personal: null for some roles.")
     phone: str | None = strawberry.field(description="Personal: masked for some roles.")
 
     @strawberry.field(

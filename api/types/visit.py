@@ -28,3 +28,7 @@ class Visit:
     created_at: dt.datetime | None
     household_code: str
     official: Annotated[Official, strawberry.lazy("api.types.official")]
+    standing_in_for: str | None = strawberry.field(
+        description="The code of the official of the same unit, paired with the household "
+        "on the visit's date, for whom the visiting official stood in."
+    )

@@ -1,0 +1,93 @@
+"""A clientMutationId names one request: a retry (the same input, however it is sent)
+answers the stored result and writes nothing more; the same id with different input is
+a client bug and answers CONFLICT, writing nothing."""
+
+from __future__ import annotations
+
+import pytest
+from test_household_mutations import snapshot
+
+from seeds.demo import FU_HOUSEHOLD, LIN
+
+CONFLICT = {"code": "CONFLICT", "field": "input.clientMutationId"}
+VISIT = """mutation($input: RecordVisitInput!) {
+  recordVisit(input: $input) { clientMutationId visit { id date purpose } } }"""
+
+
+def visit_input(**overrides):
+    return {
+        "clientMutationId": "phone-digest-0001",
+        "householdCode": FU_HOUSEHOLD,
+        "officialCode": LIN,
+        "date": "2026-10-30",
+        "purpose": "monthly visit",
+        **overrides,
+    }
+
+
+def test_a_retry_answers_the_stored_result(api, demo, graph):
+    first = api.data(VISIT, {"input": visit_input()})["recordVisit"]
+    after_first = snapshot(graph)
+    again = api.data(VISIT, {"input": visit_input()})["recordVisit"]
+    assert again == first
+    assert snapshot(graph) == after_first
+
+
+def test_the_same_request_written_inline_or_with_defaults_is_a_retry(api, demo, graph):
+    first = api.data(VISIT, {"input": visit_input()})["recordVisit"]
+    after_first = snapshot(graph)
+    inline = api.data(
+        'mutation { recordVisit(input: {clientMutationId: "phone-digest-0001", '
+        f'householdCode: "{FU_HOUSEHOLD}", officialCode: "{LIN}", date: "2026-10-30", '
+        'purpose: "monthly visit", notes: null}) { clientMutationId visit { id date purpose } } }'
+    )["recordVisit"]
+    assert inline == first
+    assert snapshot(graph) == after_first
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"purpose": "another purpose"}, {"date": "2026-10-29"}, {"notes": "a note"}],
+)
+def test_the_same_id_with_another_request_is_conflict(api, demo, graph, change):
+    api.data(VISIT, {"input": visit_input()})
+    before = snapshot(graph)
+    error = api.error(VISIT, {"input": visit_input(**change)})
+    assert error["extensions"] == CONFLICT
+    assert error["message"] == "this clientMutationId was used for a different request"
+    assert snapshot(graph) == before
+
+
+def test_another_kind_of_mutation_with_the_id_is_still_conflict(api, demo, graph):
+    api.data(VISIT, {"input": visit_input()})
+    before = snapshot(graph)
+    error = api.error(
+        'mutation { createOfficial(input: {clientMutationId: "phone-digest-0001", '
+        'code: "O-DIGEST-1", name: "Digest", maxLoad: 3}) { official { code } } }'
+    )
+    assert error["extensions"] == CONFLICT
+    assert snapshot(graph) == before
+
+
+def test_an_id_stored_before_digests_matches_any_retry(api, demo, graph):
+    """ClientMutation nodes written before the digest existed have none: a retry with
+    their id is taken as the same request (it most likely is), as before."""
+    graph.execute_query(
+        "CREATE (:ClientMutation {id: 'phone-digest-old', kind: 'recordVisit', "
+        "subject: 'dev-admin', result: '{\"id\": \"demo-visit-04\"}', createdAt: datetime()})"
+    )
+    before = snapshot(graph)
+    data = api.data(VISIT, {"input": visit_input(clientMutationId="phone-digest-old")})
+    assert data["recordVisit"]["visit"]["id"] == "demo-visit-04"
+    assert snapshot(graph) == before
+
+
+def test_the_digest_is_stored_with_the_claim(api, demo, graph):
+    api.data(VISIT, {"input": visit_input()})
+    records, _, _ = graph.execute_query(
+        "MATCH (c:ClientMutation {id: 'phone-digest-0001'}) RETURN c.digest AS digest"
+    )
+    digest = records[0]["digest"]
+    assert isinstance(digest, str) and len(digest) == 64
+    # A digest, not the input: nothing of the request can be read back from it.
+    assert "monthly" not in digest and FU_HOUSEHOLD not in digest
