@@ -40,7 +40,9 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 
 import graph.coverage
+import graph.history
 import graph.household
+import graph.households
 import graph.official
 import graph.person
 import graph.region

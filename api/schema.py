@@ -12,9 +12,11 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
+from api.coverage import CoverageQuery
 from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.execution import CompiledReads, install
-from api.household_queries import HouseholdQuery
+from api.history import HistoryQuery
+from api.households import DeregistrationMutation, HouseholdMutation, HouseholdQuery
 from api.limits import (
     MAX_TOKENS,
     BoundedValidation,
@@ -22,13 +24,30 @@ from api.limits import (
     NoIntrospection,
     RequestLimits,
 )
-from api.mutations import HouseholdMutation
 from api.observe import ObserveOperation
-from api.queries import RegionQuery
+from api.officials import OfficialMutation, OfficialQuery, PairingMutation
+from api.persons import MemberMutation, PersonQuery
+from api.regions import RegionQuery
 from api.statements import StatementCount
+from api.visits import VisitMutation
 
-QUERY_TYPES: tuple[type, ...] = (RegionQuery, HouseholdQuery)
-MUTATION_TYPES: tuple[type, ...] = (HouseholdMutation,)
+# One module per noun; the order is the schema's (schema.graphql).
+QUERY_TYPES: tuple[type, ...] = (
+    RegionQuery,
+    CoverageQuery,
+    HouseholdQuery,
+    PersonQuery,
+    OfficialQuery,
+    HistoryQuery,
+)
+MUTATION_TYPES: tuple[type, ...] = (
+    HouseholdMutation,
+    MemberMutation,
+    DeregistrationMutation,
+    PairingMutation,
+    VisitMutation,
+    OfficialMutation,
+)
 
 
 class Schema(strawberry.Schema):

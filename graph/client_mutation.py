@@ -1,7 +1,7 @@
 """Client mutation ids: a phone's retry of a mutation writes nothing twice.
 
 A `(:ClientMutation {id, kind, subject, digest, result, createdAt})` node is claimed,
-the change made and the result settled in one transaction (`write_once`). A retry is
+the change made and the result settled in one transaction (graph/write.py). A retry is
 the same request: the same id, caller, kind of mutation and input (the digest). The
 same id with another input is a client bug and answers CONFLICT, with nothing written.
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from graph.db import Database, Tx
+from graph.db import Tx
 from graph.errors import Conflict
 
 FIELD = "input.clientMutationId"
@@ -93,32 +93,3 @@ async def settle_client_mutation(tx: Tx, client_mutation_id: str | None, result:
         "MATCH (c:ClientMutation {id: $id}) SET c.result = $result",
         {"id": client_mutation_id, "result": json.dumps(result)},
     )
-
-
-async def write_once(
-    db: Database,
-    client_mutation_id: str | None,
-    kind: str,
-    subject: str | None,
-    key: str,
-    work: Callable[[Tx], Awaitable[str]],
-    *,
-    digest: str | None = None,
-) -> str:
-    """Run `work` in one `Database.write` transaction under a client mutation id.
-
-    `claim_client_mutation` comes first: an id already settled for the same request
-    (`digest`) returns its stored `key` without running `work`. Otherwise `work` does
-    the mutation and its result is settled as `{key: result}` last, in the same
-    transaction, and returned.
-    """
-
-    async def once(tx: Tx) -> str:
-        earlier = await claim_client_mutation(tx, client_mutation_id, kind, subject, digest)
-        if earlier is not None:
-            return str(earlier[key])
-        result = await work(tx)
-        await settle_client_mutation(tx, client_mutation_id, {key: result})
-        return result
-
-    return await db.write(once)

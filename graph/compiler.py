@@ -29,13 +29,14 @@ from enum import Enum
 from typing import Any
 
 from graph.cursor import check_first, decode_key, encode_cursor
-from graph.errors import FupinError
+from graph.errors import Forbidden, FupinError
 from graph.readmap import (
     TYPES,
     Conn,
     Custom,
     Embed,
     Field,
+    Guard,
     Kind,
     Mask,
     Rel,
@@ -136,6 +137,8 @@ class Post:
     conn: ConnPost | None = None
     datetime: bool = False
     error: FupinError | None = None
+    # A pure function of the value, for what Cypher cannot do (history's JSON).
+    transform: Callable[[Any], Any] | None = None
 
     def child(self, f: Field) -> Post:
         post = self.children.get(f.key)
@@ -148,7 +151,7 @@ class Post:
         self.children = {k: c for k, c in self.children.items() if c.prune()}
         if self.conn is not None:
             self.conn.edges = {k: e for k, e in self.conn.edges.items() if e.prune()}
-        return bool(self.children or self.conn or self.datetime or self.error)
+        return bool(self.children or self.conn or self.datetime or self.error or self.transform)
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,8 @@ def _finish(
         return _null_for(post)
     if value is None:
         return None
+    if post.transform is not None:
+        value = post.transform(value)
     if post.datetime:
         native = value.to_native() if hasattr(value, "to_native") else value
         return native.isoformat()
@@ -293,7 +298,7 @@ def _plain(key: Sequence[Any]) -> list[Any]:
 
 # --- projection ---------------------------------------------------------------------
 
-# The same masks as api/masking.py's (tests/test_masking.py compares them): every
+# The same masks as graph/masks.py's (tests/test_masking.py compares them): every
 # mask has a fixed width, so it tells nothing of the value's length.
 MASKS: dict[Mask, str] = {
     Mask.ID_NUMBER: "CASE WHEN size({x}) < 10 THEN '******************' "
@@ -350,11 +355,15 @@ class Compiler:
 
     def entry(
         self,
-        entry: Value | Embed | Rel | Conn | Custom,
+        entry: Value | Embed | Rel | Conn | Custom | Guard,
         row: Mapping[str, str],
         f: Field,
         post: Post,
     ) -> str:
+        if isinstance(entry, Guard):
+            if self.view.scope.kind.value not in entry.scopes:
+                raise Forbidden("your role may not read this field")
+            entry = entry.entry
         if isinstance(entry, Value):
             return self.value(entry, row, post)
         if isinstance(entry, Embed):

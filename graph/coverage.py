@@ -55,7 +55,7 @@ from graph.validation import check_date, check_range, check_region_code, today_c
 #     latest visit (0: never visited)
 # so today's figures of a region are list filters over its villages' keys, not reads
 # of every household. `refresh_villages` keeps them current in each write's
-# transaction (graph/household.py's refresh_households calls it), the generator writes
+# transaction (graph/derived.py's refresh_households calls it), the generator writes
 # them per county, a migration step (3) backfilled them. A village without keys (data
 # written by hand) is counted from its households. Past dates and a field official's
 # scope always count households.

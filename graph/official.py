@@ -8,12 +8,10 @@ at most maxLoad active pairings unless a caller explicitly overrides. `o.load` a
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from graph.client_mutation import write_once
 from graph.compiler import (
     Binder,
     Compiler,
@@ -28,17 +26,12 @@ from graph.compiler import (
 )
 from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Database, Tx
-from graph.errors import BadUserInput, Conflict, NotFound
-from graph.household import (
-    check_after_registration,
-    lock_household,
-    refresh_households,
-    refresh_officials,
-)
+from graph.errors import Conflict
+from graph.history import history
 from graph.model import PREFIX_LEVELS
 from graph.readmap import Access, Conn, Embed, Field, Flag, Kind, Mask, Value, declare
-from graph.scope import Scope
 from graph.validation import check_lookup_key, check_region_code
+from graph.write import Actor, Entity, Mutation, Write, write
 
 
 class PairingRole(StrEnum):
@@ -83,6 +76,7 @@ declare(
             kind="official-visits",
             scoped=(("h", Access.HOUSEHOLD),),
         ),
+        "history": history("o"),
     },
 )
 
@@ -153,166 +147,38 @@ def plan_pairing(field: Field, view: View, shape: Any) -> Plan:
     return plan(cypher, b, post)
 
 
+# An official's fields a mutation may set (load is derived).
+OFFICIAL_FIELDS = ("name", "unit", "position", "phone", "idNumber", "maxLoad")
+
+CLAIM_OFFICIAL = (
+    "MERGE (o:Official {code: $code}) "
+    "ON CREATE SET o.load = 0, o.createdAt = datetime(), o._created = true "
+    "WITH o, coalesce(o._created, false) AS created REMOVE o._created "
+    "SET o._lock = true REMOVE o._lock "
+    "RETURN created"
+)
+
+
 async def create_official(
-    db: Database,
-    client_mutation_id: str,
-    code: str,
-    properties: dict[str, Any],
-    *,
-    may_update: bool,
-    subject: str | None = None,
-    digest: str | None = None,
-) -> str:
-    """Create the official with this code, or update it when `may_update` (ADMIN
-    only); returns the code.
+    db: Database, actor: Actor, mutation: Mutation, code: str, properties: dict[str, Any]
+) -> dict[str, Any]:
+    """Create the official with this code, or update it when the caller's scope may
+    (`Scope.may_update_officials`): {code}.
 
-    Without `may_update`, an existing code is CONFLICT whether or not the caller may
-    see that official, and nothing is written: a region officer creates officials but
-    never rewrites one (their phone or ID number), in or out of their region.
+    Otherwise an existing code is CONFLICT whether or not the caller may see that
+    official, and nothing is written: a region officer creates officials but never
+    rewrites one (their phone or ID number), in or out of their region.
     """
 
-    async def work(tx: Tx) -> str:
-        record = await tx.single(
-            "MERGE (o:Official {code: $code}) "
-            "ON CREATE SET o.load = 0, o.createdAt = datetime(), o._created = true "
-            "WITH o, coalesce(o._created, false) AS created REMOVE o._created "
-            "RETURN created",
-            {"code": code},
-        )
+    async def work(w: Write) -> dict[str, Any]:
+        record = await w.tx.single(CLAIM_OFFICIAL, {"code": code})
         assert record is not None
-        if not record["created"] and not may_update:
+        if not record["created"] and not w.scope.may_update_officials:
             raise Conflict("an official with this code exists", field="input.code")
-        await tx.run(
-            "MATCH (o:Official {code: $code}) SET o += $properties, o.updatedAt = datetime()",
-            {"code": code, "properties": properties},
-        )
-        return code
+        await w.update(Entity.OFFICIAL, code, properties)
+        return {"code": code}
 
-    return await write_once(
-        db, client_mutation_id, "createOfficial", subject, "code", work, digest=digest
-    )
-
-
-async def pair_official(
-    db: Database,
-    scope: Scope,
-    client_mutation_id: str,
-    pairing_id: str,
-    household_code: str,
-    official_code: str,
-    role: PairingRole,
-    since: dt.date,
-    *,
-    override_max_load: bool,
-    subject: str | None = None,
-    digest: str | None = None,
-) -> str:
-    """Pair an official with a household; returns the pairing id.
-
-    BAD_USER_INPUT when `since` is before the household's registration. CONFLICT when
-    the official is already actively paired with it, when a second
-    active RESPONSIBLE would result, or when the official is at maxLoad and the
-    caller did not override (the message gives no load figures). Locks the household
-    and the official first.
-
-    Any existing official may be paired with a household in the caller's scope: that
-    is how a region officer brings an official (say one they just created, who is
-    paired with nothing yet) into their region, so the official need not be visible
-    to the caller beforehand. An unknown official code is NOT_FOUND.
-    """
-
-    async def work(tx: Tx) -> str:
-        state = await lock_household(tx, household_code, scope, field="input.householdCode")
-        check_after_registration(state, since, "input.since")
-        official = await tx.single(
-            "MATCH (o:Official {code: $code}) SET o._lock = true REMOVE o._lock "
-            "RETURN coalesce(o.load, 0) AS load, o.maxLoad AS maxLoad, "
-            "EXISTS { (o)-[r:PAIRED_WITH]->(:Household {code: $household}) "
-            "  WHERE r.until IS NULL } AS paired",
-            {"code": official_code, "household": household_code},
-        )
-        if official is None:
-            raise NotFound("no such official", field="input.officialCode")
-        if official["paired"]:
-            raise Conflict(
-                "the official is already paired with this household", field="input.officialCode"
-            )
-        if role == PairingRole.RESPONSIBLE:
-            current = await tx.single(
-                "MATCH (o:Official)-[r:PAIRED_WITH {role: 'RESPONSIBLE'}]->"
-                "(:Household {code: $code}) WHERE r.until IS NULL RETURN o.code AS code",
-                {"code": household_code},
-            )
-            if current is not None:
-                raise Conflict(
-                    f"official {current['code']} is already responsible for this household",
-                    field="input.role",
-                )
-        max_load = official["maxLoad"]
-        if max_load is not None and official["load"] >= max_load and not override_max_load:
-            raise Conflict(
-                "the official already carries their maximum number of households; "
-                "set overrideMaxLoad to pair anyway",
-                field="input.officialCode",
-            )
-        await tx.run(
-            "MATCH (o:Official {code: $official}), (h:Household {code: $household}) "
-            "CREATE (o)-[:PAIRED_WITH {id: $id, role: $role, since: $since}]->(h)",
-            {
-                "official": official_code,
-                "household": household_code,
-                "id": pairing_id,
-                "role": role.value,
-                "since": since,
-            },
-        )
-        await refresh_officials(tx, [official_code])
-        await refresh_households(tx, [household_code])
-        return pairing_id
-
-    return await write_once(
-        db, client_mutation_id, "pairOfficial", subject, "id", work, digest=digest
-    )
-
-
-async def end_pairing(
-    db: Database,
-    scope: Scope,
-    pairing_id: str,
-    until: dt.date,
-    client_mutation_id: str | None = None,
-    subject: str | None = None,
-    digest: str | None = None,
-) -> str:
-    """End an active pairing on `until`; returns its id. NOT_FOUND outside scope,
-    CONFLICT when already ended."""
-
-    async def work(tx: Tx) -> str:
-        where, params = scope.household_filter("h")
-        record = await tx.single(
-            "MATCH (o:Official)-[r:PAIRED_WITH {id: $id}]->(h:Household) "
-            f"WHERE {where} SET h._lock = true REMOVE h._lock "
-            "RETURN o.code AS official, h.code AS household, r.since AS since, "
-            "r.until AS until",
-            {"id": pairing_id, **params},
-        )
-        if record is None:
-            raise NotFound("no such pairing", field="input.pairingId")
-        if record["until"] is not None:
-            raise Conflict("the pairing has already ended", field="input.pairingId")
-        if record["since"] is not None and until < record["since"].to_native():
-            raise BadUserInput("the end date is before the pairing began", field="input.until")
-        await tx.run(
-            "MATCH ()-[r:PAIRED_WITH {id: $id}]->() SET r.until = $until",
-            {"id": pairing_id, "until": until},
-        )
-        await refresh_officials(tx, [record["official"]])
-        await refresh_households(tx, [record["household"]])
-        return pairing_id
-
-    return await write_once(
-        db, client_mutation_id, "endPairing", subject, "id", work, digest=digest
-    )
+    return await write(db, actor, mutation, work)
 
 
 _UPSERT_OFFICIALS = """

@@ -164,7 +164,16 @@ class Custom:
     build: Callable[[Compiler, Mapping[str, str], Field, Post], str]
 
 
-Entry = Value | Embed | Rel | Conn | Custom
+@dataclass(frozen=True)
+class Guard:
+    """`entry`, readable only by callers whose scope kind is among `scopes` (names of
+    graph.scope.ScopeKind); anyone else gets FORBIDDEN at that field."""
+
+    entry: Value | Embed | Rel | Conn | Custom
+    scopes: frozenset[str]
+
+
+Entry = Value | Embed | Rel | Conn | Custom | Guard
 
 
 @dataclass(frozen=True)
@@ -215,6 +224,7 @@ __all__ = [
     "Entry",
     "Field",
     "Flag",
+    "Guard",
     "Kind",
     "Limit",
     "Mask",

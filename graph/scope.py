@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from graph.errors import Forbidden
 from graph.model import Label
 from graph.readmap import Access
 
@@ -57,6 +58,29 @@ class Scope:
     @classmethod
     def nothing(cls) -> Scope:
         return cls(ScopeKind.NONE)
+
+    # --- what the scope may do (resolvers ask these, never a role) ---
+
+    @property
+    def may_register(self) -> bool:
+        """Whether a new household could lie in this scope (a field official's holds
+        only households already paired with them)."""
+        return self.kind in (ScopeKind.ALL, ScopeKind.REGION)
+
+    @property
+    def may_update_officials(self) -> bool:
+        """Whether an existing official's record may be changed (the whole province's
+        writers only; a region officer creates new officials)."""
+        return self.kind is ScopeKind.ALL
+
+    def acting_official(self, given: str | None, field: str) -> str | None:
+        """The official a write is done by: a field official always themself (another
+        code: FORBIDDEN), anyone else the one they name."""
+        if self.kind is not ScopeKind.OFFICIAL:
+            return given
+        if given is not None and given != self.code:
+            raise Forbidden("a field official acts only as themself", field=field)
+        return self.code
 
     def read_filter(self, access: Access, var: str, b: Binder) -> str:
         """A boolean Cypher expression: the record in variable `var` (of kind

@@ -7,18 +7,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.client_mutation import write_once
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, NotFound
-from graph.household import (
-    active_on,
-    check_after_registration,
-    lock_household,
-    refresh_households,
-)
+from graph.household import active_on, check_after_registration
 from graph.readmap import Access, Embed, Field, Kind, Mask, Value, declare
-from graph.scope import Scope
+from graph.write import Actor, Entity, Mutation, Write, write
 
 declare(
     "Visit",
@@ -58,48 +52,52 @@ def plan_visit(field: Field, view: View, shape: Any) -> Plan:
     return plan(cypher, b, post)
 
 
+CREATE_VISIT = (
+    "MATCH (o:Official {code: $official}), (h:Household {code: $household}) "
+    "CREATE (o)-[:MADE_VISIT]->(v:Visit {id: $id})-[:VISIT_TO]->(h) "
+    "SET v += $properties, v.createdAt = datetime()"
+)
+
+
 async def record_visit(
     db: Database,
-    scope: Scope,
-    client_mutation_id: str,
+    actor: Actor,
+    mutation: Mutation,
     visit_id: str,
     household_code: str,
     official_code: str,
     properties: dict[str, Any],
     *,
     standing_in_for: str | None = None,
-    subject: str | None = None,
-    digest: str | None = None,
-) -> str:
-    """Record a visit ({date, purpose, notes, latitude, longitude}); returns its id.
+) -> dict[str, Any]:
+    """Record a visit ({date, purpose, notes, latitude, longitude}): {id}.
 
     The household must be in the caller's scope (for a field official: actively
     paired with them) and on file; the official must exist and be visible to the
-    caller (`Scope.filter(Access.OFFICIAL)`): an unknown official and one the caller may
-    not see are the same NOT_FOUND. The visit is dated on or after the household's
+    caller (`Scope.filter(Access.OFFICIAL)`): an unknown official and one the caller
+    may not see are the same NOT_FOUND. The visit is dated on or after the household's
     registration, and the official was paired with the household on that day, or
     names in `standing_in_for` an official of the same unit who was (recorded on the
-    visit as `standingInFor`); otherwise BAD_USER_INPUT and nothing is written.
+    visit as `standingInFor`); otherwise BAD_USER_INPUT and nothing is written. It is
+    recorded on the household (field `visits`: never its notes or GPS point).
     """
-    visible, visible_params = scope.filter(Access.OFFICIAL, "o")
+    visible, visible_params = actor.scope.filter(Access.OFFICIAL, "o")
 
-    async def work(tx: Tx) -> str:
-        state = await lock_household(tx, household_code, scope, field="input.householdCode")
+    async def work(w: Write) -> dict[str, Any]:
+        state = await w.household(household_code, bump=False)
         check_after_registration(state, properties["date"], "input.date")
-        record = await tx.single(
+        record = await w.tx.single(
             f"MATCH (o:Official {{code: $code}}) WHERE {visible} RETURN o.code AS code",
             {"code": official_code, **visible_params},
         )
         if record is None:
             raise NotFound("no such official", field="input.officialCode")
         await _check_paired_on_the_day(
-            tx, household_code, official_code, standing_in_for, properties["date"]
+            w.tx, household_code, official_code, standing_in_for, properties["date"]
         )
         recorded = {**properties, "standingInFor": standing_in_for}
-        await tx.run(
-            "MATCH (o:Official {code: $official}), (h:Household {code: $household}) "
-            "CREATE (o)-[:MADE_VISIT]->(v:Visit {id: $id})-[:VISIT_TO]->(h) "
-            "SET v += $properties, v.createdAt = datetime()",
+        await w.tx.run(
+            CREATE_VISIT,
             {
                 "official": official_code,
                 "household": household_code,
@@ -107,12 +105,14 @@ async def record_visit(
                 "properties": {k: v for k, v in recorded.items() if v is not None},
             },
         )
-        await refresh_households(tx, [household_code])
-        return visit_id
+        after = {"visit": visit_id, "date": properties["date"].isoformat(),
+                 "purpose": properties.get("purpose"), "official": official_code}  # fmt: skip
+        w.changed(
+            Entity.HOUSEHOLD, household_code, [{"field": "visits", "before": None, "after": after}]
+        )
+        return {"id": visit_id}
 
-    return await write_once(
-        db, client_mutation_id, "recordVisit", subject, "id", work, digest=digest
-    )
+    return await write(db, actor, mutation, work)
 
 
 _PAIRED_ON_THE_DAY = f"""

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.db import Database, Tx
-from graph.household import refresh_households, refresh_officials, upsert_households
+from graph.derived import refresh_households, refresh_officials
+from graph.household import upsert_households
 from graph.model import RegionLevel
 from graph.official import upsert_officials, upsert_pairings
 from graph.person import upsert_memberships

@@ -8,7 +8,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType
+from graphql import (
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    Undefined,
+)
 from test_authz_matrix import HA, counts, household_version, make_story
 
 from api.schema import schema
@@ -32,6 +38,7 @@ PAYLOADS = [
 ]
 
 CORE = schema._schema
+REQUIRED = {"ref": "Household:4602031002019999", "code": "4602031002019999"}
 
 
 def string_args() -> list[tuple[str, str]]:
@@ -48,8 +55,15 @@ def string_args() -> list[tuple[str, str]]:
 def test_string_arguments_are_only_values(story, graph, field, arg):
     before = counts(graph)
     t = CORE.query_type.fields[field].args[arg].type
+    # The other required arguments, given well-formed values that match nothing.
+    others = [
+        f'{name}: "{REQUIRED[name]}"'
+        for name, other in CORE.query_type.fields[field].args.items()
+        if name != arg and isinstance(other.type, GraphQLNonNull) and other.default_value is Undefined
+    ]
     for payload in PAYLOADS:
-        query = f"query($v: {t}) {{ {field}({arg}: $v) {{ __typename }} }}"
+        args = ", ".join([f"{arg}: $v", *others])
+        query = f"query($v: {t}) {{ {field}({args}) {{ __typename }} }}"
         body = story.post(query, {"v": payload})
         for error in body.get("errors") or []:
             assert error["extensions"]["code"] == "BAD_USER_INPUT", (field, payload, body)

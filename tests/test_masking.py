@@ -1,4 +1,4 @@
-"""Personal data stays where it may be: masks (api/masking.py), logs, error messages,
+"""Personal data stays where it may be: masks (graph/masks.py), logs, error messages,
 cursors, and the filters and orders a caller may use."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from test_authz_matrix import ID_A1, PERSONAL_VALUES, make_story
 
 from api.auth import Role
 from api.errors import redact
-from api.masking import mask_account, mask_id_number, mask_name, mask_phone
+from graph.masks import mask_account, mask_id_number, mask_name, mask_phone
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from api.auth import Role
-from graph.household import REFRESH_HOUSEHOLDS, REFRESH_OFFICIALS
+from graph.derived import REFRESH_HOUSEHOLDS, REFRESH_OFFICIALS
 from seeds.demo import FANMAO, FU_HOUSEHOLD, HUANG, LIN, LUOBI, SHUINAN, WANG, WU
 
 PAGE = """

@@ -26,6 +26,7 @@ from graph.person import MembershipEndReason, Relation
 from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
+    from api.types.history import ChangeConnection
     from api.types.official import Pairing
     from api.types.person import Person
     from api.types.region import Region
@@ -131,6 +132,12 @@ class Household:
             dt.date | None, strawberry.argument(description=f"A date {DATE_RANGE}.")
         ] = None,
     ) -> bool:
+        return compiled()
+
+    @strawberry.field(description="Its changes, newest first (not for field officials: FORBIDDEN).")
+    def history(
+        self, first: int = 20, after: str | None = None
+    ) -> Annotated[ChangeConnection, strawberry.lazy("api.types.history")] | None:
         return compiled()
 
 

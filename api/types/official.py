@@ -15,6 +15,7 @@ from api.types.page import PageInfo
 from graph.official import PairingRole
 
 if TYPE_CHECKING:
+    from api.types.history import ChangeConnection
     from api.types.household import Household
     from api.types.visit import Visit
 
@@ -51,6 +52,12 @@ class Official:
         "(by date, then visit id)."
     )
     def visits(self, first: int = 20, after: str | None = None) -> VisitConnection:
+        return compiled()
+
+    @strawberry.field(description="Its changes, newest first (not for field officials: FORBIDDEN).")
+    def history(
+        self, first: int = 20, after: str | None = None
+    ) -> Annotated[ChangeConnection, strawberry.lazy("api.types.history")] | None:
         return compiled()
 
 

@@ -22,6 +22,7 @@ from graph.person import (
 )
 
 if TYPE_CHECKING:
+    from api.types.history import ChangeConnection
     from api.types.household import Household
 
 
@@ -55,6 +56,12 @@ class Person:
         description="The person's households (within your scope), the active one first."
     )
     def households(self, include_past: bool = True) -> list[PersonMembership]:
+        return compiled()
+
+    @strawberry.field(description="Its changes, newest first (not for field officials: FORBIDDEN).")
+    def history(
+        self, first: int = 20, after: str | None = None
+    ) -> Annotated[ChangeConnection, strawberry.lazy("api.types.history")] | None:
         return compiled()
 
 

@@ -1,5 +1,5 @@
-"""Root query fields for regions and pairing coverage (compiled: graph/region.py,
-graph/coverage.py; the resolvers serve graphql-core's execution only)."""
+"""Pairing coverage, the first headline question: the pairingCoverage query
+(compiled: graph/coverage.py; the resolver serves graphql-core's execution only)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,16 @@ from typing import Annotated
 
 import strawberry
 
-from api.auth import AUTHENTICATED, HOUSEHOLD_READERS, policy
+from api.auth import HOUSEHOLD_READERS, policy
 from api.context import Context
 from api.execution import resolve_root
 from api.types.coverage import PairingCoverage
-from api.types.region import Region
 from graph.household import HouseholdStatus
 from graph.validation import DATE_RANGE
 
 
 @strawberry.type
-class RegionQuery:
-    @strawberry.field(
-        description="A region by its division code; null when there is none.",
-        permission_classes=[policy(*AUTHENTICATED)],
-    )
-    async def region(self, info: strawberry.Info[Context, None], code: str) -> Region | None:
-        return await resolve_root(info)  # type: ignore[no-any-return]
-
+class CoverageQuery:
     @strawberry.field(
         description=(
             "Which households have an active RESPONSIBLE official and a visit within "

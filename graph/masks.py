@@ -1,12 +1,13 @@
-"""Masks for personal data (DOMAIN.md section 9), for roles that may not see it."""
+"""Masks for personal data (DOMAIN.md section 9), for roles that may not see it, in
+Python (graph/compiler.py prints the same masks in Cypher for the reads; the tests
+compare the two)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import strawberry
-
-from api.auth import Principal
+from graph.readmap import Mask
 
 # Every mask has a fixed width, so it tells nothing of the value's length.
 
@@ -43,6 +44,18 @@ def mask_account(value: str | None) -> str | None:
     return "****" + value[-4:]
 
 
-def sees_personal(info: strawberry.Info[Any, Any]) -> bool:
-    principal: Principal = info.context.principal
-    return principal.sees_personal_data
+def mask(kind: Mask, value: Any) -> Any:
+    """`value` as roles without personal data see it."""
+    if kind is Mask.HIDDEN or value is None:
+        return None
+    if not isinstance(value, str):
+        return None
+    return MASKS[kind](value)
+
+
+MASKS: dict[Mask, Callable[[str], str | None]] = {
+    Mask.ID_NUMBER: mask_id_number,
+    Mask.NAME: mask_name,
+    Mask.PHONE: mask_phone,
+    Mask.ACCOUNT: mask_account,
+}

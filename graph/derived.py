@@ -1,0 +1,51 @@
+"""Derived data, kept current in the transaction of every write that changes what it
+derives from (graph/write.py's settle calls these; bulk writers run the same Cypher):
+
+    Household.memberCount          its active memberships
+    Household.responsibleOfficial  the code of its active RESPONSIBLE official, or null
+    Household.lastVisitDate        its latest visit's date, or null
+    Official.load                  its active pairings
+    Region(village).coverageKeys   one key per household on file (graph/coverage.py)
+
+Reads stay one cheap statement because of them (ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graph.coverage import refresh_villages
+from graph.db import Tx
+
+REFRESH_HOUSEHOLDS = """
+UNWIND $codes AS code
+MATCH (h:Household {code: code})
+SET h.memberCount = COUNT { (:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL },
+    h.responsibleOfficial = COLLECT {
+      MATCH (o:Official)-[r:PAIRED_WITH]->(h) WHERE r.until IS NULL AND r.role = 'RESPONSIBLE'
+      RETURN o.code ORDER BY r.since, o.code LIMIT 1 }[0],
+    h.lastVisitDate = COLLECT {
+      MATCH (v:Visit)-[:VISIT_TO]->(h) WHERE v.date IS NOT NULL
+      RETURN v.date ORDER BY v.date DESC LIMIT 1 }[0]
+WITH DISTINCT coalesce(h.villageCode, left(h.code, 12)) AS village
+RETURN village
+"""
+
+REFRESH_OFFICIALS = """
+UNWIND $codes AS code
+MATCH (o:Official {code: code})
+SET o.load = COUNT { (o)-[r:PAIRED_WITH]->(:Household) WHERE r.until IS NULL }
+"""
+
+
+async def refresh_households(tx: Tx, codes: Sequence[str], villages: Sequence[str] = ()) -> None:
+    """Recompute memberCount, responsibleOfficial and lastVisitDate (a seek per code),
+    then the coverage summaries of their villages and of `villages` (a village a
+    household left)."""
+    records = await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
+    await refresh_villages(tx, [*(r["village"] for r in records), *villages])
+
+
+async def refresh_officials(tx: Tx, codes: Sequence[str]) -> None:
+    """Recompute each official's load from their active pairings."""
+    await tx.run(REFRESH_OFFICIALS, {"codes": list(codes)})

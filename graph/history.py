@@ -1,0 +1,237 @@
+"""Change history: who changed what, and when (issue 10).
+
+    (:ChangeRecord {id, at, subject, role, operation, entityType, entityKey,
+                    clientMutationId, changes})-[:CHANGED]->(entity)
+
+`changes` is JSON: [{field, before, after}] for the fields that changed (a creation has
+before null). A change to a relationship is recorded on the entity it belongs to: a
+membership on the household (field `members`), a pairing on the household (field
+`officials`) and on the official (field `pairedHouseholds`), a visit on the household
+(`visits`). The relationship, not the key, ties a record to its entity, so a
+household's history follows it through a move.
+
+Records are written by the write frame (graph/write.py) in the mutation's own
+transaction, one statement for all of them: a refused mutation writes none, a retry
+answered from its clientMutationId none again. Nothing edits or deletes them. Seeds
+and the generator write none (they are not changes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from graph.compiler import Binder, Compiler, ConnPost, Plan, Post, Request, View, plan, root
+from graph.cursor import KeyKind, check_first, decode_key
+from graph.db import Tx
+from graph.errors import BadUserInput
+from graph.masks import mask
+from graph.readmap import (
+    TYPES,
+    Access,
+    Conn,
+    Custom,
+    Embed,
+    Field,
+    Guard,
+    Kind,
+    Mask,
+    Value,
+    declare,
+)
+
+if TYPE_CHECKING:
+    from graph.write import Actor, Change, Mutation
+
+_RECORD = (
+    "CREATE (c:ChangeRecord {id: randomUUID(), at: datetime(), subject: $subject, "
+    "role: $role, operation: $operation, entityType: $type, entityKey: {key}, "
+    "clientMutationId: $clientMutationId, changes: r.changes})-[:CHANGED]->(e)"
+)
+
+RECORD_CHANGES = (
+    "CALL () { UNWIND $households AS r MATCH (e:Household {code: r.key}) "
+    + _RECORD.replace("$type", "'Household'").replace("{key}", "e.code")
+    + " } "
+    "CALL () { UNWIND $officials AS r MATCH (e:Official {code: r.key}) "
+    + _RECORD.replace("$type", "'Official'").replace("{key}", "e.code")
+    + " } "
+    "CALL () { UNWIND $people AS r MATCH (e:Person {idNumber: r.key}) "
+    + _RECORD.replace("$type", "'Person'").replace("{key}", "e.ref")
+    + " }"
+)
+"""One statement for a mutation's records: a seek per entity on its key."""
+
+
+async def record_changes(
+    tx: Tx, actor: Actor, mutation: Mutation, history: Sequence[Change]
+) -> None:
+    """Write the change records of one mutation (nothing when nothing changed)."""
+    if not history:
+        return
+    groups: dict[str, list[dict[str, Any]]] = {"households": [], "officials": [], "people": []}
+    names = {"Household": "households", "Official": "officials", "Person": "people"}
+    for change in history:
+        groups[names[change.entity.value]].append(
+            {"key": change.key, "changes": json.dumps(change.changes, ensure_ascii=False)}
+        )
+    await tx.run(
+        RECORD_CHANGES,
+        {
+            **groups,
+            "subject": actor.subject,
+            "role": actor.role,
+            "operation": mutation.operation,
+            "clientMutationId": mutation.client_mutation_id,
+        },
+    )
+
+
+# --- reads ------------------------------------------------------------------------
+
+HISTORY_READERS = frozenset({"ALL", "REGION"})  # scope kinds: not a field official's
+
+
+def _masked_changes(entity_type: str, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fields = TYPES[entity_type].fields if entity_type in TYPES else {}
+    out = []
+    for change in changes:
+        entry = fields.get(change["field"])
+        kind = getattr(entry, "mask", None)
+        if isinstance(kind, Mask):
+            change = {
+                **change,
+                "before": mask(kind, change["before"]),
+                "after": mask(kind, change["after"]),
+            }
+        out.append(change)
+    return out
+
+
+def _changes(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    masked = c.view.masked
+    sub = f.fields
+
+    def transform(value: Mapping[str, Any]) -> list[dict[str, Any]]:
+        changes = json.loads(value["j"] or "[]")
+        if masked:
+            changes = _masked_changes(value["t"], changes)
+        return [
+            {g.key: "FieldChange" if g.name == "__typename" else change.get(g.name) for g in sub}
+            for change in changes
+        ]
+
+    post.transform = transform
+    return f"{{t: {row['c']}.entityType, j: {row['c']}.changes}}"
+
+
+declare(
+    "ChangeEntry",
+    ("c",),
+    {
+        "at": Value("{c}.at", Kind.DATETIME),
+        "operation": Value("{c}.operation"),
+        "subject": Value("{c}.subject", mask=Mask.HIDDEN),
+        "role": Value("{c}.role"),
+        "clientMutationId": Value("{c}.clientMutationId"),
+        "changes": Custom(_changes),
+    },
+)
+declare("ChangeEdge", ("c",), {"node": Embed("ChangeEntry", {"c": "c"})})
+
+HISTORY_KIND = "history"
+# Newest first: the record's time (to the millisecond), then its id.
+_KEYS = (("{c}.at.epochMillis", "DESC", KeyKind.INT), ("{c}.id", "DESC", KeyKind.STR))
+
+
+def history(entity: str) -> Guard:
+    """The map entry of `<Type>.history(first, after)` on a type whose row holds the
+    entity as `entity`: its records, newest first, a page at a time; not for a field
+    official (FORBIDDEN there)."""
+    return Guard(
+        Conn(
+            "ChangeEdge",
+            f"MATCH ({{{entity}}})<-[:CHANGED]-({{c}}:ChangeRecord)",
+            keys=_KEYS,
+            kind=HISTORY_KIND,
+        ),
+        HISTORY_READERS,
+    )
+
+
+# ref type -> (label, key property, whose scope decides)
+REFS: dict[str, tuple[str, str, Access]] = {
+    "Household": ("Household", "code", Access.HOUSEHOLD),
+    "Official": ("Official", "code", Access.OFFICIAL),
+    "Person": ("Person", "ref", Access.PERSON),
+}
+
+
+def parse_ref(ref: str, field: str = "ref") -> tuple[str, str]:
+    """(type, key) of a ref `Type:key`; BAD_USER_INPUT when it cannot be one. A
+    person's key is their random ref, never an ID number."""
+    kind, sep, key = ref.partition(":")
+    if not sep or kind not in REFS or not key or len(key) > 64 or not key.isprintable():
+        raise BadUserInput("a ref is Type:key, e.g. Household:4602031002010001", field=field)
+    if kind == "Person" and len(key) == 18 and key[:17].isdigit():
+        raise BadUserInput("a person is named by their ref, never an ID number", field=field)
+    return kind, key
+
+
+def _history_shape(args: Mapping[str, Any]) -> Any:
+    return (parse_ref(str(args["ref"]))[0], args.get("after") is not None)
+
+
+def _ref_key(request: Request) -> str:
+    return parse_ref(str(request.args["ref"]))[1]
+
+
+def _limit(request: Request) -> int:
+    return check_first(request.args["first"]) + 1
+
+
+def _after(position: int) -> Callable[[Request], Any]:
+    def get(request: Request) -> Any:
+        key = decode_key(request.args.get("after"), HISTORY_KIND, [k for _, _, k in _KEYS])
+        assert key is not None
+        return key[position]
+
+    return get
+
+
+_AFTER = (_after(0), _after(1))
+
+
+@root("history", shape=_history_shape)
+def plan_history(field: Field, view: View, shape: Any) -> Plan:
+    """history(ref, first, after): the entity's change records, newest first; empty
+    for an entity that is unknown or outside the caller's scope. One statement: a
+    seek on the entity's key, then its CHANGED relationships."""
+    kind, has_after = shape
+    label, prop, access = REFS[kind]
+    b = Binder()
+    post = Post(field=field)
+    key = b.slot("key", _ref_key)
+    visible = view.scope.read_filter(access, "e", b)
+    limit = b.slot("limit", _limit)
+    keyset = "true"
+    if has_after:
+        at, id_ = b.slot("afterAt", _AFTER[0]), b.slot("afterId", _AFTER[1])
+        keyset = f"(c.at.epochMillis < {at} OR (c.at.epochMillis = {at} AND c.id < {id_}))"
+    conn = ConnPost(HISTORY_KIND, "limit", field, "ChangeConnection")
+    post.conn = conn
+    row = Compiler(view, b).connection_row(
+        "ChangeEdge", {"c": "c"}, conn, ["c.at.epochMillis", "c.id"]
+    )
+    total = (
+        ", t: COUNT { MATCH (e)<-[:CHANGED]-(:ChangeRecord) }"
+        if any(f.name == "totalCount" for f in field.fields)
+        else ""
+    )
+    cypher = (
+        f"OPTIONAL MATCH (e:{label} {{{prop}: {key}}}) WHERE {visible} "
+        f"RETURN {{r: COLLECT {{ MATCH (e)<-[:CHANGED]-(c:ChangeRecord) WHERE {keyset} "
+        f"RETURN {row} ORDER BY c.at.epochMillis DESC, c.id DESC LIMIT {limit} }}{total}}} AS data"
+    )
+    return plan(cypher, b, post)
