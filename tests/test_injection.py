@@ -59,7 +59,9 @@ def test_string_arguments_are_only_values(story, graph, field, arg):
     others = [
         f'{name}: "{REQUIRED[name]}"'
         for name, other in CORE.query_type.fields[field].args.items()
-        if name != arg and isinstance(other.type, GraphQLNonNull) and other.default_value is Undefined
+        if name != arg
+        and isinstance(other.type, GraphQLNonNull)
+        and other.default_value is Undefined
     ]
     for payload in PAYLOADS:
         args = ", ".join([f"{arg}: $v", *others])
