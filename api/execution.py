@@ -100,7 +100,7 @@ async def run(
     params = plan.bind(request)
     if not plan.cypher:
         return None, []
-    record = await db.read_one(plan.cypher, params)
+    record = await db.read_one(plan.cypher, params, timeout=plan.timeout)
     value = record["data"] if record is not None else None
     return finish(value, plan.post, params, path, markers=markers)
 
