@@ -624,7 +624,7 @@ async def check_members_free(
     where, params = shown.household_filter("h")
     known, _ = shown.household_filter("kh")
     records = await tx.run(
-        "UNWIND $ids AS id MERGE (p:Person {idNumber: id}) "
+        "UNWIND $ids AS id MERGE (p:Person {idNumber: id}) ON CREATE SET p.ref = randomUUID() "
         "SET p._lock = true REMOVE p._lock "
         "WITH id, p "
         "OPTIONAL MATCH (p)-[m:MEMBER_OF]->(h:Household) WHERE m.until IS NULL "
@@ -660,6 +660,7 @@ _ADD_MEMBERS = """
 MATCH (h:Household {code: $code})
 UNWIND $members AS member
 MERGE (p:Person {idNumber: member.person.idNumber})
+ON CREATE SET p.ref = randomUUID()
 SET p += member.person
 CREATE (p)-[:MEMBER_OF {relation: member.relation, since: member.since}]->(h)
 """
