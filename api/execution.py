@@ -40,10 +40,12 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 
 import graph.coverage
+import graph.explore
 import graph.household
 import graph.official
 import graph.person
 import graph.region
+import graph.subgraph
 import graph.visit
 from api import selection
 from api.auth import Principal, Role, check_policy
@@ -58,10 +60,12 @@ PLAN_CACHE_SIZE = 1024
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
     graph.coverage,
+    graph.explore,
     graph.household,
     graph.official,
     graph.person,
     graph.region,
+    graph.subgraph,
     graph.visit,
 )
 

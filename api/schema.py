@@ -14,6 +14,7 @@ from strawberry.types.execution import ExecutionContext
 
 from api.errors import MaskUnexpectedErrors, log_unexpected
 from api.execution import CompiledReads, install
+from api.explore import ExploreQuery
 from api.household_queries import HouseholdQuery
 from api.limits import (
     MAX_TOKENS,
@@ -27,7 +28,7 @@ from api.observe import ObserveOperation
 from api.queries import RegionQuery
 from api.statements import StatementCount
 
-QUERY_TYPES: tuple[type, ...] = (RegionQuery, HouseholdQuery)
+QUERY_TYPES: tuple[type, ...] = (RegionQuery, HouseholdQuery, ExploreQuery)
 MUTATION_TYPES: tuple[type, ...] = (HouseholdMutation,)
 
 
