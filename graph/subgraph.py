@@ -11,11 +11,14 @@ without a value (or hidden from the caller) are left out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from graph.compiler import Compiler, Post, masked
 from graph.explore import EDGES, cases, key_of, ref_of, type_of
-from graph.readmap import TYPES, Custom, Field, Value, declare
+from graph.readmap import TYPES, Custom, Field, Mask, Value, declare
+
+_STORED = re.compile(r"\{(\w+)\}\.(\w+)")  # a property as it is stored: {v}.name
 
 
 def _value(source: str, name: str) -> Value:
@@ -50,10 +53,26 @@ def _properties(c: Compiler, f: Field, post: Post, pairs: str) -> str:
 def _fields(
     c: Compiler, source: str, var: str, expr: str, names: Iterable[str], lists: Iterable[str]
 ) -> str:
-    entries = (
-        f"['{name}', {_text(c, _value(source, name), var, expr, name in lists)}]" for name in names
-    )
-    return "[" + ", ".join(entries) + "]"
+    """[name, text] pairs of the fields `names` of `source` read from `expr`.
+
+    A field that is a property as it is stored (`{v}.prop`, unmasked for the caller) is
+    read by name from a parameter list, which keeps the statement small (Neo4j plans a
+    long one slowly); the others (masked, derived, lists) are written out."""
+    stored: list[list[str]] = []
+    written: list[str] = []
+    for name in names:
+        entry = _value(source, name)
+        personal = entry.mask is not None and c.view.masked
+        found = _STORED.fullmatch(entry.cypher)
+        if personal and entry.mask is Mask.HIDDEN:
+            continue  # null for the caller: left out
+        if not personal and found and found.group(1) == var and name not in lists:
+            stored.append([name, found.group(2)])
+        else:
+            written.append(f"['{name}', {_text(c, entry, var, expr, name in lists)}]")
+    x = c.b.var("field")
+    by_name = f"[{x} IN {c.b.const(stored)} | [{x}[0], toString({expr}[{x}[1]])]]"
+    return f"{by_name} + [{', '.join(written)}]" if written else by_name
 
 
 def _node_label(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:

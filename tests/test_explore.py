@@ -350,3 +350,16 @@ def test_each_root_field_is_one_statement(api, demo):
     body = response.json()
     assert "errors" not in body, body
     assert body["extensions"]["statements"] == 3
+
+
+def test_graphql_cores_execution_answers_the_same(api, demo):
+    """An operation that also asks for introspection runs through graphql-core, which
+    reads the same compiled values field by field (enums, `from`, nested lists)."""
+    query = f"""{{ n: neighborhood(ref: "{FU}", depth: 2) {{ {GRAPH} }}
+      p: paths(from: "{FU}", to: "Household:{NEIGHBOUR}") {{ {GRAPH} }}
+      e: entity(key: "{FU_HOUSEHOLD}") {{ {NODE} }} }}"""
+    for role in (Role.AUDITOR, Role.INVESTIGATOR):
+        compiled = api.data(query, role=role)
+        walked = api.data(query.replace("{ n:", "{ __schema { queryType { name } } n:"), role=role)
+        assert walked.pop("__schema") == {"queryType": {"name": "Query"}}
+        assert walked == compiled
