@@ -25,7 +25,6 @@ type added later must bring its allow-list here (checked when this module loads)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -45,7 +44,10 @@ from graph.validation import (
     check_household_code,
     check_id_number,
     check_official_code,
+    check_person_ref,
+    check_range,
     check_region_code,
+    check_visit_id,
 )
 
 TIMEOUT_S = 3.0
@@ -63,23 +65,6 @@ INTERNAL_LABELS = frozenset(
     }
 )
 INTERNAL_RELS: frozenset[str] = frozenset()
-
-_VISIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def check_visit_id(value: str, field: str) -> str:
-    if not _VISIT_ID.fullmatch(value):
-        raise BadUserInput("a visit id is 1-64 letters, digits, '-', '_' or '.'", field=field)
-    return value
-
-
-def check_person_ref(value: str, field: str) -> str:
-    """A person's ref is a UUID (never an ID number: that is personal)."""
-    cleaned = value.lower()
-    if not _UUID.fullmatch(cleaned):
-        raise BadUserInput("a person is named by their ref, a UUID", field=field)
-    return cleaned
 
 
 @dataclass(frozen=True)
@@ -189,8 +174,9 @@ def _allow_list_problems() -> list[str]:
     return problems
 
 
-if _allow_list_problems():
-    raise RuntimeError("; ".join(_allow_list_problems()))
+_PROBLEMS = _allow_list_problems()
+if _PROBLEMS:
+    raise RuntimeError("; ".join(_PROBLEMS))
 
 BY_NAME: dict[str, NodeKind] = {kind.label.value: kind for kind in NODES.values()}
 
@@ -225,8 +211,7 @@ def key_of(n: str) -> str:
 
 def shown(n: str) -> str:
     """Node `n` is of a kind exploring shows, and has its key."""
-    labels = " OR ".join(f"{n}:{kind.label}" for kind in NODES.values())
-    return f"({labels}) AND {key_of(n)} IS NOT NULL"
+    return f"{key_of(n)} IS NOT NULL"
 
 
 def ref_of(n: str) -> str:
@@ -242,17 +227,20 @@ def edge_types(request: Request) -> list[str]:
     return sorted({EdgeType(getattr(t, "value", t)).value for t in given})
 
 
-def check_bounds(args: Mapping[str, Any], name: str, low: int, high: int, default: int) -> int:
-    value = args.get(name, default)
-    value = default if value is None else value
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise BadUserInput(f"{name} must be {low} to {high}", field=name)
-    return value
+# The integer arguments: (lowest, highest, default).
+BOUNDS = {"depth": (1, 3, 1), "limit": (1, 200, 50), "maxHops": (1, 6, 4), "first": (1, 10, 3)}
 
 
-def _bound(name: str, low: int, high: int, default: int, plus: int = 0) -> Getter:
+def bounded(args: Mapping[str, Any], name: str) -> int:
+    """Argument `name`, BAD_USER_INPUT on it when out of its BOUNDS."""
+    low, high, default = BOUNDS[name]
+    value = args.get(name)
+    return int(check_range(default if value is None else value, name, low, high))
+
+
+def _bound(name: str, plus: int = 0) -> Getter:
     def get(request: Request) -> int:
-        return check_bounds(request.args, name, low, high, default) + plus
+        return bounded(request.args, name) + plus
 
     return get
 
@@ -264,8 +252,7 @@ def _ref_key(name: str) -> Getter:
     return get
 
 
-_LIMIT, _MORE = _bound("limit", 1, 200, 50), _bound("limit", 1, 200, 50, plus=1)
-_FIRST = _bound("first", 1, 10, 3)
+_LIMIT, _MORE, _FIRST = _bound("limit"), _bound("limit", plus=1), _bound("first")
 
 
 def _explorer(view: View, field: Field) -> tuple[Binder, Post, Compiler]:
@@ -329,8 +316,8 @@ def plan_entity(field: Field, view: View, shape: Any) -> Plan:
 
 def _neighborhood_shape(args: Mapping[str, Any]) -> Any:
     kind, _ = parse_ref(args["ref"], "ref")
-    depth = check_bounds(args, "depth", 1, 3, 1)
-    check_bounds(args, "limit", 1, 200, 50)
+    depth = bounded(args, "depth")
+    bounded(args, "limit")
     return kind.label, depth, bool(args.get("expandRegions"))
 
 
@@ -396,8 +383,8 @@ def plan_neighborhood(field: Field, view: View, shape: Any) -> Plan:
 def _paths_shape(args: Mapping[str, Any]) -> Any:
     source, _ = parse_ref(args["from"], "from")
     target, _ = parse_ref(args["to"], "to")
-    hops = check_bounds(args, "maxHops", 1, 6, 4)
-    check_bounds(args, "first", 1, 10, 3)
+    hops = bounded(args, "maxHops")
+    bounded(args, "first")
     return source.label, target.label, hops, bool(args.get("expandRegions"))
 
 
