@@ -207,5 +207,8 @@ HOUSEHOLD_READERS = (
     Role.INVESTIGATOR,
 )
 HOUSEHOLD_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
+# Exploring the graph crosses every scope (a scope would cut every path): roles that see
+# every record, INVESTIGATOR masked.
+EXPLORERS = (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR)
 VISIT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
 HISTORY_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGATOR)

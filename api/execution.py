@@ -40,12 +40,14 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 
 import graph.coverage
+import graph.explore
 import graph.history
 import graph.household
 import graph.households
 import graph.official
 import graph.person
 import graph.region
+import graph.subgraph
 import graph.visit
 from api import selection
 from api.auth import Principal, Role, check_policy
@@ -60,10 +62,12 @@ PLAN_CACHE_SIZE = 1024
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
     graph.coverage,
+    graph.explore,
     graph.household,
     graph.official,
     graph.person,
     graph.region,
+    graph.subgraph,
     graph.visit,
 )
 
@@ -102,7 +106,7 @@ async def run(
     params = plan.bind(request)
     if not plan.cypher:
         return None, []
-    record = await db.read_one(plan.cypher, params)
+    record = await db.read_one(plan.cypher, params, timeout=plan.timeout)
     value = record["data"] if record is not None else None
     return finish(value, plan.post, params, path, markers=markers)
 

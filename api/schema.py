@@ -15,6 +15,7 @@ from strawberry.types.execution import ExecutionContext
 from api.coverage import CoverageQuery
 from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.execution import CompiledReads, install
+from api.explore import ExploreQuery
 from api.history import HistoryQuery
 from api.households import DeregistrationMutation, HouseholdMutation, HouseholdQuery
 from api.limits import (
@@ -39,6 +40,7 @@ QUERY_TYPES: tuple[type, ...] = (
     PersonQuery,
     OfficialQuery,
     HistoryQuery,
+    ExploreQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,

@@ -91,8 +91,28 @@ query Coverage($code: String!) {
 }
 """
 
+GRAPH = """
+  truncated
+  nodes { ref type label properties { name value } }
+  edges { type from to properties { name value } }
+"""
+NEIGHBORHOOD = f"""
+query Neighborhood($ref: String!, $depth: Int!, $limit: Int!, $expand: Boolean!) {{
+  neighborhood(ref: $ref, depth: $depth, limit: $limit, expandRegions: $expand) {{ {GRAPH} }}
+}}
+"""
+PATHS = f"""
+query Paths($from: String!, $to: String!) {{
+  paths(from: $from, to: $to, maxHops: 4) {{ {GRAPH} }}
+}}
+"""
+
 # A household, a county and a filter that exist in the full-scale graph (seed 1).
 HOUSEHOLD_CODE = "4690301002010001"
+# Households of the same county in other towns: four steps from HOUSEHOLD_CODE (through
+# two officials who share a household), and none within four.
+FOUR_STEPS_AWAY = "4690301092140058"
+UNCONNECTED = "4690301092010001"
 REGISTERED = {"status": "REGISTERED"}
 COUNTY_REGISTERED = {"regionCode": "469030", "status": "REGISTERED"}
 
@@ -111,6 +131,26 @@ QUERIES: tuple[Bench, ...] = (
     ),
     Bench("pairingCoverage(county 469030)", COVERAGE, {"code": "469030"}),
     Bench("pairingCoverage(province)", COVERAGE, {"code": "460000"}),
+    Bench(
+        "neighborhood(household) depth 2, limit 100",
+        NEIGHBORHOOD,
+        {"ref": f"Household:{HOUSEHOLD_CODE}", "depth": 2, "limit": 100, "expand": False},
+    ),
+    Bench(
+        "neighborhood(province) expandRegions, depth 3, limit 200",
+        NEIGHBORHOOD,
+        {"ref": "Region:460000", "depth": 3, "limit": 200, "expand": True},
+    ),
+    Bench(
+        "paths(two households of county 469030, 4 steps apart) maxHops 4",
+        PATHS,
+        {"from": f"Household:{HOUSEHOLD_CODE}", "to": f"Household:{FOUR_STEPS_AWAY}"},
+    ),
+    Bench(
+        "paths(two households of county 469030, none within 4) maxHops 4",
+        PATHS,
+        {"from": f"Household:{HOUSEHOLD_CODE}", "to": f"Household:{UNCONNECTED}"},
+    ),
 )
 
 SKIP = """

@@ -489,12 +489,14 @@ def _where(conditions: Sequence[str]) -> str:
 @dataclass(frozen=True)
 class Plan:
     """One root field's statement: Cypher returning at most one row with column
-    `data`, its parameters, and the post-pass."""
+    `data`, its parameters, the post-pass, and a timeout in seconds when the statement
+    must give up sooner than the database's default (None: the default)."""
 
     cypher: str
     consts: Mapping[str, Any]
     slots: Mapping[str, Getter]
     post: Post
+    timeout: float | None = None
 
     def bind(self, request: Request) -> dict[str, Any]:
         params = dict(self.consts)
@@ -503,9 +505,9 @@ class Plan:
         return params
 
 
-def plan(cypher: str, binder: Binder, post: Post) -> Plan:
+def plan(cypher: str, binder: Binder, post: Post, *, timeout: float | None = None) -> Plan:
     post.prune()
-    return Plan(cypher, dict(binder.consts), dict(binder.slots), post)
+    return Plan(cypher, dict(binder.consts), dict(binder.slots), post, timeout)
 
 
 Shape = Callable[[Mapping[str, Any]], Any]

@@ -179,20 +179,30 @@ class Database:
     async def close(self) -> None:
         await self.driver.close()
 
-    async def read(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
-        """Run one read statement (routed to a reader in a cluster)."""
+    async def read(
+        self, cypher: str, params: Params | None = None, *, timeout: float | None = None
+    ) -> list[neo4j.Record]:
+        """Run one read statement (routed to a reader in a cluster). `timeout` (seconds)
+        bounds this one statement more tightly than the database's default (the
+        smaller of the two applies); past it Neo4j stops the statement and
+        DatabaseUnavailable is raised."""
         with _note(cypher):
             async with _translated():
                 result = await self.driver.execute_query(
-                    neo4j.Query(cypher, timeout=self.timeout_s),
+                    neo4j.Query(cypher, timeout=self._timeout(timeout)),
                     dict(params or {}),
                     database_=self.database,
                     routing_=RoutingControl.READ,
                 )
         return list(result.records)
 
-    async def read_one(self, cypher: str, params: Params | None = None) -> neo4j.Record | None:
-        records = await self.read(cypher, params)
+    def _timeout(self, timeout: float | None) -> float:
+        return self.timeout_s if timeout is None else min(timeout, self.timeout_s)
+
+    async def read_one(
+        self, cypher: str, params: Params | None = None, *, timeout: float | None = None
+    ) -> neo4j.Record | None:
+        records = await self.read(cypher, params, timeout=timeout)
         return records[0] if records else None
 
     async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:

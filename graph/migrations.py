@@ -89,6 +89,15 @@ STEPS: tuple[Step, ...] = (
             f"CALL (v) {{ {SUMMARIZE_VILLAGE} }} IN TRANSACTIONS OF 500 ROWS",
         ),
     ),
+    Step(
+        6,
+        "a random ref on every person, unique (graph/explore.py names people by it)",
+        ("CREATE CONSTRAINT person_ref IF NOT EXISTS FOR (n:Person) REQUIRE n.ref IS UNIQUE",),
+        (
+            "MATCH (p:Person) WHERE p.ref IS NULL "
+            "CALL (p) { SET p.ref = randomUUID() } IN TRANSACTIONS OF 10000 ROWS",
+        ),
+    ),
 )
 
 LATEST = STEPS[-1].version

@@ -92,6 +92,7 @@ declare(
     ("p",),
     {
         "idNumber": Value("{p}.idNumber", mask=Mask.ID_NUMBER),
+        "ref": Value("{p}.ref"),
         "name": Value("{p}.name", mask=Mask.NAME),
         "sex": Value("{p}.sex"),
         "birthDate": Value("{p}.birthDate", Kind.DATE, Mask.HIDDEN),
@@ -157,6 +158,7 @@ _UPSERT_MEMBERSHIPS = """
 UNWIND $rows AS row
 MATCH (h:Household {code: row.householdCode})
 MERGE (p:Person {idNumber: row.person.idNumber})
+ON CREATE SET p.ref = coalesce(row.ref, randomUUID())
 SET p += row.person
 MERGE (p)-[m:MEMBER_OF]->(h)
 SET m.relation = row.relation, m.since = row.since, m.until = row.until,
@@ -166,5 +168,7 @@ SET m.relation = row.relation, m.since = row.since, m.until = row.until,
 
 async def upsert_memberships(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
     """MERGE people on their ID number and one membership per (person, household):
-    rows of {householdCode, person, relation, since, until, endReason}."""
+    rows of {householdCode, person, relation, since, until, endReason} and optionally
+    `ref`, the ref a new person gets (default a random UUID; an existing person keeps
+    theirs)."""
     await tx.run(_UPSERT_MEMBERSHIPS, {"rows": [dict(r) for r in rows]})

@@ -224,3 +224,21 @@ def check_causes(main: str, secondary: list[str], field: str) -> list[str]:
             "secondary causes must differ from each other and from the main cause", field=field
         )
     return list(secondary)
+
+
+_VISIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def check_visit_id(value: str, field: str) -> str:
+    if not _VISIT_ID.fullmatch(value):
+        raise BadUserInput("a visit id is 1-64 letters, digits, '-', '_' or '.'", field=field)
+    return value
+
+
+def check_person_ref(value: str, field: str) -> str:
+    """A person's ref is a UUID (never an ID number: that is personal)."""
+    cleaned = value.lower()
+    if not _UUID.fullmatch(cleaned):
+        raise BadUserInput("a person is named by their ref, a UUID", field=field)
+    return cleaned

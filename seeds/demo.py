@@ -3,7 +3,9 @@
 Dates are laid out backwards from a reference date, so the story stays current.
 Loading twice duplicates nothing: every write MERGEs on a node key (households on
 their code, people on their ID number, one membership per person and household,
-officials on their code, pairings and visits on their ids).
+officials on their code, pairings and visits on their ids). A person new to the graph
+gets a ref derived from their (synthetic) ID number, the same on every load
+(`seeds.idnumber.seed_person_ref`).
 
 The story: in Shuinan village (Sanya), Fu Wenqiang broke his neck in a motorbike
 accident, could not work and owed over 10,000 yuan for surgery; his household was
@@ -28,6 +30,7 @@ from graph.person import upsert_memberships
 from graph.region import RegionRow, upsert_regions
 from graph.validation import id_check_character
 from graph.visit import upsert_visits
+from seeds.idnumber import seed_person_ref
 from seeds.regions import hainan
 
 # Towns and villages of the story (synthetic names, codes that nest).
@@ -682,6 +685,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
                 {
                     "householdCode": code,
                     "person": person,
+                    "ref": seed_person_ref(ids[key]),
                     "relation": relation,
                     "since": since,
                     "until": until,

@@ -44,7 +44,7 @@ from graph.errors import BadUserInput
 from graph.model import Label, RegionLevel, Rel
 from graph.region import RegionRow, upsert_regions
 from seeds import names
-from seeds.idnumber import make_id_number
+from seeds.idnumber import make_id_number, seed_person_ref
 from seeds.regions import county_level_units, hainan
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ PERSON_COLUMNS: Columns = (
     ("idNumber", T), ("name", T), ("sex", T), ("birthDate", D), ("ethnicity", T),
     ("education", T), ("schooling", T), ("health", T), ("labourAbility", T),
     ("workPlace", T), ("workMonths", N), ("medicalInsurance", B),
-    ("criticalIllnessInsurance", B), ("pension", B), ("diedOn", D), ("phone", T),
+    ("criticalIllnessInsurance", B), ("pension", B), ("diedOn", D), ("phone", T), ("ref", T),
 )  # fmt: skip
 MEMBERSHIP_COLUMNS: Columns = (("relation", T), ("since", D), ("until", D), ("endReason", T))
 PAIRING_COLUMNS: Columns = (("id", T), ("role", T), ("since", D), ("until", D))
@@ -746,9 +746,12 @@ class _County:
         since = max(reg_date, birth)
         if until is not None and until <= since:
             until = since + dt.timedelta(days=1)
+        # The first draw of the line below, as before the ref was added: the streams
+        # stay as they were, and the ref (derived, not drawn) changes none of them.
+        id_number = self.ids.make(birth, person.male)
         self.rows.lines["members"].append(
             _line((
-                household, self.ids.make(birth, person.male), person.name,
+                household, id_number, person.name,
                 "MALE" if person.male else "FEMALE", birth,
                 ethnicity if rng.random() < 0.9 or person.relation != "SPOUSE" else "HAN",
                 _education(rng, age, schooling), schooling, person.health, labour,
@@ -756,7 +759,7 @@ class _County:
                 rng.randint(3, 12) if working else 0,
                 rng.random() < 0.98, rng.random() < 0.95,
                 age >= 16 and schooling == "NOT_IN_SCHOOL" and rng.random() < 0.8,
-                until if reason == "DECEASED" else None, phone,
+                until if reason == "DECEASED" else None, phone, seed_person_ref(id_number),
                 person.relation, since, until, reason,
             ))
         )  # fmt: skip

@@ -9,6 +9,7 @@ makes them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from graph.validation import id_check_character
 
@@ -28,3 +29,15 @@ def make_id_number(division: str, birth_date: dt.date, sequence: int) -> str:
         raise ValueError("the sequence is three digits")
     first17 = f"{division}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + check_digit(first17)
+
+
+# The namespace of the seeds' person refs (uuid5): reproducible runs give every
+# synthetic person the same ref. Real people get Neo4j's randomUUID() (graph/), never
+# this: a ref derived from an ID number could be reversed by trying ID numbers.
+SEED_REF_NAMESPACE = uuid.UUID("5e6b1f0e-7a41-4c2b-9d59-3f0f2c1a9b17")
+
+
+def seed_person_ref(id_number: str) -> str:
+    """The ref of a synthetic person (the demo story, the generator): a uuid5 of the ID
+    number, so the same person gets the same ref on every run."""
+    return str(uuid.uuid5(SEED_REF_NAMESPACE, id_number))

@@ -17,6 +17,7 @@ Out of scope answers as absent (null, NOT_FOUND, zero counts), never FORBIDDEN.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -565,3 +566,54 @@ def test_officials_list_respects_scope(story, caller):
     if caller not in UNMASKED:
         text = str(body)
         assert not [v for v in PERSONAL_VALUES if v in text], caller.label
+
+
+# --- exploring the graph -------------------------------------------------------------
+
+EXPLORE = """query($ref: String!, $from: String!, $to: String!, $key: String!) {
+  neighborhood(ref: $ref, depth: 2) { truncated
+    nodes { ref type label properties { name value } }
+    edges { type from to properties { name value } } }
+  paths(from: $from, to: $to) { nodes { ref label properties { name value } } }
+  entity(key: $key) { ref label properties { name value } } }"""
+EXPLORERS = {ADMIN, AUDITOR, INVESTIGATOR}
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_exploring_the_graph(story, caller):
+    """Only roles that see every record explore (a scope would cut every path);
+    INVESTIGATOR with personal values masked, people named by their random refs."""
+    variables = {"ref": f"Household:{HA}", "from": f"Household:{HA}", "to": "Official:OFF-A"}
+    variables["key"] = ID_A1
+    body = story.post(EXPLORE, variables, **caller.kw())
+    if caller not in EXPLORERS:
+        expected = "UNAUTHENTICATED" if caller is PUBLIC else "FORBIDDEN"
+        assert error_codes(body) == {expected}, caller.label
+        assert len(body["errors"]) == 3
+        assert body["data"] is None  # paths is a non-null list
+        return
+    assert "errors" not in body, body
+    data = body["data"]
+    nodes = {n["ref"]: n for n in data["neighborhood"]["nodes"]}
+    people = [n for n in nodes.values() if n["type"] == "PERSON"]
+    assert {"Household:" + HA, "Official:OFF-A", "Region:" + VILLAGE_A} <= set(nodes)
+    assert len(people) == 2
+    assert not [n for n in nodes if HB in n]  # B shares nothing with A within 2 steps
+    (path,) = data["paths"]
+    assert [n["ref"] for n in path["nodes"]] == ["Household:" + HA, "Official:OFF-A"]
+    ids = {p["value"] for n in people for p in n["properties"] if p["name"] == "idNumber"}
+    labels = {n["label"] for n in people}
+    text = str(body)
+    if caller is INVESTIGATOR:
+        assert ids == {masked_id(ID_A1), masked_id(ID_A2)}
+        assert labels == {NAME_A1[0] + "**", NAME_A2[0] + "**"}
+        assert data["entity"] is None  # no lookup by an ID number it may not see
+        assert not [v for v in PERSONAL_VALUES if v in text]
+        assert str(LAT_A) not in text and "spoke with the head" not in text
+    else:
+        assert ids == {ID_A1, ID_A2}
+        assert labels == {NAME_A1, NAME_A2}
+        assert data["entity"]["ref"] in {n["ref"] for n in people}
+        assert str(LAT_A) in text
+    for node in people:  # named by a random UUID, whoever asks
+        assert uuid.UUID(node["ref"].removeprefix("Person:")).version == 4

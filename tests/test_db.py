@@ -6,7 +6,7 @@ import pytest
 from conftest import run_on_db
 
 from graph.db import count_statements
-from graph.errors import Conflict
+from graph.errors import Conflict, DatabaseUnavailable
 
 
 def test_a_unique_constraint_clash_is_a_conflict_and_writes_nothing(graph, test_settings):
@@ -27,3 +27,30 @@ def test_a_unique_constraint_clash_is_a_conflict_and_writes_nothing(graph, test_
     assert len(seen) == 2
     records, _, _ = graph.execute_query("MATCH (o:Official) RETURN count(o) AS n")
     assert records[0]["n"] == 0
+
+
+# Long enough to outlast a small timeout on any machine, short enough to finish
+# quickly under the default one.
+SLOW_READ = "UNWIND range(1, 30000000) AS x RETURN sum(x) AS total"
+
+
+def test_a_per_call_timeout_stops_a_read_and_is_still_counted(graph, test_settings):
+    async def work(db):
+        with count_statements() as seen, pytest.raises(DatabaseUnavailable) as raised:
+            await db.read(SLOW_READ, timeout=0.2)
+        quick = await db.read_one("RETURN 1 AS one", timeout=0.2)
+        return raised.value, seen, quick
+
+    error, seen, quick = run_on_db(test_settings, work)
+    assert error.extensions == {"code": "DATABASE_UNAVAILABLE", "retryable": True}
+    assert seen == [SLOW_READ]  # the hook saw the statement that timed out
+    assert quick is not None and quick["one"] == 1
+
+
+def test_a_per_call_timeout_never_loosens_the_default(test_settings):
+    async def work(db):
+        db.timeout_s = 0.2
+        with pytest.raises(DatabaseUnavailable):
+            await db.read(SLOW_READ, timeout=60)
+
+    run_on_db(test_settings, work)

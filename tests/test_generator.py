@@ -12,7 +12,7 @@ from neo4j import Driver
 from api.settings import Settings
 from graph.errors import BadUserInput
 from seeds.generator import FULL_HOUSEHOLDS, FULL_VILLAGES, Summary, generate, layout
-from seeds.idnumber import check_digit, make_id_number
+from seeds.idnumber import check_digit, make_id_number, seed_person_ref
 from seeds.regions import county_level_units
 
 SMALL = 300
@@ -156,6 +156,16 @@ def test_every_id_number_is_valid_and_unique(
         if p["birth"] is not None:
             assert born == p["birth"].to_native()
             assert (int(number[16]) % 2 == 1) == (p["sex"] == "MALE")
+
+
+def test_every_person_has_a_ref_derived_from_the_id_number(
+    graph: Driver, test_settings: Settings, as_of: dt.date
+) -> None:
+    run_generator(test_settings, as_of)
+    people = rows(graph, "MATCH (p:Person:Generated) RETURN p.idNumber AS id, p.ref AS ref")
+    assert len(people) > SMALL
+    assert all(p["ref"] == seed_person_ref(p["id"]) for p in people)
+    assert len({p["ref"] for p in people}) == len(people)
 
 
 def test_codes_nest_and_every_village_reaches_the_province(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from graphql import (
+    GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
@@ -38,7 +39,6 @@ PAYLOADS = [
 ]
 
 CORE = schema._schema
-REQUIRED = {"ref": "Household:4602031002019999", "code": "4602031002019999"}
 
 
 def string_args() -> list[tuple[str, str]]:
@@ -51,21 +51,35 @@ def string_args() -> list[tuple[str, str]]:
     return found
 
 
+# Other required arguments of a root field, valid, so the one under test decides.
+REQUIRED = {
+    "from": f"Household:{HA}", "to": f"Household:{HA}", "ref": f"Household:{HA}",
+    "regionCode": "460203",
+}  # fmt: skip
+
+
+def others(field: str, arg: str) -> str:
+    """The field's other required arguments, as GraphQL literals."""
+    given = [
+        f'{name}: "{REQUIRED[name]}"'
+        for name, a in CORE.query_type.fields[field].args.items()
+        if name != arg and isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
+    ]
+    return "".join(", " + g for g in given)
+
+
+def test_every_root_argument_that_is_required_has_a_companion():
+    for field, arg in string_args():
+        others(field, arg)  # a KeyError names the argument to add to REQUIRED
+    assert ("paths", "from") in string_args() and ("neighborhood", "ref") in string_args()
+
+
 @pytest.mark.parametrize(("field", "arg"), string_args())
 def test_string_arguments_are_only_values(story, graph, field, arg):
     before = counts(graph)
     t = CORE.query_type.fields[field].args[arg].type
-    # The other required arguments, given well-formed values that match nothing.
-    others = [
-        f'{name}: "{REQUIRED[name]}"'
-        for name, other in CORE.query_type.fields[field].args.items()
-        if name != arg
-        and isinstance(other.type, GraphQLNonNull)
-        and other.default_value is Undefined
-    ]
     for payload in PAYLOADS:
-        args = ", ".join([f"{arg}: $v", *others])
-        query = f"query($v: {t}) {{ {field}({args}) {{ __typename }} }}"
+        query = f"query($v: {t}) {{ {field}({arg}: $v{others(field, arg)}) {{ __typename }} }}"
         body = story.post(query, {"v": payload})
         for error in body.get("errors") or []:
             assert error["extensions"]["code"] == "BAD_USER_INPUT", (field, payload, body)
@@ -76,6 +90,32 @@ def test_string_arguments_are_only_values(story, graph, field, arg):
         elif data is not None:
             pytest.fail(f"{field}({arg}: {payload!r}) found {data}")
     assert counts(graph) == before
+
+
+def enum_list_args() -> list[tuple[str, str, str]]:
+    """(field, argument, enum) of every root argument that is a list of an enum."""
+    found = []
+    for name, field in CORE.query_type.fields.items():
+        for arg_name, arg in field.args.items():
+            t = arg.type.of_type if isinstance(arg.type, GraphQLNonNull) else arg.type
+            inner = getattr(t, "of_type", None)
+            inner = inner.of_type if isinstance(inner, GraphQLNonNull) else inner
+            if isinstance(t, GraphQLList) and isinstance(inner, GraphQLEnumType):
+                found.append((name, arg_name, inner.name))
+    return found
+
+
+@pytest.mark.parametrize(("field", "arg", "enum"), enum_list_args())
+def test_enum_arguments_take_only_their_values(story, graph, field, arg, enum):
+    """Labels and relationship types come from enums: a payload never reaches Cypher."""
+    before = counts(graph)
+    t = CORE.query_type.fields[field].args[arg].type
+    for payload in PAYLOADS:
+        query = f"query($v: {t}) {{ {field}({arg}: $v{others(field, arg)}) {{ __typename }} }}"
+        body = story.post(query, {"v": [payload]})
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
+    assert counts(graph) == before
+    assert ("neighborhood", "edgeTypes", "EdgeType") in enum_list_args()
 
 
 UPDATE = """mutation($input: UpdateHouseholdInput!) {

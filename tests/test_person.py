@@ -95,3 +95,64 @@ def test_people_reached_through_households_are_masked_for_investigator(api, demo
     assert person["name"].startswith("F") and "Wenqiang" not in person["name"]
     assert person["birthDate"] is None and person["health"] is None
     assert person["households"][0]["household"]["code"] == FU_HOUSEHOLD
+
+
+# --- refs: a person named without their ID number -----------------------------------
+
+REF = "query($id: String!) { person(idNumber: $id) { ref } }"
+
+
+def test_demo_people_carry_their_seed_ref_on_every_load(api, demo, test_settings):
+    from conftest import run_on_db
+
+    from seeds.demo import load_demo
+    from seeds.idnumber import seed_person_ref
+
+    assert api.data(REF, {"id": ZHOU})["person"]["ref"] == seed_person_ref(ZHOU)
+    run_on_db(test_settings, lambda db: load_demo(db, demo, say=lambda _: None))
+    assert api.data(REF, {"id": ZHOU})["person"]["ref"] == seed_person_ref(ZHOU)
+
+
+def test_a_person_entered_through_the_api_gets_a_random_ref(api, demo, graph):
+    import uuid
+
+    newcomer = id_number("460203", dt.date(1991, 2, 3), 7)
+    body = api.post(
+        "mutation($input: AddMemberInput!) { addMember(input: $input) { household { code } } }",
+        {"input": {"clientMutationId": "ref-newcomer", "householdCode": FU_HOUSEHOLD,
+                   "member": {"idNumber": newcomer, "name": "Newcomer", "relation": "OTHER"}}},
+    )  # fmt: skip
+    assert "errors" not in body, body
+    ref = api.data(REF, {"id": newcomer})["person"]["ref"]
+    assert uuid.UUID(ref).version == 4
+    records, _, _ = graph.execute_query(
+        "MATCH (p:Person) RETURN count(p) AS people, count(DISTINCT p.ref) AS refs"
+    )
+    assert records[0]["people"] == records[0]["refs"]
+
+
+def test_migration_step_4_gives_every_person_without_a_ref_a_unique_one(graph, test_settings):
+    import uuid
+
+    from conftest import run_on_db
+
+    from graph.migrations import LATEST, STEPS, migrate
+
+    step = next(s for s in STEPS if s.version == 4)
+    assert LATEST >= 4
+    graph.execute_query(
+        "UNWIND range(1, 25) AS i CREATE (:Person {idNumber: 'legacy-' + toString(i)})"
+    )
+    graph.execute_query("CREATE (:Person {idNumber: 'kept', ref: 'already-there'})")
+    graph.execute_query("MATCH (v:SchemaVersion {id: 'fupin'}) SET v.version = $v", v=3)
+    applied = run_on_db(test_settings, migrate)
+    assert step in applied
+    records, _, _ = graph.execute_query(
+        "MATCH (p:Person) RETURN p.idNumber AS id, p.ref AS ref ORDER BY id"
+    )
+    refs = {r["id"]: r["ref"] for r in records}
+    assert refs.pop("kept") == "already-there"
+    assert len(refs) == 25 and len(set(refs.values())) == 25
+    assert all(uuid.UUID(ref).version == 4 for ref in refs.values())
+    names = {r["name"] for r in graph.execute_query("SHOW CONSTRAINTS YIELD name")[0]}
+    assert "person_ref" in names

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.explore import EdgeType, NodeType
 from graph.household import (
     DeregistrationReason,
     HouseholdAttribute,
@@ -51,3 +52,12 @@ strawberry.enum(Health)
 strawberry.enum(LabourAbility)
 strawberry.enum(MembershipEndReason, description="Why a membership ended.")
 strawberry.enum(RegionLevel, description="Level in the administrative tree.")
+strawberry.enum(
+    NodeType,
+    description="The kinds of node exploring shows: graph/model.py's labels, internal ones "
+    "left out.",
+)
+strawberry.enum(
+    EdgeType,
+    description="The kinds of relationship exploring follows: graph/model.py's types.",
+)

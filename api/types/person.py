@@ -34,6 +34,10 @@ class Person:
     id_number: str = strawberry.field(
         description="Personal: first 6 and last 4 characters only for some roles."
     )
+    ref: str | None = strawberry.field(
+        description="A random identifier that names the person without their ID number: "
+        'neighborhood(ref: "Person:<ref>") explores from them.'
+    )
     name: str | None = strawberry.field(description="Personal: first character only.")
     sex: Sex | None
     birth_date: dt.date | None = strawberry.field(description="Personal: null for some roles.")
