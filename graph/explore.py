@@ -10,6 +10,9 @@ A node is named by a ref, `Type:key`:
     Person      its ref (a UUID)       name (masked for roles without personal data)
     Official    its code               name
     Visit       its id                 date
+    Measure     its id                 category
+    IncomeRecord  its id               year (its figures hidden for roles without
+                                       personal data)
 
 A person's key is the random `ref` every person gets (graph/model.py), never the ID
 number, which is personal. What a node or an edge shows is an allow-list of fields of
@@ -31,12 +34,15 @@ from enum import StrEnum
 from typing import Any
 
 import graph.household
+import graph.income
+import graph.measure
 import graph.official
 import graph.person
 import graph.region
-import graph.visit  # noqa: F401  (the read maps the allow-lists name)
+import graph.visit
 from graph.compiler import Binder, Compiler, Getter, Plan, Post, Request, View, plan, root
 from graph.errors import BadUserInput, Forbidden
+from graph.measure import check_measure_id
 from graph.model import Label, Rel
 from graph.readmap import TYPES, Field, Value, placeholders
 from graph.scope import ScopeKind
@@ -62,6 +68,8 @@ INTERNAL_LABELS = frozenset(
         "AuditRun",
         "CrossCheckEntry",
         "ChangeRecord",
+        # Reference data with no relationship: nothing to explore (povertyLines reads it).
+        "PovertyLine",
     }
 )
 INTERNAL_RELS: frozenset[str] = frozenset()
@@ -109,7 +117,8 @@ NODES: dict[Label, NodeKind] = {
              "safeWater", "electricity", "roadAccess", "sanitaryToilet", "cooperativeMember",
              "plannedExitYear", "address", "headPhone", "bankAccount", "debt", "memberCount",
              "responsibleOfficialCode", "lastVisitDate", "deregisteredOn",
-             "deregistrationReason"),
+             "deregistrationReason", "latestIncomeYear", "latestPerCapitaNet",
+             "previousPerCapitaNet"),
             check_household_code, ("secondaryCauses",),
         ),
         NodeKind(
@@ -129,6 +138,18 @@ NODES: dict[Label, NodeKind] = {
             ("id", "date", "purpose", "notes", "latitude", "longitude"),
             check_visit_id,
         ),
+        NodeKind(
+            Label.MEASURE, "id", "Measure", "m", "category",
+            ("id", "category", "date", "amount", "quantity", "unit", "description", "agency",
+             "termMonths", "notes", "voidedOn", "voidReason"),
+            check_measure_id,
+        ),
+        NodeKind(
+            Label.INCOME_RECORD, "id", "IncomeRecord", "i", "year",
+            ("id", "year", *graph.income.ITEMS, "transfers", "netIncome", "householdSize",
+             "perCapitaNet", "version"),
+            check_visit_id,
+        ),
     )
 }  # fmt: skip
 
@@ -143,6 +164,10 @@ EDGES: dict[Rel, EdgeKind] = {
         EdgeKind(Rel.PAIRED_WITH, "Pairing", "r", ("id", "role", "since", "until")),
         EdgeKind(Rel.MADE_VISIT),
         EdgeKind(Rel.VISIT_TO),
+        EdgeKind(Rel.MEASURE_FOR),
+        EdgeKind(Rel.DELIVERED),
+        EdgeKind(Rel.RECEIVED_BY),
+        EdgeKind(Rel.INCOME_OF),
     )
 }
 

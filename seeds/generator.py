@@ -35,9 +35,10 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from graph.bulk import _ROWS, DT, GEN, B, Columns, D, F, L, N, T, _props, to_line
+from graph.bulk_support import WRITE_INCOMES, WRITE_MEASURES
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.errors import BadUserInput
@@ -46,6 +47,7 @@ from graph.region import RegionRow, upsert_regions
 from seeds import names
 from seeds.idnumber import make_id_number, seed_person_ref
 from seeds.regions import county_level_units, hainan
+from seeds.support import HomeFacts, MemberFacts, Support, draw_support
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -207,60 +209,7 @@ def region_rows(units: Sequence[Unit]) -> list[RegionRow]:
     return rows
 
 
-# --- rows as delimited lines --------------------------------------------------------
-
-
-class Kind(Enum):
-    TEXT = "text"
-    INT = "int"
-    FLOAT = "float"
-    BOOL = "bool"
-    DATE = "date"
-    DATETIME = "datetime"
-    LIST = "list"
-
-
-def _expr(kind: Kind, ref: str) -> str:
-    """Cypher that turns field `ref` back into a value (an empty field is null)."""
-    return {
-        Kind.TEXT: f"nullIf({ref}, '')",
-        Kind.INT: f"toInteger({ref})",
-        Kind.FLOAT: f"toFloat({ref})",
-        Kind.BOOL: f"{ref} = '1'",
-        Kind.DATE: f"date(nullIf({ref}, ''))",
-        Kind.DATETIME: f"datetime(nullIf({ref}, ''))",
-        Kind.LIST: f"CASE {ref} WHEN '' THEN [] ELSE split({ref}, ',') END",
-    }[kind]
-
-
-Columns = tuple[tuple[str, Kind], ...]
-
-
-def _props(columns: Columns, start: int) -> str:
-    fields = (f"{name}: {_expr(kind, f'f[{start + i}]')}" for i, (name, kind) in enumerate(columns))
-    return "{" + ", ".join(fields) + "}"
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "1"
-    if value is False:
-        return "0"
-    if isinstance(value, list | tuple):
-        return ",".join(value)
-    return str(value)
-
-
-def _line(values: Sequence[object]) -> str:
-    return "|".join([v if v.__class__ is str else _text(v) for v in values])
-
-
-# Short names keep the column tables below readable.
-T, N, F, B, D, DT, L = (
-    Kind.TEXT, Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.DATE, Kind.DATETIME, Kind.LIST
-)  # fmt: skip
+# --- rows as delimited lines (graph/bulk.py) -----------------------------------------
 
 OFFICIAL_COLUMNS: Columns = (
     ("code", T), ("name", T), ("unit", T), ("position", T), ("phone", T), ("idNumber", T),
@@ -275,6 +224,7 @@ HOUSEHOLD_COLUMNS: Columns = (
     ("sanitaryToilet", B), ("cooperativeMember", B), ("plannedExitYear", N), ("version", N),
     ("createdAt", DT), ("updatedAt", DT), ("debt", N),
     ("memberCount", N), ("responsibleOfficial", T), ("lastVisitDate", D),
+    ("latestIncomeYear", N), ("latestPerCapitaNet", N), ("previousPerCapitaNet", N),
 )  # fmt: skip
 PERSON_COLUMNS: Columns = (
     ("idNumber", T), ("name", T), ("sex", T), ("birthDate", D), ("ethnicity", T),
@@ -289,8 +239,6 @@ VISIT_COLUMNS: Columns = (
     ("createdAt", DT),
 )  # fmt: skip
 
-_ROWS = "UNWIND split($rows, '\\n') AS line WITH split(line, '|') AS f"
-GEN = Label.GENERATED
 
 # One statement per kind of row; each batch is one transaction. Keys come first in a
 # line (household code for a member; official and household codes for a pairing or a
@@ -346,6 +294,8 @@ WRITES = {
     "members": WRITE_MEMBERS,
     "pairings": WRITE_PAIRINGS,
     "visits": WRITE_VISITS,
+    "measures": WRITE_MEASURES,
+    "incomes": WRITE_INCOMES,
 }
 # Rows a statement carries (lines of text: a few hundred bytes each).
 BATCH = {
@@ -354,6 +304,8 @@ BATCH = {
     "members": 10_000,
     "pairings": 10_000,
     "visits": 10_000,
+    "measures": 10_000,
+    "incomes": 10_000,
 }
 
 
@@ -616,6 +568,7 @@ class _County:
     def __init__(self, unit: Unit, seed: int, as_of: dt.date, reserved: Reserved) -> None:
         self.unit = unit
         self.as_of = as_of
+        self.seed = seed
         self.rng = random.Random(f"fupin-generator/{seed}/{unit.code}")
         self.ids = _IdNumbers(self.rng, unit.code, reserved.id_numbers)
         self.reserved = reserved
@@ -623,6 +576,8 @@ class _County:
         self.homes: list[_Home] = []
         self.officials: list[_Official] = []
         self.serial = {"P": 0, "V": 0}
+        self.people: dict[str, list[MemberFacts]] = {}
+        self.support = Support()
         # A county of some size shows every case, even in a small graph.
         self.owe_overload = sum(v.households for v in unit.villages) >= EVERY_CASE_FROM
 
@@ -636,6 +591,16 @@ class _County:
             self.rng.choice(self.homes).uncovered = True
         self._pair()
         self._visit()
+        # Its own stream, after everything else: no draw above changes.
+        self.support = draw_support(
+            self.seed,
+            self.unit.code,
+            self.unit.name,
+            self.as_of,
+            [self._facts(h) for h in self.homes],
+        )
+        self.rows.lines["measures"] = self.support.measures
+        self.rows.lines["incomes"] = self.support.incomes
         self._encode()
         return self.rows
 
@@ -750,7 +715,7 @@ class _County:
         # stay as they were, and the ref (derived, not drawn) changes none of them.
         id_number = self.ids.make(birth, person.male)
         self.rows.lines["members"].append(
-            _line((
+            to_line((
                 household, id_number, person.name,
                 "MALE" if person.male else "FEMALE", birth,
                 ethnicity if rng.random() < 0.9 or person.relation != "SPOUSE" else "HAN",
@@ -765,6 +730,9 @@ class _County:
         )  # fmt: skip
         if until is None:
             self.rows.people += 1
+        self.people.setdefault(household, []).append(
+            MemberFacts(id_number, since, until, age, person.health, schooling, labour)
+        )
 
     # officials and pairings
 
@@ -860,7 +828,7 @@ class _County:
                 purpose = _pick(rng, PURPOSE_MIX)
                 self.serial["V"] += 1
                 self.rows.lines["visits"].append(
-                    _line((
+                    to_line((
                         official.code, home.code, f"{self.unit.code}V{self.serial['V']:07d}",
                         date, purpose, PURPOSES[purpose],
                         round(home.lat + rng.gauss(0, 0.0003), 6),
@@ -890,7 +858,7 @@ class _County:
             male = rng.random() < 0.6
             birth = _birth(rng, self.as_of, rng.randint(26, 58))
             lines["officials"].append(
-                _line((
+                to_line((
                     official.code, names.person_name(rng, male),
                     f"{unit.name} {rng.choice(DEPARTMENTS)}", rng.choice(POSITIONS),
                     _phone(rng), self.ids.make(birth, male), official.max_load, official.load,
@@ -901,26 +869,46 @@ class _County:
             self.rows.overloaded += official.load > official.max_load
         for home in self.homes:
             responsible = home.responsible.code if home.responsible else None
+            incomes = self.support.derived.get(home.code, (None, None, None))
             lines["households"].append(
-                _line([*home.values, home.members, responsible, home.last_visit])
+                to_line([*home.values, home.members, responsible, home.last_visit, *incomes])
             )
             self.rows.uncovered += responsible is None
             self.rows.overdue += home.last_visit is None or home.last_visit < window
-            pairings: list[tuple[_Official, str, dt.date, dt.date | None]] = []
-            if home.previous is not None and home.handover is not None:
-                first = home.since or home.reg_date
-                pairings.append((home.previous, "RESPONSIBLE", first, home.handover))
-            if home.responsible is not None:
-                since = home.handover or home.since or home.reg_date
-                pairings.append((home.responsible, "RESPONSIBLE", since, None))
-            if home.assisting is not None and home.assist_since is not None:
-                pairings.append((home.assisting, "ASSISTING", home.assist_since, None))
-            for official, role, since, until in pairings:
+            for official, role, since, until in _pairings(home):
                 self.serial["P"] += 1
                 pairing_id = f"{unit.code}P{self.serial['P']:07d}"
                 lines["pairings"].append(
-                    _line((official.code, home.code, pairing_id, role, since, until))
+                    to_line((official.code, home.code, pairing_id, role, since, until))
                 )
+
+    def _facts(self, home: _Home) -> HomeFacts:
+        """What the support drawing needs of a household (seeds/support.py)."""
+        file: dict[str, Any] = dict(
+            zip((n for n, _ in HOUSEHOLD_COLUMNS), home.values, strict=False)
+        )
+        return HomeFacts(
+            home.code, home.reg_date, str(file["status"]), str(file["attribute"]),
+            str(file["housingGrade"]),
+            (str(file["mainCause"]), *(str(c) for c in file["secondaryCauses"])),
+            int(file["plannedExitYear"]),
+            tuple(self.people.get(home.code, ())),
+            tuple((o.code, since, until) for o, _, since, until in _pairings(home)),
+        )  # fmt: skip
+
+
+def _pairings(home: _Home) -> list[tuple[_Official, str, dt.date, dt.date | None]]:
+    """A household's pairings: (official, role, since, until)."""
+    pairings: list[tuple[_Official, str, dt.date, dt.date | None]] = []
+    if home.previous is not None and home.handover is not None:
+        first = home.since or home.reg_date
+        pairings.append((home.previous, "RESPONSIBLE", first, home.handover))
+    if home.responsible is not None:
+        since = home.handover or home.since or home.reg_date
+        pairings.append((home.responsible, "RESPONSIBLE", since, None))
+    if home.assisting is not None and home.assist_since is not None:
+        pairings.append((home.assisting, "ASSISTING", home.assist_since, None))
+    return pairings
 
 
 def draw_county(unit: Unit, seed: int, as_of: dt.date, reserved: Reserved) -> CountyRows:
@@ -938,6 +926,8 @@ class Summary:
     officials: int = 0
     pairings: int = 0
     visits: int = 0
+    measures: int = 0
+    incomes: int = 0
     regions: int = 0
     uncovered: int = 0
     overdue: int = 0
@@ -950,7 +940,8 @@ class Summary:
         return (
             f"{self.households:,} households, {self.people:,} people, "
             f"{self.officials:,} officials, {self.pairings:,} pairings, "
-            f"{self.visits:,} visits in {self.regions:,} towns and villages "
+            f"{self.visits:,} visits, {self.measures:,} measures, "
+            f"{self.incomes:,} income records in {self.regions:,} towns and villages "
             f"({self.uncovered:,} uncovered, {self.overdue:,} overdue at 30 days, "
             f"{self.overloaded:,} officials overloaded); {self.seconds:.1f} s, of which "
             f"{self.drop_seconds:.1f} s dropping {self.dropped:,} old nodes"
@@ -1078,6 +1069,8 @@ async def generate(
             summary.officials += len(rows.lines["officials"])
             summary.pairings += len(rows.lines["pairings"])
             summary.visits += len(rows.lines["visits"])
+            summary.measures += len(rows.lines["measures"])
+            summary.incomes += len(rows.lines["incomes"])
             summary.uncovered += rows.uncovered
             summary.overdue += rows.overdue
             summary.overloaded += rows.overloaded
