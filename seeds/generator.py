@@ -43,6 +43,7 @@ from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.errors import BadUserInput
 from graph.model import Label, RegionLevel, Rel
+from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.region import RegionRow, upsert_regions
 from seeds import names
 from seeds.idnumber import make_id_number, seed_person_ref
@@ -1031,6 +1032,7 @@ async def generate(
     )
 
     async def write_regions(tx: Tx) -> None:
+        await tx.run(MERGE_POVERTY_LINES)  # the incomes below assume them
         await upsert_regions(tx, region_rows(units))
         await tx.run(MARK_REGIONS, {"codes": codes})
         await tx.run(RELINK_HOUSEHOLDS)

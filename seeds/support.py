@@ -16,7 +16,8 @@ For each household:
   3-6% more a year, 10-25% more the year after an INDUSTRY, EMPLOYMENT, MICROCREDIT or
   SKILLS_TRAINING measure. EXITED and RETURNED households are above the threshold in
   their plannedExitYear (EXITED ones stay above, RETURNED ones fall back below); about
-  10% of REGISTERED ones are above it in their last two years, the rest never.
+  10% of REGISTERED ones with three years or more are above it in their last two, the
+  rest never.
   householdSize: the members on 31 December. The items add up to the figure exactly.
 
 Lines are graph/bulk_support.py's; the households' derived income properties come
@@ -254,7 +255,9 @@ class _Draw:
         if first > last:
             self.out.derived[home.code] = (None, None, None)
             return
+        # Two years above, after one at least below (where it began).
         above_two = home.status == "REGISTERED" and rng.random() < ABOVE_TWO_YEARS_SHARE
+        above_two = above_two and last - first >= 2
         figure = threshold(first) * rng.uniform(0.6, 0.9)
         records = []
         for year in range(first, last + 1):

@@ -65,8 +65,9 @@ def test_node_and_edge_types_are_the_models_labels_and_types_minus_the_internal_
     internal = {"ClientMutation", "SchemaVersion", "FupinTestDatabase", "Generated"}
     assert internal <= explore.INTERNAL_LABELS
     assert {t.value for t in NodeType} == {
-        label.name for label in Label if label.value not in internal
+        label.name for label in Label if label.value not in explore.INTERNAL_LABELS
     }
+    assert "POVERTY_LINE" not in {t.value for t in NodeType}  # reference data, no edges
     assert {t.value for t in EdgeType} == {rel.value for rel in Rel}
     # Every type shown has its allow-list, every field of it a plain value of the node.
     assert {Label[t.value] for t in NodeType} == set(NODES)
