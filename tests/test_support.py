@@ -363,3 +363,80 @@ def test_a_page_with_measures_and_incomes_is_one_statement(api, demo):
 
 def test_demo_measures_are_what_seeds_demo_says(demo):
     assert {m[1] for m in MEASURES} == {FU_HOUSEHOLD, FU_HOUSEHOLD[:12] + "0004"}
+
+
+HISTORY = """query($ref: String!) { history(ref: $ref, first: 5) { edges { node {
+  operation changes { field before after } } } } }"""
+
+
+def test_changes_are_recorded_and_incomes_hidden_in_them(api, demo, graph):
+    loan = {"clientMutationId": "history-loan-1", "householdCode": FU_HOUSEHOLD,
+            "category": "MICROCREDIT", "date": demo.isoformat(), "amount": 20000,
+            "termMonths": 12, "officialCode": "O-460203-001", "notes": "for goats"}  # fmt: skip
+    api.data(RECORD_MEASURE, {"input": loan})
+    api.data(RECORD_INCOME, {"input": income_input(FU_HOUSEHOLD, demo.year - 2, "j",
+                                                   householdSize=4)})  # fmt: skip
+    ref = {"ref": f"Household:{FU_HOUSEHOLD}"}
+    edges = api.data(HISTORY, ref)["history"]["edges"]
+    income, measure = edges[0]["node"], edges[1]["node"]
+    assert (income["operation"], measure["operation"]) == ("recordIncome", "recordMeasure")
+    (change,) = measure["changes"]
+    assert change["field"] == "measures" and change["before"] is None
+    assert change["after"]["amount"] == 20000 and change["after"]["official"] == "O-460203-001"
+    assert "notes" not in change["after"]  # personal: never in the history
+    (change,) = income["changes"]
+    assert change["after"]["wages"] == 20000 and change["after"]["version"] == 1
+    masked = api.data(HISTORY, ref, role=Role.INVESTIGATOR)["history"]["edges"][0]["node"]
+    assert masked["changes"] == [{"field": "incomes", "before": None, "after": None}]
+    # A poverty line belongs to no household: its change is recorded on the line.
+    api.data("""mutation { setPovertyLine(input: {year: 2021, line: 4100, exitLine: 4200})
+      { povertyLine { year line exitLine threshold } } }""")
+    records = graph.execute_query(
+        "MATCH (c:ChangeRecord)-[:CHANGED]->(l:PovertyLine {year: 2021}) "
+        "RETURN c.entityType AS type, c.entityKey AS key, c.changes AS changes"
+    )[0]
+    assert [(r["type"], r["key"]) for r in records] == [("PovertyLine", "2021")]
+    assert '"after": 4100' in records[0]["changes"]
+    line = api.data("{ povertyLine(year: 2022) { year threshold } }")["povertyLine"]
+    assert line == {"year": 2021, "threshold": 4200}
+
+
+def test_set_poverty_line_rules_and_roles(api, demo, graph):
+    mutation = """mutation($input: SetPovertyLineInput!) { setPovertyLine(input: $input)
+      { povertyLine { year line exitLine } } }"""
+    error = api.error(mutation, {"input": {"year": 2020, "line": 4000, "exitLine": 3999}})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.exitLine"}
+    error = api.error(mutation, {"input": {"year": today_cst().year + 2, "line": 5000}})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.year"}
+    for role, scope in ((Role.REGION_OFFICER, "460203"), (Role.AUDITOR, None)):
+        body = api.post(mutation, {"input": {"year": 2020, "line": 1}}, role=role, scope=scope)
+        assert error_codes(body) == {"FORBIDDEN"}
+    changed = api.data(mutation, {"input": {"year": 2019, "line": 3218}})["setPovertyLine"]
+    assert changed["povertyLine"] == {"year": 2019, "line": 3218, "exitLine": None}
+    # Loading the demo again keeps the edit (the national figures only fill gaps).
+    from conftest import run_on_db
+
+    from seeds.demo import load_demo
+
+    run_on_db(api.settings, lambda db: load_demo(db, demo, say=lambda _: None))
+    line = api.data("{ povertyLine(year: 2019) { exitLine threshold } }")["povertyLine"]
+    assert line == {"exitLine": None, "threshold": 3218}
+
+
+def test_the_formula_is_the_same_in_cypher_and_python(graph):
+    from graph.income import per_capita_cypher
+
+    cases = [
+        ({"wages": 10, "productionIncome": 5, "productionCosts": 6, "subsidies": 1}, 4),
+        ({"productionCosts": 5}, 2),
+        ({"wages": 34000}, 4),
+        ({"wages": 33999}, 4),
+        ({"wages": 99_999_999, "productionIncome": 100_000_000, "subsidies": 7}, 7),
+        ({"pensionIncome": 1, "lowIncomeGuarantee": 2, "ecologicalCompensation": 3,
+          "propertyIncome": 4}, 3),
+    ]  # fmt: skip
+    for items, size in cases:
+        record = {**items, "householdSize": size}
+        statement = f"WITH $i AS i RETURN {per_capita_cypher('i')} AS v"
+        (row,) = graph.execute_query(statement, i=record)[0]
+        assert row["v"] == per_capita_net(items, size), (items, size)
