@@ -98,6 +98,15 @@ STEPS: tuple[Step, ...] = (
             "CALL (p) { SET p.ref = randomUUID() } IN TRANSACTIONS OF 10000 ROWS",
         ),
     ),
+    Step(
+        7,
+        "change records by time and by entity (graph/history.py)",
+        (
+            "CREATE INDEX change_record_at IF NOT EXISTS FOR (n:ChangeRecord) ON (n.at)",
+            "CREATE INDEX change_record_entity IF NOT EXISTS "
+            "FOR (n:ChangeRecord) ON (n.entityType, n.entityKey)",
+        ),
+    ),
 )
 
 LATEST = STEPS[-1].version
