@@ -916,26 +916,3 @@ async def deregister_household(
     return await write_once(
         db, client_mutation_id, "deregisterHousehold", subject, "code", work, digest=digest
     )
-
-
-# --- bulk upserts for seeds and imports ----------------------------------------------
-
-
-_UPSERT_HOUSEHOLDS = f"""
-UNWIND $rows AS row
-MATCH (v:Region {{code: row.villageCode}})
-MERGE (h:Household {{code: row.code}})
-ON CREATE SET h.version = 1, h.createdAt = datetime()
-SET h += row.properties, h.villageCode = row.villageCode, h.updatedAt = datetime()
-SET h.registrationDate = coalesce(h.registrationDate, {REGISTRATION_FROM_YEAR})
-MERGE (h)-[:IN_VILLAGE]->(v)
-WITH h WHERE {UNMARKED_DEREGISTERED}
-{mark_deregistered("h")}
-"""
-
-
-async def upsert_households(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE households on their code ({code, villageCode, properties}); one without a
-    registrationDate gets REGISTRATION_FROM_YEAR, one with a deregisteredOn date is
-    marked DEREGISTERED; the derived properties are left to `refresh_households`."""
-    await tx.run(_UPSERT_HOUSEHOLDS, {"rows": [dict(r) for r in rows]})

@@ -9,7 +9,6 @@ finds them).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -314,20 +313,3 @@ async def end_membership(
     return await write_once(
         db, client_mutation_id, "endMembership", subject, "code", work, digest=digest
     )
-
-
-_UPSERT_MEMBERSHIPS = """
-UNWIND $rows AS row
-MATCH (h:Household {code: row.householdCode})
-MERGE (p:Person {idNumber: row.person.idNumber})
-SET p += row.person
-MERGE (p)-[m:MEMBER_OF]->(h)
-SET m.relation = row.relation, m.since = row.since, m.until = row.until,
-    m.endReason = row.endReason
-"""
-
-
-async def upsert_memberships(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE people on their ID number and one membership per (person, household):
-    rows of {householdCode, person, relation, since, until, endReason}."""
-    await tx.run(_UPSERT_MEMBERSHIPS, {"rows": [dict(r) for r in rows]})

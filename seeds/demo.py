@@ -19,14 +19,19 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from graph.bulk import (
+    upsert_households,
+    upsert_memberships,
+    upsert_officials,
+    upsert_pairings,
+    upsert_regions,
+    upsert_visits,
+)
 from graph.db import Database, Tx
-from graph.household import refresh_households, refresh_officials, upsert_households
+from graph.household import refresh_households, refresh_officials
 from graph.model import RegionLevel
-from graph.official import upsert_officials, upsert_pairings
-from graph.person import upsert_memberships
-from graph.region import RegionRow, upsert_regions
+from graph.region import RegionRow
 from graph.validation import id_check_character
-from graph.visit import upsert_visits
 from seeds.regions import hainan
 
 # Towns and villages of the story (synthetic names, codes that nest).

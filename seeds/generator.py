@@ -35,14 +35,25 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import TYPE_CHECKING
 
+from graph.bulk import (
+    BATCH,
+    COUNT_GENERATED,
+    DROP_GENERATED,
+    MARK_REGIONS,
+    RELINK_HOUSEHOLDS,
+    RESERVED_KEYS,
+    TAKEN_REGIONS,
+    WRITES,
+    to_line,
+    upsert_regions,
+)
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.errors import BadUserInput
-from graph.model import Label, RegionLevel, Rel
-from graph.region import RegionRow, upsert_regions
+from graph.model import RegionLevel
+from graph.region import RegionRow
 from seeds import names
 from seeds.idnumber import make_id_number
 from seeds.regions import county_level_units, hainan
@@ -205,156 +216,6 @@ def region_rows(units: Sequence[Unit]) -> list[RegionRow]:
             RegionRow(v.code, v.name, RegionLevel.VILLAGE, town_of[v.town]) for v in unit.villages
         ]
     return rows
-
-
-# --- rows as delimited lines --------------------------------------------------------
-
-
-class Kind(Enum):
-    TEXT = "text"
-    INT = "int"
-    FLOAT = "float"
-    BOOL = "bool"
-    DATE = "date"
-    DATETIME = "datetime"
-    LIST = "list"
-
-
-def _expr(kind: Kind, ref: str) -> str:
-    """Cypher that turns field `ref` back into a value (an empty field is null)."""
-    return {
-        Kind.TEXT: f"nullIf({ref}, '')",
-        Kind.INT: f"toInteger({ref})",
-        Kind.FLOAT: f"toFloat({ref})",
-        Kind.BOOL: f"{ref} = '1'",
-        Kind.DATE: f"date(nullIf({ref}, ''))",
-        Kind.DATETIME: f"datetime(nullIf({ref}, ''))",
-        Kind.LIST: f"CASE {ref} WHEN '' THEN [] ELSE split({ref}, ',') END",
-    }[kind]
-
-
-Columns = tuple[tuple[str, Kind], ...]
-
-
-def _props(columns: Columns, start: int) -> str:
-    fields = (f"{name}: {_expr(kind, f'f[{start + i}]')}" for i, (name, kind) in enumerate(columns))
-    return "{" + ", ".join(fields) + "}"
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "1"
-    if value is False:
-        return "0"
-    if isinstance(value, list | tuple):
-        return ",".join(value)
-    return str(value)
-
-
-def _line(values: Sequence[object]) -> str:
-    return "|".join([v if v.__class__ is str else _text(v) for v in values])
-
-
-# Short names keep the column tables below readable.
-T, N, F, B, D, DT, L = (
-    Kind.TEXT, Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.DATE, Kind.DATETIME, Kind.LIST
-)  # fmt: skip
-
-OFFICIAL_COLUMNS: Columns = (
-    ("code", T), ("name", T), ("unit", T), ("position", T), ("phone", T), ("idNumber", T),
-    ("maxLoad", N), ("load", N), ("regionCode", T), ("createdAt", DT), ("updatedAt", DT),
-)  # fmt: skip
-HOUSEHOLD_COLUMNS: Columns = (
-    ("code", T), ("villageCode", T), ("address", T), ("headPhone", T), ("bankAccount", T),
-    ("registrationYear", N), ("registrationDate", D), ("standard", T), ("attribute", T),
-    ("status", T),
-    ("monitored", B), ("mainCause", T), ("secondaryCauses", L), ("housingGrade", T),
-    ("housingArea", F), ("safeWater", B), ("electricity", B), ("roadAccess", B),
-    ("sanitaryToilet", B), ("cooperativeMember", B), ("plannedExitYear", N), ("version", N),
-    ("createdAt", DT), ("updatedAt", DT), ("debt", N),
-    ("memberCount", N), ("responsibleOfficial", T), ("lastVisitDate", D),
-)  # fmt: skip
-PERSON_COLUMNS: Columns = (
-    ("idNumber", T), ("name", T), ("sex", T), ("birthDate", D), ("ethnicity", T),
-    ("education", T), ("schooling", T), ("health", T), ("labourAbility", T),
-    ("workPlace", T), ("workMonths", N), ("medicalInsurance", B),
-    ("criticalIllnessInsurance", B), ("pension", B), ("diedOn", D), ("phone", T),
-)  # fmt: skip
-MEMBERSHIP_COLUMNS: Columns = (("relation", T), ("since", D), ("until", D), ("endReason", T))
-PAIRING_COLUMNS: Columns = (("id", T), ("role", T), ("since", D), ("until", D))
-VISIT_COLUMNS: Columns = (
-    ("id", T), ("date", D), ("purpose", T), ("notes", T), ("latitude", F), ("longitude", F),
-    ("createdAt", DT),
-)  # fmt: skip
-
-_ROWS = "UNWIND split($rows, '\\n') AS line WITH split(line, '|') AS f"
-GEN = Label.GENERATED
-
-# One statement per kind of row; each batch is one transaction. Keys come first in a
-# line (household code for a member; official and household codes for a pairing or a
-# visit), found by the unique constraints' index seeks.
-WRITE_OFFICIALS = f"{_ROWS} CREATE (:{Label.OFFICIAL}:{GEN} {_props(OFFICIAL_COLUMNS, 0)})"
-WRITE_HOUSEHOLDS = (
-    f"{_ROWS} MATCH (v:{Label.REGION} {{code: f[1]}}) "
-    f"CREATE (h:{Label.HOUSEHOLD}:{GEN} {_props(HOUSEHOLD_COLUMNS, 0)}) "
-    f"CREATE (h)-[:{Rel.IN_VILLAGE}]->(v)"
-)
-WRITE_MEMBERS = (
-    f"{_ROWS} MATCH (h:{Label.HOUSEHOLD} {{code: f[0]}}) "
-    f"CREATE (:{Label.PERSON}:{GEN} {_props(PERSON_COLUMNS, 1)})"
-    f"-[:{Rel.MEMBER_OF} {_props(MEMBERSHIP_COLUMNS, 1 + len(PERSON_COLUMNS))}]->(h)"
-)
-WRITE_PAIRINGS = (
-    f"{_ROWS} MATCH (o:{Label.OFFICIAL} {{code: f[0]}}) MATCH (h:{Label.HOUSEHOLD} {{code: f[1]}}) "
-    f"CREATE (o)-[:{Rel.PAIRED_WITH} {_props(PAIRING_COLUMNS, 2)}]->(h)"
-)
-WRITE_VISITS = (
-    f"{_ROWS} MATCH (o:{Label.OFFICIAL} {{code: f[0]}}) MATCH (h:{Label.HOUSEHOLD} {{code: f[1]}}) "
-    f"CREATE (o)-[:{Rel.MADE_VISIT}]->(:{Label.VISIT}:{GEN} {_props(VISIT_COLUMNS, 2)})"
-    f"-[:{Rel.VISIT_TO}]->(h)"
-)
-DROP_GENERATED = f"MATCH (n:{GEN}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
-COUNT_GENERATED = f"MATCH (n:{GEN}) RETURN count(n) AS n"
-MARK_REGIONS = f"UNWIND $codes AS code MATCH (r:{Label.REGION} {{code: code}}) SET r:{GEN}"
-TAKEN_REGIONS = (
-    f"MATCH (r:{Label.REGION}) WHERE r.level IN ['TOWN', 'VILLAGE'] AND NOT r:{GEN} "
-    "RETURN r.code AS code"
-)
-RESERVED_KEYS = (
-    f"MATCH (p:{Label.PERSON}) WHERE NOT p:{GEN} RETURN 'id_numbers' AS kind, p.idNumber AS key "
-    f"UNION ALL MATCH (o:{Label.OFFICIAL}) WHERE NOT o:{GEN} "
-    "RETURN 'id_numbers' AS kind, o.idNumber AS key "
-    f"UNION ALL MATCH (o:{Label.OFFICIAL}) WHERE NOT o:{GEN} "
-    "RETURN 'officials' AS kind, o.code AS key "
-    f"UNION ALL MATCH (h:{Label.HOUSEHOLD}) WHERE NOT h:{GEN} "
-    "RETURN 'households' AS kind, h.code AS key"
-)
-# Households entered outside the generator in a generated village lose their link when
-# the village is dropped; this links them to the village written again.
-RELINK_HOUSEHOLDS = (
-    f"MATCH (h:{Label.HOUSEHOLD}) WHERE NOT h:{GEN} AND NOT (h)-[:{Rel.IN_VILLAGE}]->() "
-    f"MATCH (v:{Label.REGION} {{code: h.villageCode}}) MERGE (h)-[:{Rel.IN_VILLAGE}]->(v)"
-)
-
-# In this order: households find their village, members their household, pairings
-# and visits their official and household.
-WRITES = {
-    "officials": WRITE_OFFICIALS,
-    "households": WRITE_HOUSEHOLDS,
-    "members": WRITE_MEMBERS,
-    "pairings": WRITE_PAIRINGS,
-    "visits": WRITE_VISITS,
-}
-# Rows a statement carries (lines of text: a few hundred bytes each).
-BATCH = {
-    "officials": 5_000,
-    "households": 5_000,
-    "members": 10_000,
-    "pairings": 10_000,
-    "visits": 10_000,
-}
 
 
 # --- drawing a county ---------------------------------------------------------------
@@ -747,7 +608,7 @@ class _County:
         if until is not None and until <= since:
             until = since + dt.timedelta(days=1)
         self.rows.lines["members"].append(
-            _line((
+            to_line((
                 household, self.ids.make(birth, person.male), person.name,
                 "MALE" if person.male else "FEMALE", birth,
                 ethnicity if rng.random() < 0.9 or person.relation != "SPOUSE" else "HAN",
@@ -857,7 +718,7 @@ class _County:
                 purpose = _pick(rng, PURPOSE_MIX)
                 self.serial["V"] += 1
                 self.rows.lines["visits"].append(
-                    _line((
+                    to_line((
                         official.code, home.code, f"{self.unit.code}V{self.serial['V']:07d}",
                         date, purpose, PURPOSES[purpose],
                         round(home.lat + rng.gauss(0, 0.0003), 6),
@@ -887,7 +748,7 @@ class _County:
             male = rng.random() < 0.6
             birth = _birth(rng, self.as_of, rng.randint(26, 58))
             lines["officials"].append(
-                _line((
+                to_line((
                     official.code, names.person_name(rng, male),
                     f"{unit.name} {rng.choice(DEPARTMENTS)}", rng.choice(POSITIONS),
                     _phone(rng), self.ids.make(birth, male), official.max_load, official.load,
@@ -899,7 +760,7 @@ class _County:
         for home in self.homes:
             responsible = home.responsible.code if home.responsible else None
             lines["households"].append(
-                _line([*home.values, home.members, responsible, home.last_visit])
+                to_line([*home.values, home.members, responsible, home.last_visit])
             )
             self.rows.uncovered += responsible is None
             self.rows.overdue += home.last_visit is None or home.last_visit < window
@@ -916,7 +777,7 @@ class _County:
                 self.serial["P"] += 1
                 pairing_id = f"{unit.code}P{self.serial['P']:07d}"
                 lines["pairings"].append(
-                    _line((official.code, home.code, pairing_id, role, since, until))
+                    to_line((official.code, home.code, pairing_id, role, since, until))
                 )
 
 
