@@ -113,6 +113,15 @@ def register_input(**overrides):
     return {"input": value}
 
 
+def refused_as_head(api, graph, id_number, name="A Name", scope=None, **overrides):
+    """registerHousehold with this person as its HEAD, refused CONFLICT on the member's
+    ID number with nothing written; the error."""
+    members = [{"idNumber": id_number, "name": name, "relation": "HEAD"}]
+    variables = register_input(members=members, **overrides)
+    field = "input.members[0].idNumber"
+    return refused(api, graph, REGISTER, variables, "CONFLICT", field, **(scope or {}))
+
+
 def test_register_household(api, demo, graph):
     payload = api.data(REGISTER, register_input())["registerHousehold"]
     assert payload["clientMutationId"] == "phone-0001-register"
@@ -235,15 +244,7 @@ def test_register_refusals_write_nothing(api, demo, graph, overrides, code, fiel
 
 def test_register_refuses_a_member_active_elsewhere(api, demo, graph):
     fu = id_of("Fu Wenqiang")
-    members = [{"idNumber": fu, "name": "Fu Wenqiang", "relation": "HEAD"}]
-    error = refused(
-        api,
-        graph,
-        REGISTER,
-        register_input(members=members),
-        "CONFLICT",
-        "input.members[0].idNumber",
-    )
+    error = refused_as_head(api, graph, fu, "Fu Wenqiang")
     assert FU_HOUSEHOLD in error["message"]
     assert fu not in error["message"] and "Fu Wenqiang" not in error["message"]
 
@@ -252,15 +253,7 @@ def test_a_former_member_may_be_registered_again(api, demo, graph):
     # Zhou Lanfang's Luobi membership ended; she is active in Shuinan 0002 only, so
     # a person whose memberships have all ended can join a new household.
     wen = id_of("Wen Guihua")  # deceased: refused
-    members = [{"idNumber": wen, "name": "Wen Guihua", "relation": "HEAD"}]
-    refused(
-        api,
-        graph,
-        REGISTER,
-        register_input(members=members),
-        "CONFLICT",
-        "input.members[0].idNumber",
-    )
+    refused_as_head(api, graph, wen, "Wen Guihua")
 
 
 def test_unknown_enum_value_is_refused(api, demo, graph):
@@ -297,16 +290,7 @@ def test_roles_that_may_not_register(api, demo, graph, role):
 
 def test_member_active_out_of_scope_is_not_named(api, demo, graph):
     person = member_of(FANMAO + "0001")
-    members = [{"idNumber": person["idNumber"], "name": "A Name", "relation": "HEAD"}]
-    error = refused(
-        api,
-        graph,
-        REGISTER,
-        register_input(members=members),
-        "CONFLICT",
-        "input.members[0].idNumber",
-        **REGION_SANYA,
-    )
+    error = refused_as_head(api, graph, person["idNumber"], scope=REGION_SANYA)
     assert error["message"] == "the person is an active member of another household"
     assert FANMAO not in error["message"] and person["idNumber"] not in error["message"]
     # Through addMember too.
@@ -323,16 +307,7 @@ def test_member_active_out_of_scope_is_not_named(api, demo, graph):
 
 def test_member_active_in_scope_is_named(api, demo, graph):
     person = member_of(SHUINAN + "0002")
-    members = [{"idNumber": person["idNumber"], "name": "A Name", "relation": "HEAD"}]
-    error = refused(
-        api,
-        graph,
-        REGISTER,
-        register_input(members=members),
-        "CONFLICT",
-        "input.members[0].idNumber",
-        **REGION_SANYA,
-    )
+    error = refused_as_head(api, graph, person["idNumber"], scope=REGION_SANYA)
     assert SHUINAN + "0002" in error["message"]
     assert person["idNumber"] not in error["message"] and person["name"] not in error["message"]
 
@@ -340,23 +315,17 @@ def test_member_active_in_scope_is_named(api, demo, graph):
 def test_a_death_out_of_scope_is_not_told(api, demo, graph):
     rows = story(dt.date(2026, 11, 1))["memberships"]
     wen = next(m["person"] for m in rows if m["person"]["name"] == "Wen Guihua")
-    members = [{"idNumber": wen["idNumber"], "name": "A Name", "relation": "HEAD"}]
-    variables = register_input(code=FANMAO + "0100", villageCode=FANMAO, members=members)
-    error = refused(
+    error = refused_as_head(
         api,
         graph,
-        REGISTER,
-        variables,
-        "CONFLICT",
-        "input.members[0].idNumber",
-        **REGION_WUZHISHAN,
+        wen["idNumber"],
+        scope=REGION_WUZHISHAN,
+        code=FANMAO + "0100",
+        villageCode=FANMAO,
     )
     assert "deceased" not in error["message"] and LUOBI not in error["message"]
     # In scope (Luobi lies in Sanya): the death is told.
-    variables = register_input(members=members)
-    error = refused(
-        api, graph, REGISTER, variables, "CONFLICT", "input.members[0].idNumber", **REGION_SANYA
-    )
+    error = refused_as_head(api, graph, wen["idNumber"], scope=REGION_SANYA)
     assert "deceased" in error["message"]
 
 
