@@ -1,17 +1,18 @@
-"""Bulk writes: the seeds, the generator and imports write many rows a statement.
+"""Bulk writes: the demo story and the generator write many rows a statement.
 
-Two shapes. The upserts MERGE on each node's key from a list of maps (the demo story, an
-import), so writing the same rows again changes nothing. The generator's statements
-CREATE from lines of text: the Python driver packs parameters in pure Python, about 5
-microseconds a value, which would make 650,000 people with 20 fields each cost a minute
-of packing alone. So each row travels as one `|`-separated line (`to_line`), a batch as
-one string, and Neo4j splits and converts the fields (`split`, `date`, `toInteger`) by
-the column tables below. The values come from fixed lists and numbers, so no field can
-contain `|` or a newline.
+Two shapes. The upserts MERGE on each node's key from a list of maps (the demo story,
+and the importer to come), so writing the same rows again changes nothing. The
+generator's statements CREATE from lines of text: the Python driver packs parameters in
+pure Python, about 5 microseconds a value, which would make 650,000 people with 20
+fields each cost a minute of packing alone. So each row travels as one `|`-separated
+line (`to_line`), a batch as one string, and Neo4j splits and converts the fields
+(`split`, `date`, `toInteger`) by the column tables below. The values come from fixed
+lists and numbers, so no field can contain `|` or a newline.
 
-Every upsert runs one statement a batch inside the caller's transaction and finds its
-nodes by the unique constraints' index seeks; the derived properties are left to
-`refresh_households` and `refresh_officials`.
+Each upsert runs in the caller's transaction, one statement for its rows (regions
+5,000 a statement, then their prefixes), and finds nodes by the unique constraints'
+index seeks; the derived properties are left to `refresh_households` and
+`refresh_officials`.
 """
 
 from __future__ import annotations
