@@ -12,24 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from differential import (
-    CALLERS,
-    TwoWays,
-    differences,
-    internal,
-    keys_of,
-    operations,
-    selects,
-)
-from hypothesis import HealthCheck, assume, given, settings
+from differential import CALLERS, TwoWays, demo_ways, differences, internal, property_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from neo4j import Driver
+from querygen import keys_of, operations, selects
 from starlette.testclient import TestClient
 
 from api.settings import Settings
-from graph.testdb import wipe
 from graph.validation import today_cst
-from seeds.demo import load_demo
 
 # graphql-core cancels the other root resolvers once a non-null root field fails (data
 # is null): the driver then drops their connections unclosed. The compiled path never
@@ -45,12 +36,7 @@ pytestmark = SOCKETS_OF_CANCELLED_RESOLVERS
 
 @pytest.fixture(scope="module")
 def ways(driver: Driver, app_client: TestClient, test_settings: Settings) -> Iterator[TwoWays]:
-    """The demo story as of today, and a runner on it, for the whole module."""
-    wipe(driver)
-    two = TwoWays(test_settings)
-    two.run(load_demo(two.db, today_cst(), say=lambda _: None))
-    yield two
-    two.close()
+    yield from demo_ways(driver, test_settings)
 
 
 def check_every_caller(ways: TwoWays, query: str, variables: dict[str, Any]) -> None:
@@ -71,13 +57,7 @@ def check_every_caller(ways: TwoWays, query: str, variables: dict[str, Any]) -> 
     )
 
 
-DIFFERENTIAL = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
-)  # fmt: skip
+DIFFERENTIAL = property_settings(60)
 
 
 @DIFFERENTIAL

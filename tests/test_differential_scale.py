@@ -1,5 +1,6 @@
-"""The differential property of tests/test_differential.py on a generated graph of
-10,000 households beside the demo story (seeds/generator.py): deeper pages, larger
+"""The differential property of tests/test_differential.py, and the paging one of
+tests/test_paging.py, on a generated graph of 10,000 households beside the demo story
+(seeds/generator.py): deeper pages, longer lists with ties in their sort keys, larger
 regions, more officials; fewer examples, as each statement reads more."""
 
 from __future__ import annotations
@@ -7,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from differential import TwoWays, keys_of, operations
-from hypothesis import HealthCheck, assume, given, settings
+from differential import CALLERS, TwoWays, property_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from neo4j import Driver
+from querygen import keys_of, operations
 from starlette.testclient import TestClient
 from test_differential import SOCKETS_OF_CANCELLED_RESOLVERS, check_every_caller, known_bug
+from test_paging import READERS, check_walk, lists
 
 from api.settings import Settings
 from graph.testdb import wipe
@@ -35,13 +38,7 @@ def ways(driver: Driver, app_client: TestClient, test_settings: Settings) -> Ite
     two.close()
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
-)  # fmt: skip
+@property_settings(25)
 @given(data=st.data())
 def test_compiled_reads_answer_as_graphql_core_does_at_scale(
     ways: TwoWays, data: st.DataObject
@@ -50,3 +47,31 @@ def test_compiled_reads_answer_as_graphql_core_does_at_scale(
     query, variables = data.draw(operations(keys, today_cst()), label="operation")
     assume(not known_bug(query))
     check_every_caller(ways, query, variables)
+
+
+@pytest.fixture(scope="module")
+def places(ways: TwoWays) -> tuple[list[str], list[str]]:
+    """A county with generated households, one of its towns and one of its villages;
+    the officials with the most pairings."""
+    (record,) = ways.run(
+        ways.db.read(
+            "MATCH (v:Region:Generated {level: 'VILLAGE'})-[:PART_OF]->(t:Region) "
+            "WHERE EXISTS { MATCH (h:Household) WHERE h.code STARTS WITH v.code } "
+            "WITH v, t ORDER BY v.code LIMIT 1 "
+            "MATCH (t)-[:PART_OF]->(c:Region) "
+            "CALL () { MATCH (o:Official)-[r:PAIRED_WITH]->() "
+            "  RETURN o.code AS code, count(r) AS n ORDER BY n DESC, code LIMIT 4 } "
+            "RETURN [c.code, t.code, v.code] AS regions, collect(code) AS officials"
+        )
+    )
+    return ["460000", *record["regions"]], record["officials"]
+
+
+@property_settings(12)
+@given(data=st.data(), k=st.integers(7, 40), caller=st.sampled_from(READERS))
+def test_walking_a_connection_at_scale(
+    ways: TwoWays, places: tuple[list[str], list[str]], data: st.DataObject, k: int, caller: str
+) -> None:
+    regions, officials = places
+    case = data.draw(lists(today_cst(), regions, officials), label="list")
+    check_walk(ways, case, k, CALLERS[caller])
