@@ -15,6 +15,7 @@ from neo4j import Driver
 from querygen import keys_of, operations
 from starlette.testclient import TestClient
 from test_differential import SOCKETS_OF_CANCELLED_RESOLVERS, check_every_caller, known_bug
+from test_metamorphic import masked_like_investigator, root_fields
 from test_paging import READERS, check_walk, lists
 
 from api.settings import Settings
@@ -75,3 +76,24 @@ def test_walking_a_connection_at_scale(
     regions, officials = places
     case = data.draw(lists(today_cst(), regions, officials), label="list")
     check_walk(ways, case, k, CALLERS[caller])
+
+
+def test_cypher_and_python_masks_agree_on_generated_people(
+    ways: TwoWays, places: tuple[list[str], list[str]]
+) -> None:
+    """The generator's people have Chinese names, phones and bank accounts of its own
+    making: the Cypher masks must write them as api/masking.py does."""
+    town = places[0][2]
+    query = (
+        f'{{ households(where: {{regionCode: "{town}"}}, first: 100) {{ edges {{ node {{ '
+        "headPhone bankAccount address members(includePast: true) { person { idNumber name "
+        "phone birthDate } } officials(includeEnded: true) { official { name phone idNumber } "
+        "} latestVisits(first: 20) { notes latitude } } } } }"
+    )
+    admin = ways.execute(query, CALLERS["admin"])
+    assert not admin["errors"]
+    edges = admin["data"]["households"]["edges"]
+    names = [m["person"]["name"] for e in edges for m in e["node"]["members"]]
+    assert len(edges) > 5 and any(not n.isascii() for n in names)
+    expected = masked_like_investigator(admin, root_fields(query, {}))
+    assert ways.execute(query, CALLERS["investigator"]) == expected

@@ -160,7 +160,7 @@ def household_selections(keys: Any, today: dt.date) -> st.SearchStrategy[str]:
     return queries(keys, today, fields=["household"]).map(selection_of)
 
 
-@SETTINGS
+@property_settings(20)
 @given(data=st.data(), caller=st.sampled_from(READERS),
        region=st.sampled_from(["460203", "469001", "460000"]))  # fmt: skip
 def test_a_node_of_households_is_household_of_its_code(
