@@ -52,11 +52,20 @@ ROOT_ARGS = {
     "region": 'code: "460203"',
     "pairingCoverage": 'regionCode: "460203"',
     "person": 'idNumber: "11010519491231002X"',
+    "history": 'ref: "Household:4602031002010001"',
 }
 
 # The read roots of the schema, as a client reaches them (`person` last: a masked
 # view compiles it to no statement, so paths avoid it).
-READ_ROOTS = ("household", "households", "official", "officials", "region", "pairingCoverage")
+READ_ROOTS = (
+    "household",
+    "households",
+    "official",
+    "officials",
+    "region",
+    "pairingCoverage",
+    "history",
+)
 
 
 @dataclass(frozen=True)

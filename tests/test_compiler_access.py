@@ -198,6 +198,8 @@ PERSONAL = {
     "Person.idNumber": Mask.ID_NUMBER,
     "Person.name": Mask.NAME,
     "Person.birthDate": Mask.HIDDEN,
+    # the date of death says more of a person than the file needs to show the public
+    "Person.diedOn": Mask.HIDDEN,
     "Person.ethnicity": Mask.HIDDEN,
     "Person.health": Mask.HIDDEN,
     "Person.labourAbility": Mask.HIDDEN,
@@ -205,6 +207,9 @@ PERSONAL = {
     "Visit.notes": Mask.HIDDEN,
     "Visit.latitude": Mask.HIDDEN,
     "Visit.longitude": Mask.HIDDEN,
+    # who made a change: a login names an official (the changes themselves are masked
+    # field by field after the statement, graph/history.py)
+    "ChangeEntry.subject": Mask.HIDDEN,
 }
 
 

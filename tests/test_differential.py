@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from differential import CALLERS, TwoWays, demo_ways, differences, internal, property_settings
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from neo4j import Driver
-from querygen import keys_of, operations, selects
+from querygen import keys_of, operations
 from starlette.testclient import TestClient
 
 from api.settings import Settings
@@ -65,21 +65,9 @@ DIFFERENTIAL = property_settings(60)
 def test_compiled_reads_answer_as_graphql_core_does(ways: TwoWays, data: st.DataObject) -> None:
     keys = keys_of(ways, ["4602031002010001", "4690011002010001"])
     query, variables = data.draw(operations(keys, today_cst()), label="operation")
-    assume(not known_bug(query))
     check_every_caller(ways, query, variables)
 
 
-def known_bug(query: str) -> bool:
-    """Queries that fail both ways for a reason reported and tested on its own (below):
-    the property looks for new ones."""
-    return selects(query, "pairingCoverage", "children", "children")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/coverage.py: Neo4j refuses the statement of "
-    "grandchildren (an aggregation with an implicit grouping key); reported",
-)
 def test_coverage_of_grandchildren(ways: TwoWays) -> None:
     body = ways.execute(
         '{ pairingCoverage(regionCode: "460000") { children { children { households } } } }',

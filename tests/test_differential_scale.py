@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 from differential import CALLERS, TwoWays, property_settings
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from neo4j import Driver
 from querygen import keys_of, operations
 from starlette.testclient import TestClient
-from test_differential import SOCKETS_OF_CANCELLED_RESOLVERS, check_every_caller, known_bug
+from test_differential import SOCKETS_OF_CANCELLED_RESOLVERS, check_every_caller
 from test_metamorphic import masked_like_investigator, root_fields
 from test_paging import READERS, check_walk, lists
 
@@ -46,7 +46,6 @@ def test_compiled_reads_answer_as_graphql_core_does_at_scale(
 ) -> None:
     keys = keys_of(ways, ["4602031002010001"])
     query, variables = data.draw(operations(keys, today_cst()), label="operation")
-    assume(not known_bug(query))
     check_every_caller(ways, query, variables)
 
 
@@ -82,7 +81,7 @@ def test_cypher_and_python_masks_agree_on_generated_people(
     ways: TwoWays, places: tuple[list[str], list[str]]
 ) -> None:
     """The generator's people have Chinese names, phones and bank accounts of its own
-    making: the Cypher masks must write them as api/masking.py does."""
+    making: the Cypher masks must write them as graph/masks.py does."""
     town = places[0][2]
     query = (
         f'{{ households(where: {{regionCode: "{town}"}}, first: 100) {{ edges {{ node {{ '
