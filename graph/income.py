@@ -329,23 +329,3 @@ async def record_income(
         return {"id": record_id, "code": household_code}
 
     return await write(db, actor, mutation, work)
-
-
-# --- bulk upserts for seeds and imports ----------------------------------------------
-
-_UPSERT_INCOMES = f"""
-UNWIND $rows AS row
-MATCH (h:Household {{code: row.householdCode}})
-MERGE (i:{Label.INCOME_RECORD} {{id: row.id}})
-ON CREATE SET i.version = 1, i.createdAt = datetime()
-SET i += row.properties, i.updatedAt = datetime()
-MERGE (i)-[:{Rel.INCOME_OF}]->(h)
-"""
-
-
-async def upsert_incomes(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE income records on their id ({id, householdCode, properties: year, the
-    ITEMS, householdSize}), then refresh their households' derived income properties;
-    one a household and year is the caller's to keep (the demo story does)."""
-    await tx.run(_UPSERT_INCOMES, {"rows": [dict(r) for r in rows]})
-    await refresh_incomes(tx, sorted({str(r["householdCode"]) for r in rows}))

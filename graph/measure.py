@@ -15,14 +15,14 @@ notes, and the recipient by their ref); neither changes the household's version.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 from graph import validation as check
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.cursor import KeyKind
-from graph.db import Database, Tx
+from graph.db import Database
 from graph.errors import BadUserInput, Conflict, NotFound
 from graph.household import active_on, check_after_registration
 from graph.model import Label, Rel
@@ -336,26 +336,3 @@ async def void_measure(
         return {"id": measure_id}
 
     return await write(db, actor, mutation, work)
-
-
-# --- bulk upserts for seeds and imports ----------------------------------------------
-
-_UPSERT_MEASURES = f"""
-UNWIND $rows AS row
-MATCH (h:Household {{code: row.householdCode}})
-MERGE (m:{Label.MEASURE} {{id: row.id}})
-ON CREATE SET m.createdAt = datetime()
-SET m += row.properties
-MERGE (m)-[:{Rel.MEASURE_FOR}]->(h)
-WITH m, row
-CALL (m, row) {{
-  MATCH (o:{Label.OFFICIAL} {{code: row.officialCode}}) MERGE (o)-[:{Rel.DELIVERED}]->(m) }}
-CALL (m, row) {{
-  MATCH (p:{Label.PERSON} {{idNumber: row.memberIdNumber}}) MERGE (m)-[:{Rel.RECEIVED_BY}]->(p) }}
-"""
-
-
-async def upsert_measures(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE measures on their id ({id, householdCode, officialCode, memberIdNumber,
-    properties}); the rules are the caller's to keep (the demo story does)."""
-    await tx.run(_UPSERT_MEASURES, {"rows": [dict(r) for r in rows]})

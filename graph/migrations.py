@@ -101,6 +101,15 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         7,
+        "change records by time and by entity (graph/history.py)",
+        (
+            "CREATE INDEX change_record_at IF NOT EXISTS FOR (n:ChangeRecord) ON (n.at)",
+            "CREATE INDEX change_record_entity IF NOT EXISTS "
+            "FOR (n:ChangeRecord) ON (n.entityType, n.entityKey)",
+        ),
+    ),
+    Step(
+        8,
         "support measures, income records and poverty lines (graph/measure.py, "
         "graph/income.py): their keys, and the national lines where a year has none",
         (

@@ -20,8 +20,8 @@ For each household:
   rest never.
   householdSize: the members on 31 December. The items add up to the figure exactly.
 
-Lines are graph/bulk_support.py's; the households' derived income properties come
-from graph/income.py's `derived_incomes`.
+Lines are graph/bulk.py's (WRITE_MEASURES, WRITE_INCOMES); the households' derived
+income properties come from graph/income.py's `derived_incomes`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from graph.bulk import to_line
+from graph.bulk import HOUSEHOLD_COLUMNS, to_line
 from graph.income import derived_incomes, per_capita_net
 from graph.poverty_line import POVERTY_LINES, lines_in_force
 
@@ -125,11 +126,27 @@ class HomeFacts:
 
 @dataclass
 class Support:
-    """A county's lines (graph/bulk_support.py) and each household's derived incomes."""
+    """A county's lines (graph/bulk.py's) and each household's derived incomes."""
 
     measures: list[str] = field(default_factory=list)
     incomes: list[str] = field(default_factory=list)
     derived: dict[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
+
+
+def home_facts(
+    code: str,
+    reg_date: dt.date,
+    values: Sequence[object],
+    members: Sequence[MemberFacts],
+    pairings: Sequence[tuple[str, dt.date, dt.date | None]],
+) -> HomeFacts:
+    """A household's facts from its line's values (HOUSEHOLD_COLUMNS up to debt)."""
+    file: dict[str, Any] = dict(zip((n for n, _ in HOUSEHOLD_COLUMNS), values, strict=False))
+    return HomeFacts(
+        code, reg_date, str(file["status"]), str(file["attribute"]), str(file["housingGrade"]),
+        (str(file["mainCause"]), *(str(c) for c in file["secondaryCauses"])),
+        int(file["plannedExitYear"]), tuple(members), tuple(pairings),
+    )  # fmt: skip
 
 
 def threshold(year: int) -> int:
