@@ -9,10 +9,14 @@ from typing import Any
 
 from conftest import run_on_db
 
+from graph.bulk import HOUSEHOLD_COLUMNS
 from graph.income import per_capita_cypher
 from graph.poverty_line import line_in_force, threshold_of
-from seeds import generator
-from seeds.generator import HOUSEHOLD_COLUMNS, Reserved, draw_county, generate, layout
+from seeds import county
+from seeds.county import draw_county
+from seeds.generator import generate
+from seeds.layout import layout
+from seeds.rows import Reserved
 from seeds.support import LAST_INCOME_YEAR, Support
 
 AS_OF = dt.date(2026, 11, 1)
@@ -22,7 +26,7 @@ N = 1500
 def test_the_support_stream_changes_no_other_draw(monkeypatch):
     unit = next(u for u in layout(400, 3) if u.households >= 20)
     drawn = draw_county(unit, 3, AS_OF, Reserved())
-    monkeypatch.setattr(generator, "draw_support", lambda *args: Support())
+    monkeypatch.setattr(county, "draw_support", lambda *args: Support())
     without = draw_county(unit, 3, AS_OF, Reserved())
     for kind in ("officials", "members", "pairings", "visits"):
         assert drawn.lines[kind] == without.lines[kind], kind
