@@ -11,8 +11,10 @@ A node is named by a ref, `Type:key`:
     Official    its code               name
     Visit       its id                 date
     Measure     its id                 category
-    IncomeRecord  its id               year (its figures hidden for roles without
-                                       personal data)
+
+Support measures (MEASURE_FOR, DELIVERED, RECEIVED_BY) are followed only when
+edgeTypes names them, so a neighbourhood by default is what it was before them. Income
+records are not explored: they are nothing but personal figures (Household.incomes).
 
 A person's key is the random `ref` every person gets (graph/model.py), never the ID
 number, which is personal. What a node or an edge shows is an allow-list of fields of
@@ -34,12 +36,12 @@ from enum import StrEnum
 from typing import Any
 
 import graph.household
-import graph.income
+import graph.income  # Household's income fields
 import graph.measure
 import graph.official
 import graph.person
 import graph.region
-import graph.visit
+import graph.visit  # noqa: F401  (the read maps the allow-lists name)
 from graph.compiler import Binder, Compiler, Getter, Plan, Post, Request, View, plan, root
 from graph.errors import BadUserInput, Forbidden
 from graph.measure import check_measure_id
@@ -70,9 +72,13 @@ INTERNAL_LABELS = frozenset(
         "ChangeRecord",
         # Reference data with no relationship: nothing to explore (povertyLines reads it).
         "PovertyLine",
+        # Personal figures only, read through Household.incomes.
+        "IncomeRecord",
     }
 )
-INTERNAL_RELS: frozenset[str] = frozenset()
+INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF"})
+# Followed only when edgeTypes names them.
+OPT_IN_RELS: frozenset[str] = frozenset({"MEASURE_FOR", "DELIVERED", "RECEIVED_BY"})
 
 
 @dataclass(frozen=True)
@@ -144,12 +150,6 @@ NODES: dict[Label, NodeKind] = {
              "termMonths", "notes", "voidedOn", "voidReason"),
             check_measure_id,
         ),
-        NodeKind(
-            Label.INCOME_RECORD, "id", "IncomeRecord", "i", "year",
-            ("id", "year", *graph.income.ITEMS, "transfers", "netIncome", "householdSize",
-             "perCapitaNet", "version"),
-            check_visit_id,
-        ),
     )
 }  # fmt: skip
 
@@ -167,7 +167,6 @@ EDGES: dict[Rel, EdgeKind] = {
         EdgeKind(Rel.MEASURE_FOR),
         EdgeKind(Rel.DELIVERED),
         EdgeKind(Rel.RECEIVED_BY),
-        EdgeKind(Rel.INCOME_OF),
     )
 }
 
@@ -244,11 +243,11 @@ def ref_of(n: str) -> str:
 
 
 def edge_types(request: Request) -> list[str]:
-    """The relationship types asked for (all of them when edgeTypes is null): a
-    parameter, each an EdgeType's value."""
+    """The relationship types asked for (all but OPT_IN_RELS when edgeTypes is null):
+    a parameter, each an EdgeType's value."""
     given = request.args.get("edgeTypes")
     if given is None:
-        return [e.value for e in EdgeType]
+        return [e.value for e in EdgeType if e.value not in OPT_IN_RELS]
     return sorted({EdgeType(getattr(t, "value", t)).value for t in given})
 
 
