@@ -191,6 +191,9 @@ def queries(
     )
 
 
+# What an empty enum list becomes, by argument.
+LIST_VALUES = {"statuses": "REGISTERED", "categories": "MICROCREDIT"}
+
 # --- decorating a generated query ---------------------------------------------------------
 
 MAX_COPIES = 6  # extra copies of fields a query gets (duplicates, dropped ones)
@@ -226,7 +229,9 @@ class _Decoration:
             return ObjectValueNode(fields=tuple(fields))
         if isinstance(value, ListValueNode) and not value.values and self.chance(0.8):
             # An empty list of statuses is refused: most of the time, ask for some.
-            return ListValueNode(values=(EnumValueNode(value="REGISTERED"),))
+            some = LIST_VALUES.get(argument)
+            if some is not None:
+                return ListValueNode(values=(EnumValueNode(value=some),))
         pool = self.keys.pool(field_name, argument)
         if isinstance(value, StringValueNode) and pool and self.chance(0.85):
             return StringValueNode(value=self.draw(st.sampled_from(pool)))

@@ -100,7 +100,7 @@ def lists(
             lambda d: (d["household"] or {}).get("c"),
         ),
         st.sampled_from(MEASURED),
-        st.sampled_from([None, True]),
+        st.sampled_from([False, True]),
     )
     drills = st.builds(
         lambda region, field, as_of: (
