@@ -71,6 +71,8 @@ def test_settings(neo4j_target: tuple[str, str]) -> Settings:
         NEO4J_PASSWORD=password,
         FUPIN_MODE="development",
         FUPIN_QUERY_TIMEOUT_S=30,
+        # A cold plan of an exploring statement can take seconds on a loaded machine.
+        FUPIN_EXPLORE_TIMEOUT_S=30,
     )
 
 
