@@ -14,13 +14,14 @@ $(STAMP): pyproject.toml requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# GraphiQL's browser assets: the npm packages pinned in web/package-lock.json, copied
-# into api/static/vendor (git-ignored) and served by the app, never from a CDN.
-VENDOR_STAMP := api/static/vendor/.vendored-$(shell cat web/package-lock.json api/graphiql.py | sha256sum | cut -c1-12)
+# The pages' browser assets (GraphiQL's, cytoscape for /explore): the npm packages pinned
+# in web/package-lock.json, copied into api/static/vendor (git-ignored; api/vendor.py) and
+# served by the app, never from a CDN.
+VENDOR_STAMP := api/static/vendor/.vendored-$(shell cat web/package-lock.json api/vendor.py | sha256sum | cut -c1-12)
 
-$(VENDOR_STAMP): $(STAMP) web/package.json web/package-lock.json api/graphiql.py
+$(VENDOR_STAMP): $(STAMP) web/package.json web/package-lock.json api/vendor.py
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	$(BIN)/python -m api.graphiql web/node_modules
+	$(BIN)/python -m api.vendor web/node_modules
 	touch $@
 
 install: $(STAMP) $(VENDOR_STAMP)
