@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 PYTHON ?= python3
 
-.PHONY: install run neo4j-start neo4j-stop migrate seed serve test lint typecheck pytest schema bench bench-peer clean
+.PHONY: install browser run neo4j-start neo4j-stop migrate seed serve test lint typecheck pytest schema bench bench-peer clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ $(VENDOR_STAMP): $(STAMP) web/package.json web/package-lock.json api/vendor.py
 	touch $@
 
 install: $(STAMP) $(VENDOR_STAMP)
+
+# The pages' browser tests need Debian's Chromium (tests/browser.py): installed with apt
+# when missing (as root, as CI runs, or through sudo). Playwright never downloads one.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Chromium is missing: installing Debian's chromium package"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium; }
 
 neo4j-start: install
 	$(BIN)/fupin neo4j start
@@ -51,8 +61,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
-	$(BIN)/pytest
+pytest: install browser
+	FUPIN_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 ## Lint, types, then the whole suite against a Neo4j of the suite's own
 test: lint typecheck pytest

@@ -31,8 +31,12 @@ def test_the_page_and_its_assets_come_from_the_app_under_the_policy(app_client, 
     assert "set-cookie" not in page.headers
     refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", page.text)
     assert sorted(refs) == sorted(
-        ["explore/explorer.css", "explore/cytoscape.min.js", "explore/explorer.js",
-         "explore/favicon.svg"]
+        [
+            "explore/explorer.css",
+            "explore/cytoscape.min.js",
+            "explore/explorer.js",
+            "explore/favicon.svg",
+        ]
     )
     # No address with a host anywhere in the page or its own script and stylesheet.
     for text in (page.text, SCRIPT, app_client.get("/explore/explorer.css").text):
@@ -86,7 +90,9 @@ def test_without_the_library_the_page_says_how_to_install_it(app_client, graph, 
 def queries() -> dict[str, str]:
     """The script's GraphQL documents, by constant name (string pieces joined)."""
     found = {}
-    for name, body in re.findall(r"const ([A-Z_]+) = ((?:\"[^\"]*\"\s*\+?\s*|[A-Z_]+\s*\+?\s*)+);", SCRIPT):
+    for name, body in re.findall(
+        r"const ([A-Z_]+) = ((?:\"[^\"]*\"\s*\+?\s*|[A-Z_]+\s*\+?\s*)+);", SCRIPT
+    ):
         parts = re.findall(r'"([^"]*)"|([A-Z_]+)', body)
         found[name] = "".join(text if text else found.get(const, "") for text, const in parts)
     return found

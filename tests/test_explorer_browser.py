@@ -46,9 +46,7 @@ class Explorer:
         self.errors: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on(
-            "console", lambda m: m.type == "error" and self.errors.append(m.text)
-        )
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.goto(base + "/explore")
 
     def sign_in(self, token: str) -> None:
@@ -66,8 +64,10 @@ class Explorer:
     def search(self, key: str) -> None:
         self.page.fill("#search", key)
         self.page.click("#search-form button")
-        self.settled("document.getElementById('drawn-count').textContent !== '0' || "
-                     "!document.getElementById('error').hidden")
+        self.settled(
+            "document.getElementById('drawn-count').textContent !== '0' || "
+            "!document.getElementById('error').hidden"
+        )
 
     def drawn(self) -> set[str]:
         refs: list[str] = self.page.evaluate("fupinExplorer.cy.nodes().map(n => n.id())")
@@ -77,19 +77,20 @@ class Explorer:
 
     def drawn_edges(self) -> set[tuple[str, str, str]]:
         edges = self.page.evaluate(
-            "fupinExplorer.cy.edges().map(e => [e.data('type'), e.data('source'), e.data('target')])"
+            "fupinExplorer.cy.edges()"
+            ".map(e => [e.data('type'), e.data('source'), e.data('target')])"
         )
         return {tuple(e) for e in edges}
 
-    def click_node(self, ref: str) -> None:
-        """A real click on the node where cytoscape drew it."""
+    def at(self, ref: str) -> tuple[float, float]:
+        """Where cytoscape drew the node, in the page."""
         x, y = self.page.evaluate(
             """ref => { const p = fupinExplorer.cy.getElementById(ref).renderedPosition();
                 const box = document.getElementById('graph').getBoundingClientRect();
                 return [box.left + p.x, box.top + p.y]; }""",
             ref,
         )
-        self.page.mouse.click(x, y)
+        return x, y
 
     def error(self) -> str:
         self.page.wait_for_selector("#error", state="visible")
@@ -120,7 +121,9 @@ def explorer(demo_story, browser, live_url) -> Iterator[Any]:
         page.close()
 
 
-def ask(base: str, role: Role, settings: Any, query: str, _again: bool = True, **variables: Any) -> Any:
+def ask(
+    base: str, role: Role, settings: Any, query: str, _again: bool = True, **variables: Any
+) -> Any:
     """The API asked directly, as `role`."""
     response = httpx2.post(
         base + "/graphql",
@@ -135,9 +138,13 @@ def ask(base: str, role: Role, settings: Any, query: str, _again: bool = True, *
     return body["data"]
 
 
-def graph_of(base: str, settings: Any, role: Role, ref: str) -> tuple[set[str], set[tuple[str, ...]]]:
+def graph_of(
+    base: str, settings: Any, role: Role, ref: str
+) -> tuple[set[str], set[tuple[str, ...]]]:
     graph = ask(base, role, settings, NEIGHBORHOOD, ref=ref)["neighborhood"]
-    return {n["ref"] for n in graph["nodes"]}, {(e["type"], e["from"], e["to"]) for e in graph["edges"]}
+    return {n["ref"] for n in graph["nodes"]}, {
+        (e["type"], e["from"], e["to"]) for e in graph["edges"]
+    }
 
 
 def test_without_a_token_only_the_token_box_shows(explorer):
@@ -161,10 +168,12 @@ def test_an_auditor_sees_the_households_neighbourhood_and_clicking_grows_it(
     assert page.drawn_edges() == edges
     assert page.page.inner_text("#panel-title") == FU_HOUSEHOLD
 
-    page.click_node(f"Official:{LIN}")
+    page.page.mouse.click(*page.at(f"Official:{LIN}"))
     more, more_edges = graph_of(live_url, test_settings, Role.AUDITOR, f"Official:{LIN}")
     assert more - nodes, "the official's neighbourhood adds the households paired with him"
-    page.settled(f"Number(document.getElementById('drawn-count').textContent) === {len(nodes | more)}")
+    page.settled(
+        f"Number(document.getElementById('drawn-count').textContent) === {len(nodes | more)}"
+    )
     assert page.drawn() == nodes | more
     assert page.drawn_edges() == edges | more_edges
     assert page.page.inner_text("#panel-title") == "Lin Haitao"
@@ -189,13 +198,7 @@ def test_double_click_pins_and_paths_are_highlighted(explorer, live_url, test_se
     page.search(FU_HOUSEHOLD)
     household = f"Household:{FU_HOUSEHOLD}"
     page.page.click("#path-from-here")
-    x, y = page.page.evaluate(
-        """ref => { const p = fupinExplorer.cy.getElementById(ref).renderedPosition();
-            const box = document.getElementById('graph').getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y]; }""",
-        household,
-    )
-    page.page.mouse.dblclick(x, y)
+    page.page.mouse.dblclick(*page.at(household))
     page.settled()
     assert page.page.evaluate(f"fupinExplorer.cy.getElementById('{household}').locked()")
 
@@ -226,8 +229,13 @@ def run_audit(base: str, settings: Any) -> None:
     run = ask(base, Role.AUDITOR, settings, start)["runAudit"]["run"]["id"]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        status = ask(base, Role.AUDITOR, settings, "query($id: String!) { auditRun(id: $id) "
-                     "{ status } }", id=run)["auditRun"]["status"]
+        status = ask(
+            base,
+            Role.AUDITOR,
+            settings,
+            "query($id: String!) { auditRun(id: $id) { status } }",
+            id=run,
+        )["auditRun"]["status"]
         if status != "RUNNING":
             assert status == "DONE"
             return
@@ -236,15 +244,29 @@ def run_audit(base: str, settings: Any) -> None:
 
 
 def test_the_side_panel_shows_history_and_findings(explorer, live_url, test_settings):
-    version = ask(live_url, Role.ADMIN, test_settings,
-                  "query($c: String!) { household(code: $c) { version } }",
-                  c=FANMAO_HOUSEHOLD)["household"]["version"]
-    update = ("mutation($i: UpdateHouseholdInput!) { updateHousehold(input: $i) "
-              "{ household { version } } }")
-    ask(live_url, Role.ADMIN, test_settings, update, i={
-        "code": FANMAO_HOUSEHOLD, "expectedVersion": version,
-        "clientMutationId": "explorer-history-01", "address": "Fanmao team 3",
-    })
+    version = ask(
+        live_url,
+        Role.ADMIN,
+        test_settings,
+        "query($c: String!) { household(code: $c) { version } }",
+        c=FANMAO_HOUSEHOLD,
+    )["household"]["version"]
+    update = (
+        "mutation($i: UpdateHouseholdInput!) { updateHousehold(input: $i) "
+        "{ household { version } } }"
+    )
+    ask(
+        live_url,
+        Role.ADMIN,
+        test_settings,
+        update,
+        i={
+            "code": FANMAO_HOUSEHOLD,
+            "expectedVersion": version,
+            "clientMutationId": "explorer-history-01",
+            "address": "Fanmao team 3",
+        },
+    )
     with_findings = findings_in_schema(live_url, test_settings)
     if with_findings:
         run_audit(live_url, test_settings)
@@ -271,7 +293,9 @@ def test_an_investigator_sees_masked_names_and_no_id_number(explorer, test_setti
     rows = story(AS_OF)
     people = [m["person"] for m in rows["memberships"]]
     officials = [o["properties"] for o in rows["officials"]]
-    secrets = {p["idNumber"] for p in people + officials if p.get("idNumber")} | {p["name"] for p in people}
+    secrets = {p["idNumber"] for p in people + officials if p.get("idNumber")} | {
+        p["name"] for p in people
+    }
     secrets |= {p["phone"] for p in people + officials if p.get("phone")}
 
     page = explorer()
