@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 PYTHON ?= python3
 
-.PHONY: install run neo4j-start neo4j-stop migrate seed serve test lint typecheck pytest schema bench bench-peer clean
+.PHONY: install browser run neo4j-start neo4j-stop migrate seed serve test lint typecheck pytest schema bench bench-peer clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,16 +14,27 @@ $(STAMP): pyproject.toml requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# GraphiQL's browser assets: the npm packages pinned in web/package-lock.json, copied
-# into api/static/vendor (git-ignored) and served by the app, never from a CDN.
-VENDOR_STAMP := api/static/vendor/.vendored-$(shell cat web/package-lock.json api/graphiql.py | sha256sum | cut -c1-12)
+# The pages' browser assets (GraphiQL's, cytoscape for /explore): the npm packages pinned
+# in web/package-lock.json, copied into api/static/vendor (git-ignored; api/vendor.py) and
+# served by the app, never from a CDN.
+VENDOR_STAMP := api/static/vendor/.vendored-$(shell cat web/package-lock.json api/vendor.py | sha256sum | cut -c1-12)
 
-$(VENDOR_STAMP): $(STAMP) web/package.json web/package-lock.json api/graphiql.py
+$(VENDOR_STAMP): $(STAMP) web/package.json web/package-lock.json api/vendor.py
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	$(BIN)/python -m api.graphiql web/node_modules
+	$(BIN)/python -m api.vendor web/node_modules
 	touch $@
 
 install: $(STAMP) $(VENDOR_STAMP)
+
+# The pages' browser tests need Debian's Chromium (tests/browser.py): installed with apt
+# when missing (as root, as CI runs, or through sudo). Playwright never downloads one.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Chromium is missing: installing Debian's chromium package"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium; }
 
 neo4j-start: install
 	$(BIN)/fupin neo4j start
@@ -50,8 +61,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
-	$(BIN)/pytest
+pytest: install browser
+	FUPIN_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 ## Lint, types, then the whole suite against a Neo4j of the suite's own
 test: lint typecheck pytest

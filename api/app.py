@@ -1,5 +1,6 @@
-"""The Starlette application: `/graphql`, `/healthz`, `/readyz` (and in development
-GraphiQL's assets under `/graphiql`, api/graphiql.py).
+"""The Starlette application: `/graphql`, `/healthz`, `/readyz`, the explorer page
+`/explore` (api/explorer.py) and in development GraphiQL's assets under `/graphiql`
+(api/graphiql.py).
 
 One async Neo4j driver lives for the app's lifetime (opened and closed by the
 lifespan). The schema's migrations run at start when Neo4j answers; when it does not,
@@ -34,7 +35,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api import graphiql
+from api import explorer, graphiql
 from api.auth import principal_from_header
 from api.context import Context
 from api.errors import http_error, with_code
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
+        *explorer.routes(),
     ]
     if settings.mode == "development":
         routes.append(graphiql.assets())

@@ -13,7 +13,7 @@ import typer
 
 from api.settings import Settings
 from graph.db import Database
-from graph.history import export_records
+from graph.history import export_records, region_prefixes
 from graph.validation import CST, check_region_code
 
 history_app = typer.Typer(no_args_is_help=True, help="The change history (who changed what).")
@@ -33,12 +33,9 @@ def parse_since(value: str) -> dt.datetime:
 async def export(db: Database, since: dt.datetime, region: str | None, out: Any) -> int:
     prefixes = None
     if region is not None:
-        found = await db.read_one(
-            "MATCH (r:Region {code: $code}) RETURN r.prefixes AS prefixes", {"code": region}
-        )
-        if found is None:
+        prefixes = await region_prefixes(db, region)
+        if prefixes is None:
             raise typer.BadParameter(f"no region {region}")
-        prefixes = list(found["prefixes"])
     written = 0
     async for record in export_records(db, since, prefixes):
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")

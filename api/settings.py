@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     neo4j_lib: Path = Field(default=Path(".data/neo4j-lib"), validation_alias="FUPIN_NEO4J_LIB")
     # Seconds a Cypher transaction may run before Neo4j ends it.
     query_timeout_s: float = Field(default=10.0, gt=0, validation_alias="FUPIN_QUERY_TIMEOUT_S")
+    # Seconds an exploring statement (entity, neighborhood, paths) may run.
+    explore_timeout_s: float = Field(default=3.0, gt=0, validation_alias="FUPIN_EXPLORE_TIMEOUT_S")
 
     # The API.
     api_host: str = Field(default="127.0.0.1", validation_alias="API_HOST")
@@ -141,6 +143,7 @@ class Settings(BaseSettings):
             self.neo4j_password.get_secret_value(),
             self.neo4j_database,
             timeout_s=self.query_timeout_s if timeout_s is None else timeout_s,
+            call_timeout_s=self.explore_timeout_s,
         )
 
     def check_production(self) -> None:

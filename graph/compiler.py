@@ -32,6 +32,7 @@ from graph.cursor import check_first, decode_key, encode_cursor
 from graph.errors import Forbidden, FupinError
 from graph.readmap import (
     TYPES,
+    Access,
     Conn,
     Custom,
     Embed,
@@ -510,6 +511,26 @@ class Plan:
 def plan(cypher: str, binder: Binder, post: Post, *, timeout: float | None = None) -> Plan:
     post.prune()
     return Plan(cypher, dict(binder.consts), dict(binder.slots), post, timeout)
+
+
+def seek(
+    field: Field,
+    view: View,
+    key: tuple[str, Callable[[Request], Any]],
+    match: str,
+    scoped: tuple[Access, str],
+    entity: tuple[str, Mapping[str, str]],
+) -> Plan:
+    """The plan of one entity by a key (`household(code)`, a payload's visit by id):
+    `match` with `{key}` where the key's parameter goes, the caller's scope on a
+    variable (`scoped`: its kind and name), then `entity` (type, row) projected. Null
+    when nothing matches or it is out of scope."""
+    b = Binder()
+    post = Post(field=field)
+    slot = b.slot(*key)
+    where = view.scope.read_filter(*scoped, b)
+    node = Compiler(view, b).project(entity[0], entity[1], field.fields, post)
+    return plan(f"{match.format(key=slot)} WHERE {where} RETURN {node} AS data", b, post)
 
 
 Shape = Callable[[Mapping[str, Any]], Any]

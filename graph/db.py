@@ -154,14 +154,29 @@ class Tx:
 class Database:
     """An open driver and the database name; safe to share across requests."""
 
-    def __init__(self, driver: AsyncDriver, database: str, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        timeout_s: float = 10.0,
+        call_timeout_s: float | None = None,
+    ) -> None:
         self.driver = driver
         self.database = database
         self.timeout_s = timeout_s
+        # When set, replaces the seconds a statement asks for with `timeout=` (the
+        # explorer's 3 s: FUPIN_EXPLORE_TIMEOUT_S).
+        self.call_timeout_s = call_timeout_s
 
     @classmethod
     def connect(
-        cls, uri: str, user: str, password: str, database: str, timeout_s: float = 10.0
+        cls,
+        uri: str,
+        user: str,
+        password: str,
+        database: str,
+        timeout_s: float = 10.0,
+        call_timeout_s: float | None = None,
     ) -> Database:
         # Short connection timeouts: with Neo4j down a request must fail within seconds.
         driver = AsyncGraphDatabase.driver(
@@ -174,7 +189,7 @@ class Database:
             liveness_check_timeout=30.0,
             notifications_min_severity="OFF",
         )
-        return cls(driver, database, timeout_s)
+        return cls(driver, database, timeout_s, call_timeout_s)
 
     async def close(self) -> None:
         await self.driver.close()
@@ -197,7 +212,9 @@ class Database:
         return list(result.records)
 
     def _timeout(self, timeout: float | None) -> float:
-        return self.timeout_s if timeout is None else min(timeout, self.timeout_s)
+        if timeout is None:
+            return self.timeout_s
+        return min(self.call_timeout_s or timeout, self.timeout_s)
 
     async def read_one(
         self, cypher: str, params: Params | None = None, *, timeout: float | None = None

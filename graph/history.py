@@ -271,6 +271,14 @@ oldest first: a range seek on change_record_at."""
 EXPORT_BATCH = 1000
 
 
+async def region_prefixes(db: Any, code: str) -> list[str] | None:
+    """The household-code prefixes of region `code`, or None when there is no such region."""
+    found = await db.read_one(
+        "MATCH (r:Region {code: $code}) RETURN r.prefixes AS prefixes", {"code": code}
+    )
+    return None if found is None else list(found["prefixes"])
+
+
 async def export_records(
     db: Any, since: dt.datetime, prefixes: list[str] | None = None
 ) -> AsyncIterator[dict[str, Any]]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.compiler import Compiler, Plan, Post, Request, View, root, seek
 from graph.errors import BadUserInput
 from graph.history import history
 from graph.readmap import Access, Custom, Embed, Field, Flag, Kind, Limit, Mask, Rel, Value, declare
@@ -270,13 +270,14 @@ declare("HouseholdEdge", ("h",), {"node": Embed("Household", {"h": "h"})})
 @root("household")
 def plan_household(field: Field, view: View, shape: Any) -> Plan:
     """household(code): a seek on household_code, then the selection's subqueries."""
-    b = Binder()
-    post = Post(field=field)
-    code = b.slot("code", _household_code)
-    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    node = Compiler(view, b).project("Household", {"h": "h"}, field.fields, post)
-    cypher = f"MATCH (h:Household {{code: {code}}}) WHERE {where} RETURN {node} AS data"
-    return plan(cypher, b, post)
+    return seek(
+        field,
+        view,
+        ("code", _household_code),
+        "MATCH (h:Household {{code: {key}}})",
+        (Access.HOUSEHOLD, "h"),
+        ("Household", {"h": "h"}),
+    )
 
 
 def _household_code(request: Request) -> str:

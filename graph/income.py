@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root, seek
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict
 from graph.household import active_on
@@ -180,18 +180,16 @@ def _income_id(request: Request) -> str:
 def plan_income(field: Field, view: View, shape: Any) -> Plan:
     """An income record by id (mutation payloads), when its household is in scope and
     the caller sees personal data; a seek on income_record_id."""
-    b = Binder()
-    post = Post(field=field)
     if view.masked:
-        return plan("", b, post)
-    record = b.slot("id", _income_id)
-    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    node = Compiler(view, b).project("IncomeRecord", {"i": "i"}, field.fields, post)
-    cypher = (
-        f"MATCH (i:{Label.INCOME_RECORD} {{id: {record}}})-[:{Rel.INCOME_OF}]->(h:Household) "
-        f"WHERE {where} RETURN {node} AS data"
+        return plan("", Binder(), Post(field=field))
+    return seek(
+        field,
+        view,
+        ("id", _income_id),
+        f"MATCH (i:{Label.INCOME_RECORD} {{{{id: {{key}}}}}})-[:{Rel.INCOME_OF}]->(h:Household)",
+        (Access.HOUSEHOLD, "h"),
+        ("IncomeRecord", {"i": "i"}),
     )
-    return plan(cypher, b, post)
 
 
 # --- writes -----------------------------------------------------------------------

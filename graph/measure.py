@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from graph import validation as check
-from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.compiler import Compiler, Plan, Post, Request, View, root, seek
 from graph.cursor import KeyKind
 from graph.db import Database
 from graph.errors import BadUserInput, Conflict, NotFound
@@ -191,16 +191,14 @@ def _measure_id(request: Request) -> str:
 def plan_measure(field: Field, view: View, shape: Any) -> Plan:
     """A measure by id (mutation payloads), when its household is in scope; a seek on
     measure_id."""
-    b = Binder()
-    post = Post(field=field)
-    measure = b.slot("id", _measure_id)
-    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    node = Compiler(view, b).project("Measure", {"m": "m", "h": "h"}, field.fields, post)
-    cypher = (
-        f"MATCH (m:{Label.MEASURE} {{id: {measure}}})-[:{Rel.MEASURE_FOR}]->(h:Household) "
-        f"WHERE {where} RETURN {node} AS data"
+    return seek(
+        field,
+        view,
+        ("id", _measure_id),
+        f"MATCH (m:{Label.MEASURE} {{{{id: {{key}}}}}})-[:{Rel.MEASURE_FOR}]->(h:Household)",
+        (Access.HOUSEHOLD, "h"),
+        ("Measure", {"m": "m", "h": "h"}),
     )
-    return plan(cypher, b, post)
 
 
 def check_measure_id(value: str, field: str) -> str:

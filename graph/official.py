@@ -23,6 +23,7 @@ from graph.compiler import (
     arg,
     plan,
     root,
+    seek,
 )
 from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Database
@@ -118,13 +119,14 @@ def _official_code(request: Request) -> str:
 @root("official")
 def plan_official(field: Field, view: View, shape: Any) -> Plan:
     """official(code): a seek on official_code; null when not visible to the caller."""
-    b = Binder()
-    post = Post(field=field)
-    code = b.slot("code", _official_code)
-    where = view.scope.read_filter(Access.OFFICIAL, "o", b)
-    node = Compiler(view, b).project("Official", {"o": "o"}, field.fields, post)
-    cypher = f"MATCH (o:Official {{code: {code}}}) WHERE {where} RETURN {node} AS data"
-    return plan(cypher, b, post)
+    return seek(
+        field,
+        view,
+        ("code", _official_code),
+        "MATCH (o:Official {{code: {key}}})",
+        (Access.OFFICIAL, "o"),
+        ("Official", {"o": "o"}),
+    )
 
 
 def _pairing_id(request: Request) -> str:
@@ -135,16 +137,14 @@ def _pairing_id(request: Request) -> str:
 def plan_pairing(field: Field, view: View, shape: Any) -> Plan:
     """A pairing by id (mutation payloads): a seek on the paired_with_id index,
     within scope."""
-    b = Binder()
-    post = Post(field=field)
-    pairing = b.slot("id", _pairing_id)
-    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    node = Compiler(view, b).project("Pairing", {"r": "r", "o": "o", "h": "h"}, field.fields, post)
-    cypher = (
-        f"MATCH (o:Official)-[r:PAIRED_WITH {{id: {pairing}}}]->(h:Household) WHERE {where} "
-        f"RETURN {node} AS data"
+    return seek(
+        field,
+        view,
+        ("id", _pairing_id),
+        "MATCH (o:Official)-[r:PAIRED_WITH {{id: {key}}}]->(h:Household)",
+        (Access.HOUSEHOLD, "h"),
+        ("Pairing", {"r": "r", "o": "o", "h": "h"}),
     )
-    return plan(cypher, b, post)
 
 
 # An official's fields a mutation may set (load is derived).

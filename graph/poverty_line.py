@@ -10,7 +10,7 @@ recorded on the line itself (graph/write.py's Entity.POVERTY_LINE).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
@@ -86,18 +86,23 @@ def _year(request: Request) -> int:
     return check_year(int(request.args["year"]), "year", low=YEARS[0], high=YEARS[1])
 
 
-@root("povertyLine")
-def plan_poverty_line(field: Field, view: View, shape: Any) -> Plan:
-    """povertyLine(year): the row in force that year, or null; an index seek."""
+def _one_line(field: Field, view: View, year: Callable[[Request], int], where: str) -> Plan:
+    """The latest row whose year passes `where` (`{year}`: the year's parameter)."""
     b = Binder()
     post = Post(field=field)
-    year = b.slot("year", _year)
+    slot = b.slot("year", year)
     node = Compiler(view, b).project("PovertyLine", {"l": "l"}, field.fields, post)
     cypher = (
-        f"RETURN COLLECT {{ MATCH (l:{Label.POVERTY_LINE}) WHERE l.year <= {year} "
+        f"RETURN COLLECT {{ MATCH (l:{Label.POVERTY_LINE}) WHERE {where.format(year=slot)} "
         f"RETURN {node} ORDER BY l.year DESC LIMIT 1 }}[0] AS data"
     )
     return plan(cypher, b, post)
+
+
+@root("povertyLine")
+def plan_poverty_line(field: Field, view: View, shape: Any) -> Plan:
+    """povertyLine(year): the row in force that year, or null; an index seek."""
+    return _one_line(field, view, _year, "l.year <= {year}")
 
 
 def _exact_year(request: Request) -> int:
@@ -107,15 +112,7 @@ def _exact_year(request: Request) -> int:
 @root("PovertyLine#year")
 def plan_poverty_line_of(field: Field, view: View, shape: Any) -> Plan:
     """The row of exactly that year (setPovertyLine's payload), or null."""
-    b = Binder()
-    post = Post(field=field)
-    year = b.slot("year", _exact_year)
-    node = Compiler(view, b).project("PovertyLine", {"l": "l"}, field.fields, post)
-    cypher = (
-        f"RETURN COLLECT {{ MATCH (l:{Label.POVERTY_LINE} {{year: {year}}}) RETURN {node} }}[0] "
-        "AS data"
-    )
-    return plan(cypher, b, post)
+    return _one_line(field, view, _exact_year, "l.year = {year}")
 
 
 MERGE_POVERTY_LINES = (

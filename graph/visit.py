@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.compiler import Plan, Request, View, root, seek
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, NotFound
 from graph.household import active_on, check_after_registration
@@ -39,16 +39,14 @@ def _visit_id(request: Request) -> str:
 def plan_visit(field: Field, view: View, shape: Any) -> Plan:
     """A visit by id (mutation payloads), when its household is in scope; a seek on
     visit_id."""
-    b = Binder()
-    post = Post(field=field)
-    visit = b.slot("id", _visit_id)
-    where = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    node = Compiler(view, b).project("Visit", {"v": "v", "o": "o", "h": "h"}, field.fields, post)
-    cypher = (
-        f"MATCH (o:Official)-[:MADE_VISIT]->(v:Visit {{id: {visit}}})-[:VISIT_TO]->(h:Household) "
-        f"WHERE {where} RETURN {node} AS data"
+    return seek(
+        field,
+        view,
+        ("id", _visit_id),
+        "MATCH (o:Official)-[:MADE_VISIT]->(v:Visit {{id: {key}}})-[:VISIT_TO]->(h:Household)",
+        (Access.HOUSEHOLD, "h"),
+        ("Visit", {"v": "v", "o": "o", "h": "h"}),
     )
-    return plan(cypher, b, post)
 
 
 CREATE_VISIT = (

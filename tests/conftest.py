@@ -71,6 +71,8 @@ def test_settings(neo4j_target: tuple[str, str]) -> Settings:
         NEO4J_PASSWORD=password,
         FUPIN_MODE="development",
         FUPIN_QUERY_TIMEOUT_S=30,
+        # A cold plan of an exploring statement can take seconds on a loaded machine.
+        FUPIN_EXPLORE_TIMEOUT_S=30,
     )
 
 
@@ -187,3 +189,22 @@ def migrated(graph: Driver, settings: Settings, after: int, create: str, read: s
     version = graph.execute_query("MATCH (v:SchemaVersion) RETURN v.version AS v")[0][0]["v"]
     assert version == migrations.LATEST
     return [tuple(r.values()) for r in graph.execute_query(read)[0]]
+
+
+@pytest.fixture(scope="session")
+def live_url(test_settings: Settings, driver: Driver) -> Iterator[str]:
+    """The app on a free loopback port (uvicorn in a thread), for a browser to open."""
+    from browser import live_app
+
+    with live_app(test_settings) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (tests/browser.py); one per module, since while it runs
+    `asyncio.run` fails in this thread."""
+    from browser import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -36,6 +36,7 @@ SLOW_READ = "UNWIND range(1, 30000000) AS x RETURN sum(x) AS total"
 
 def test_a_per_call_timeout_stops_a_read_and_is_still_counted(graph, test_settings):
     async def work(db):
+        db.call_timeout_s = None  # the suite's settings replace per-call timeouts
         with count_statements() as seen, pytest.raises(DatabaseUnavailable) as raised:
             await db.read(SLOW_READ, timeout=0.2)
         quick = await db.read_one("RETURN 1 AS one", timeout=0.2)
@@ -54,3 +55,15 @@ def test_a_per_call_timeout_never_loosens_the_default(test_settings):
             await db.read(SLOW_READ, timeout=60)
 
     run_on_db(test_settings, work)
+
+
+def test_a_statement_timeout_is_the_configured_one_within_the_transactions():
+    from api.settings import load_settings
+    from graph.db import Database
+
+    settings = load_settings(FUPIN_QUERY_TIMEOUT_S=10, FUPIN_EXPLORE_TIMEOUT_S=4)
+    db = Database(None, "neo4j", settings.query_timeout_s, settings.explore_timeout_s)  # type: ignore[arg-type]
+    assert db._timeout(None) == 10
+    assert db._timeout(3.0) == 4  # the setting replaces the planner's default
+    assert Database(None, "neo4j", 2.0, 4.0)._timeout(3.0) == 2  # type: ignore[arg-type]
+    assert Database(None, "neo4j", 10.0)._timeout(3.0) == 3  # type: ignore[arg-type]

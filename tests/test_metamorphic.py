@@ -104,8 +104,9 @@ def apply_masks(value: Any, f: Field, type_name: str, hidden: set[str]) -> Any:
 
 def masked_like_investigator(body: Mapping[str, Any], roots: Mapping[str, Field]) -> Any:
     """The ADMIN's response as the INVESTIGATOR must get it: masks applied; person()
-    null and silent (a masked view never looks an ID number up), but a malformed ID
-    number is refused before any lookup, for everyone."""
+    null and silent (a masked view never looks an ID number up), but for a malformed ID
+    number: that check is on the argument's shape, the same for every role (an error
+    below person() is not: the masked view plans nothing there)."""
     people = {key for key, f in roots.items() if f.name == "person"}
     errors = [
         e
