@@ -212,3 +212,9 @@ HOUSEHOLD_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
 EXPLORERS = (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR)
 VISIT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
 HISTORY_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGATOR)
+# Support measures and incomes: recorded by whoever may write the household (a field
+# official for their paired households); voided by the household's writers; poverty
+# lines, which hold for the whole province, set by ADMIN only.
+SUPPORT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
+MEASURE_VOIDERS = HOUSEHOLD_WRITERS
+POVERTY_LINE_WRITERS = (Role.ADMIN,)

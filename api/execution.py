@@ -44,8 +44,11 @@ import graph.explore
 import graph.history
 import graph.household
 import graph.households
+import graph.income
+import graph.measure
 import graph.official
 import graph.person
+import graph.poverty_line
 import graph.region
 import graph.subgraph
 import graph.visit
@@ -64,8 +67,11 @@ READ_MODULES = (
     graph.coverage,
     graph.explore,
     graph.household,
+    graph.income,
+    graph.measure,
     graph.official,
     graph.person,
+    graph.poverty_line,
     graph.region,
     graph.subgraph,
     graph.visit,

@@ -35,7 +35,9 @@ class ExploreQuery:
         description="The nodes within `depth` (1-3) steps of `ref`, breadth first, and the "
         "relationships among them: at most `limit` (1-200) nodes, and `limit` neighbours "
         "of each node (by type, then key); `truncated` tells when a limit cut. Regions are "
-        "shown but not walked through unless expandRegions. Null for an unknown ref.",
+        "shown but not walked through unless expandRegions. edgeTypes null: every type but "
+        "the support measures' (MEASURE_FOR, DELIVERED, RECEIVED_BY), followed only when "
+        "named. Null for an unknown ref.",
         permission_classes=[policy(*EXPLORERS)],
     )
     async def neighborhood(

@@ -18,6 +18,7 @@ from api.execution import CompiledReads, install
 from api.explore import ExploreQuery
 from api.history import HistoryQuery
 from api.households import DeregistrationMutation, HouseholdMutation, HouseholdQuery
+from api.incomes import IncomeMutation, IncomeQuery
 from api.limits import (
     MAX_TOKENS,
     BoundedValidation,
@@ -25,6 +26,7 @@ from api.limits import (
     NoIntrospection,
     RequestLimits,
 )
+from api.measures import MeasureMutation
 from api.observe import ObserveOperation
 from api.officials import OfficialMutation, OfficialQuery, PairingMutation
 from api.persons import MemberMutation, PersonQuery
@@ -37,6 +39,7 @@ QUERY_TYPES: tuple[type, ...] = (
     RegionQuery,
     CoverageQuery,
     HouseholdQuery,
+    IncomeQuery,
     PersonQuery,
     OfficialQuery,
     HistoryQuery,
@@ -48,6 +51,8 @@ MUTATION_TYPES: tuple[type, ...] = (
     DeregistrationMutation,
     PairingMutation,
     VisitMutation,
+    MeasureMutation,
+    IncomeMutation,
     OfficialMutation,
 )
 

@@ -91,6 +91,36 @@ query Coverage($code: String!) {
 }
 """
 
+SUPPORT = """
+    measures(first: 10) { totalCount edges { node {
+      category date amount quantity unit termMonths agency deliveredBy { code name }
+      recipient { name } } } }
+    incomes { year householdSize perCapitaNet aboveThreshold povertyLine { threshold } }
+"""
+HOUSEHOLD_SUPPORT = f"""
+query HouseholdSupport($code: String!) {{
+  household(code: $code) {{
+    code status attribute mainCause registrationYear lastVisitDate
+    members {{ relation since person {{ idNumber name sex health }} }}
+    officials {{ role since official {{ code name phone }} }}
+    {SUPPORT}
+  }}
+}}
+"""
+HOUSEHOLDS_SUPPORT = f"""
+query HouseholdsSupport($where: HouseholdWhere, $after: String) {{
+  households(where: $where, first: 50, after: $after) {{
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ cursor node {{
+      code status mainCause lastVisitDate latestIncomeYear latestPerCapitaNet
+      members {{ relation person {{ idNumber name sex }} }}
+      officials {{ role official {{ code name }} }}
+      {SUPPORT}
+    }} }}
+  }}
+}}
+"""
+
 GRAPH = """
   truncated
   nodes { ref type label properties { name value } }
@@ -128,6 +158,16 @@ QUERIES: tuple[Bench, ...] = (
         HOUSEHOLDS,
         {"where": REGISTERED},
         depth=10_000,
+    ),
+    Bench(
+        "household(code) with members, officials, measures and incomes",
+        HOUSEHOLD_SUPPORT,
+        {"code": HOUSEHOLD_CODE},
+    ),
+    Bench(
+        "households(first 50) county filter, with measures and incomes, page 1",
+        HOUSEHOLDS_SUPPORT,
+        {"where": COUNTY_REGISTERED},
     ),
     Bench("pairingCoverage(county 469030)", COVERAGE, {"code": "469030"}),
     Bench("pairingCoverage(province)", COVERAGE, {"code": "460000"}),

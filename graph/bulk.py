@@ -12,7 +12,8 @@ lists and numbers, so no field can contain `|` or a newline.
 Each upsert runs in the caller's transaction, one statement for its rows (regions
 5,000 a statement, then their prefixes), and finds nodes by the unique constraints'
 index seeks; the derived properties are left to `refresh_households` and
-`refresh_officials`.
+`refresh_officials`, but for incomes: `upsert_incomes` refreshes its households'
+income figures (graph/income.py `refresh_incomes`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from graph.db import Tx
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
+from graph.income import ITEMS, refresh_incomes
 from graph.model import PREFIX_LEVELS, Label, RegionLevel, Rel
 from graph.region import RegionRow
 
@@ -157,6 +159,45 @@ async def upsert_visits(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
     await tx.run(_UPSERT_VISITS, {"rows": [dict(r) for r in rows]})
 
 
+_UPSERT_MEASURES = f"""
+UNWIND $rows AS row
+MATCH (h:Household {{code: row.householdCode}})
+MERGE (m:{Label.MEASURE} {{id: row.id}})
+ON CREATE SET m.createdAt = datetime()
+SET m += row.properties
+MERGE (m)-[:{Rel.MEASURE_FOR}]->(h)
+WITH m, row
+CALL (m, row) {{
+  MATCH (o:{Label.OFFICIAL} {{code: row.officialCode}}) MERGE (o)-[:{Rel.DELIVERED}]->(m) }}
+CALL (m, row) {{
+  MATCH (p:{Label.PERSON} {{idNumber: row.memberIdNumber}}) MERGE (m)-[:{Rel.RECEIVED_BY}]->(p) }}
+"""
+
+
+async def upsert_measures(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
+    """MERGE measures on their id ({id, householdCode, officialCode, memberIdNumber,
+    properties}); the rules are the caller's to keep (the demo story does)."""
+    await tx.run(_UPSERT_MEASURES, {"rows": [dict(r) for r in rows]})
+
+
+_UPSERT_INCOMES = f"""
+UNWIND $rows AS row
+MATCH (h:Household {{code: row.householdCode}})
+MERGE (i:{Label.INCOME_RECORD} {{id: row.id}})
+ON CREATE SET i.version = 1, i.createdAt = datetime()
+SET i += row.properties, i.updatedAt = datetime()
+MERGE (i)-[:{Rel.INCOME_OF}]->(h)
+"""
+
+
+async def upsert_incomes(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
+    """MERGE income records on their id ({id, householdCode, properties: year, the
+    ITEMS, householdSize}), then refresh their households' derived income properties;
+    one a household and year is the caller's to keep (the demo story does)."""
+    await tx.run(_UPSERT_INCOMES, {"rows": [dict(r) for r in rows]})
+    await refresh_incomes(tx, sorted({str(r["householdCode"]) for r in rows}))
+
+
 # --- the generator's rows as delimited lines ------------------------------------------
 
 
@@ -227,6 +268,7 @@ HOUSEHOLD_COLUMNS: Columns = (
     ("sanitaryToilet", B), ("cooperativeMember", B), ("plannedExitYear", N), ("version", N),
     ("createdAt", DT), ("updatedAt", DT), ("debt", N),
     ("memberCount", N), ("responsibleOfficial", T), ("lastVisitDate", D),
+    ("latestIncomeYear", N), ("latestPerCapitaNet", N), ("previousPerCapitaNet", N),
 )  # fmt: skip
 PERSON_COLUMNS: Columns = (
     ("idNumber", T), ("name", T), ("sex", T), ("birthDate", D), ("ethnicity", T),
@@ -239,6 +281,15 @@ PAIRING_COLUMNS: Columns = (("id", T), ("role", T), ("since", D), ("until", D))
 VISIT_COLUMNS: Columns = (
     ("id", T), ("date", D), ("purpose", T), ("notes", T), ("latitude", F), ("longitude", F),
     ("createdAt", DT),
+)  # fmt: skip
+MEASURE_COLUMNS: Columns = (
+    ("id", T), ("category", T), ("date", D), ("amount", N), ("quantity", F), ("unit", T),
+    ("description", T), ("agency", T), ("termMonths", N), ("notes", T), ("voidedOn", D),
+    ("voidReason", T), ("createdAt", DT),
+)  # fmt: skip
+INCOME_COLUMNS: Columns = (
+    ("id", T), ("year", N), *((name, N) for name in ITEMS), ("householdSize", N),
+    ("version", N), ("createdAt", DT), ("updatedAt", DT),
 )  # fmt: skip
 
 _ROWS = "UNWIND split($rows, '\\n') AS line WITH split(line, '|') AS f"
@@ -267,15 +318,34 @@ WRITE_VISITS = (
     f"CREATE (o)-[:{Rel.MADE_VISIT}]->(:{Label.VISIT}:{GEN} {_props(VISIT_COLUMNS, 2)})"
     f"-[:{Rel.VISIT_TO}]->(h)"
 )
+# A measure's line: household, official, member (empty when none), MEASURE_COLUMNS.
+WRITE_MEASURES = (
+    f"{_ROWS} MATCH (h:{Label.HOUSEHOLD} {{code: f[0]}}) "
+    f"CREATE (m:{Label.MEASURE}:{GEN} {_props(MEASURE_COLUMNS, 3)})-[:{Rel.MEASURE_FOR}]->(h) "
+    f"WITH m, f "
+    f"CALL (m, f) {{ MATCH (o:{Label.OFFICIAL} {{code: f[1]}}) "
+    f"CREATE (o)-[:{Rel.DELIVERED}]->(m) }} "
+    f"CALL (m, f) {{ MATCH (p:{Label.PERSON} {{idNumber: f[2]}}) "
+    f"CREATE (m)-[:{Rel.RECEIVED_BY}]->(p) }}"
+)
+WRITE_INCOMES = (
+    f"{_ROWS} MATCH (h:{Label.HOUSEHOLD} {{code: f[0]}}) "
+    f"CREATE (:{Label.INCOME_RECORD}:{GEN} {_props(INCOME_COLUMNS, 1)})"
+    f"-[:{Rel.INCOME_OF}]->(h)"
+)
 
 # In this order: households find their village, members their household, pairings
-# and visits their official and household.
+# and visits their official and household, measures their household, official and
+# recipient, incomes their household. A household's derived income properties travel
+# in its own line, computed by graph/income.py's `derived_incomes`.
 WRITES = {
     "officials": WRITE_OFFICIALS,
     "households": WRITE_HOUSEHOLDS,
     "members": WRITE_MEMBERS,
     "pairings": WRITE_PAIRINGS,
     "visits": WRITE_VISITS,
+    "measures": WRITE_MEASURES,
+    "incomes": WRITE_INCOMES,
 }
 # Rows a statement carries (lines of text: a few hundred bytes each).
 BATCH = {
@@ -284,6 +354,8 @@ BATCH = {
     "members": 10_000,
     "pairings": 10_000,
     "visits": 10_000,
+    "measures": 10_000,
+    "incomes": 10_000,
 }
 
 

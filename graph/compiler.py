@@ -374,6 +374,8 @@ class Compiler:
             return self.rel(entry, row, f, post)
         if isinstance(entry, Conn):
             return self.conn(entry, row, f, post)
+        if entry.mask is not None and self.view.masked:
+            return "null"
         return entry.build(self, row, f, post)
 
     def value(self, entry: Value, row: Mapping[str, str], post: Post) -> str:

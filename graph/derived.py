@@ -6,6 +6,13 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
     Household.lastVisitDate        its latest visit's date, or null
     Official.load                  its active pairings
     Region(village).coverageKeys   one key per household on file (graph/coverage.py)
+    Household.latestIncomeYear     the year of its latest income record, and that
+             .latestPerCapitaNet   record's perCapitaNet, and the perCapitaNet of the
+             .previousPerCapitaNet year before it (null without a record for it):
+                                   graph/income.py's REFRESH_INCOMES, which only
+                                   recordIncome (the one write of an income record)
+                                   and the upserts run; the generator writes them from
+                                   `derived_incomes`, the same figures in Python
 
 Reads stay one cheap statement because of them (ARCHITECTURE.md).
 """

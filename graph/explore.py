@@ -10,6 +10,11 @@ A node is named by a ref, `Type:key`:
     Person      its ref (a UUID)       name (masked for roles without personal data)
     Official    its code               name
     Visit       its id                 date
+    Measure     its id                 category
+
+Support measures (MEASURE_FOR, DELIVERED, RECEIVED_BY) are followed only when
+edgeTypes names them, so a neighbourhood by default is what it was before them. Income
+records are not explored: they are nothing but personal figures (Household.incomes).
 
 A person's key is the random `ref` every person gets (graph/model.py), never the ID
 number, which is personal. What a node or an edge shows is an allow-list of fields of
@@ -31,12 +36,15 @@ from enum import StrEnum
 from typing import Any
 
 import graph.household
+import graph.income  # Household's income fields
+import graph.measure
 import graph.official
 import graph.person
 import graph.region
 import graph.visit  # noqa: F401  (the read maps the allow-lists name)
 from graph.compiler import Binder, Compiler, Getter, Plan, Post, Request, View, plan, root
 from graph.errors import BadUserInput, Forbidden
+from graph.measure import check_measure_id
 from graph.model import Label, Rel
 from graph.readmap import TYPES, Field, Value, placeholders
 from graph.scope import ScopeKind
@@ -62,9 +70,15 @@ INTERNAL_LABELS = frozenset(
         "AuditRun",
         "CrossCheckEntry",
         "ChangeRecord",
+        # Reference data with no relationship: nothing to explore (povertyLines reads it).
+        "PovertyLine",
+        # Personal figures only, read through Household.incomes.
+        "IncomeRecord",
     }
 )
-INTERNAL_RELS: frozenset[str] = frozenset()
+INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF"})
+# Followed only when edgeTypes names them.
+OPT_IN_RELS: frozenset[str] = frozenset({"MEASURE_FOR", "DELIVERED", "RECEIVED_BY"})
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,8 @@ NODES: dict[Label, NodeKind] = {
              "safeWater", "electricity", "roadAccess", "sanitaryToilet", "cooperativeMember",
              "plannedExitYear", "address", "headPhone", "bankAccount", "debt", "memberCount",
              "responsibleOfficialCode", "lastVisitDate", "deregisteredOn",
-             "deregistrationReason"),
+             "deregistrationReason", "latestIncomeYear", "latestPerCapitaNet",
+             "previousPerCapitaNet"),
             check_household_code, ("secondaryCauses",),
         ),
         NodeKind(
@@ -129,6 +144,12 @@ NODES: dict[Label, NodeKind] = {
             ("id", "date", "purpose", "notes", "latitude", "longitude"),
             check_visit_id,
         ),
+        NodeKind(
+            Label.MEASURE, "id", "Measure", "m", "category",
+            ("id", "category", "date", "amount", "quantity", "unit", "description", "agency",
+             "termMonths", "notes", "voidedOn", "voidReason"),
+            check_measure_id,
+        ),
     )
 }  # fmt: skip
 
@@ -143,6 +164,9 @@ EDGES: dict[Rel, EdgeKind] = {
         EdgeKind(Rel.PAIRED_WITH, "Pairing", "r", ("id", "role", "since", "until")),
         EdgeKind(Rel.MADE_VISIT),
         EdgeKind(Rel.VISIT_TO),
+        EdgeKind(Rel.MEASURE_FOR),
+        EdgeKind(Rel.DELIVERED),
+        EdgeKind(Rel.RECEIVED_BY),
     )
 }
 
@@ -219,11 +243,11 @@ def ref_of(n: str) -> str:
 
 
 def edge_types(request: Request) -> list[str]:
-    """The relationship types asked for (all of them when edgeTypes is null): a
-    parameter, each an EdgeType's value."""
+    """The relationship types asked for (all but OPT_IN_RELS when edgeTypes is null):
+    a parameter, each an EdgeType's value."""
     given = request.args.get("edgeTypes")
     if given is None:
-        return [e.value for e in EdgeType]
+        return [e.value for e in EdgeType if e.value not in OPT_IN_RELS]
     return sorted({EdgeType(getattr(t, "value", t)).value for t in given})
 
 

@@ -7,7 +7,11 @@
 before null). A change to a relationship is recorded on the entity it belongs to: a
 membership on the household (field `members`), a pairing on the household (field
 `officials`) and on the official (field `pairedHouseholds`), a visit on the household
-(`visits`). The relationship, not the key, ties a record to its entity, so a
+(`visits`), a support measure on the household (`measures`: never its notes, and the
+person who received it by their ref), an income record on the household (`incomes`,
+hidden from roles without personal data like the incomes themselves). A poverty line,
+which belongs to no household, has records of its own (entityType PovertyLine,
+entityKey its year). The relationship, not the key, ties a record to its entity, so a
 household's history follows it through a move.
 
 Records are written by the write frame (graph/write.py) in the mutation's own
@@ -60,6 +64,9 @@ RECORD_CHANGES = (
     + " } "
     "CALL () { UNWIND $people AS r MATCH (e:Person {idNumber: r.key}) "
     + _RECORD.replace("$type", "'Person'").replace("{key}", "e.ref")
+    + " } "
+    "CALL () { UNWIND $povertyLines AS r MATCH (e:PovertyLine {year: toInteger(r.key)}) "
+    + _RECORD.replace("$type", "'PovertyLine'").replace("{key}", "toString(e.year)")
     + " }"
 )
 """One statement for a mutation's records: a seek per entity on its key."""
@@ -71,8 +78,13 @@ async def record_changes(
     """Write the change records of one mutation (nothing when nothing changed)."""
     if not history:
         return
-    groups: dict[str, list[dict[str, Any]]] = {"households": [], "officials": [], "people": []}
-    names = {"Household": "households", "Official": "officials", "Person": "people"}
+    names = {
+        "Household": "households",
+        "Official": "officials",
+        "Person": "people",
+        "PovertyLine": "povertyLines",
+    }
+    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in names.values()}
     for change in history:
         groups[names[change.entity.value]].append(
             {"key": change.key, "changes": json.dumps(change.changes, ensure_ascii=False)}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
+from graph.poverty_line import MERGE_POVERTY_LINES
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,19 @@ STEPS: tuple[Step, ...] = (
             "CREATE INDEX change_record_entity IF NOT EXISTS "
             "FOR (n:ChangeRecord) ON (n.entityType, n.entityKey)",
         ),
+    ),
+    Step(
+        8,
+        "support measures, income records and poverty lines (graph/measure.py, "
+        "graph/income.py): their keys, and the national lines where a year has none",
+        (
+            "CREATE CONSTRAINT measure_id IF NOT EXISTS FOR (n:Measure) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT income_record_id IF NOT EXISTS "
+            "FOR (n:IncomeRecord) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT poverty_line_year IF NOT EXISTS "
+            "FOR (n:PovertyLine) REQUIRE n.year IS UNIQUE",
+        ),
+        (MERGE_POVERTY_LINES,),
     ),
 )
 

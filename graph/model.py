@@ -17,7 +17,8 @@ Nodes (key property first):
                  electricity, roadAccess, sanitaryToilet, cooperativeMember,
                  plannedExitYear, version, createdAt, updatedAt,
                  deregisteredOn, deregistrationReason,
-                 memberCount, responsibleOfficial, lastVisitDate})
+                 memberCount, responsibleOfficial, lastVisitDate,
+                 latestIncomeYear, latestPerCapitaNet, previousPerCapitaNet})
         code: the village's 12 digits followed by 4 digits (a 16-digit number).
         The last three are derived and kept current in the transaction that changes
         what they derive from: memberCount (active memberships), responsibleOfficial
@@ -41,6 +42,20 @@ Nodes (key property first):
         load: the number of active pairings, kept current like memberCount.
         Also createdAt, updatedAt (set by the upsert).
     (:Visit {id, date, purpose, notes, latitude, longitude, createdAt})
+    (:Measure {id, category, date, amount, quantity, unit, description, agency,
+               termMonths, notes, voidedOn, voidReason, createdAt})
+        A support measure delivered to a household (DOMAIN.md section 5; graph/
+        measure.py): amounts in whole yuan; voided ones (voidedOn set) stay, out of
+        every figure.
+    (:IncomeRecord {id, year, wages, productionIncome, productionCosts, propertyIncome,
+                    pensionIncome, lowIncomeGuarantee, subsidies, ecologicalCompensation,
+                    householdSize, version, createdAt, updatedAt})
+        A household's income of one year, whole yuan (graph/income.py, which holds the
+        one perCapitaNet formula); at most one a household and year.
+    (:PovertyLine {year, line, exitLine, updatedAt})
+        The line from `year` on (yuan per person per year) until a later row; the exit
+        threshold is exitLine, else line. Data, not code: a migration MERGEs the
+        national figures ON CREATE, setPovertyLine edits them.
     (:ClientMutation {id, kind, subject, digest, result, createdAt})
         A phone's client-generated mutation id, written in the same transaction as
         the change (graph/client_mutation.py); a retry with the same id, caller and
@@ -49,10 +64,10 @@ Nodes (key property first):
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):
-        its towns and villages, households, people, officials and visits. A run drops
-        the nodes so labelled and writes them again; nothing else carries it, so the
-        demo story and real data survive. Generated officials also carry regionCode,
-        the county-level unit they work in.
+        its towns and villages, households, people, officials, visits, measures and
+        income records (seeds/support.py). A run drops the nodes so labelled and writes
+        them again; nothing else carries it, so the demo story and real data survive.
+        Generated officials also carry regionCode, the county-level unit they work in.
 
 Relationships:
 
@@ -63,6 +78,10 @@ Relationships:
     (:Official)-[:PAIRED_WITH {id, role, since, until}]->(:Household)
         role: RESPONSIBLE | ASSISTING; active while until IS NULL.
     (:Official)-[:MADE_VISIT]->(:Visit)-[:VISIT_TO]->(:Household)
+    (:Measure)-[:MEASURE_FOR]->(:Household)
+    (:Official)-[:DELIVERED]->(:Measure)     optional: the deliverer, else m.agency
+    (:Measure)-[:RECEIVED_BY]->(:Person)     optional: the member who received it
+    (:IncomeRecord)-[:INCOME_OF]->(:Household)
 
 Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
 """
@@ -78,6 +97,9 @@ class Label(StrEnum):
     PERSON = "Person"
     OFFICIAL = "Official"
     VISIT = "Visit"
+    MEASURE = "Measure"
+    INCOME_RECORD = "IncomeRecord"
+    POVERTY_LINE = "PovertyLine"
     CLIENT_MUTATION = "ClientMutation"
     SCHEMA_VERSION = "SchemaVersion"
     TEST_MARKER = "FupinTestDatabase"
@@ -91,6 +113,10 @@ class Rel(StrEnum):
     PAIRED_WITH = "PAIRED_WITH"
     MADE_VISIT = "MADE_VISIT"
     VISIT_TO = "VISIT_TO"
+    MEASURE_FOR = "MEASURE_FOR"
+    DELIVERED = "DELIVERED"
+    RECEIVED_BY = "RECEIVED_BY"
+    INCOME_OF = "INCOME_OF"
 
 
 class RegionLevel(StrEnum):

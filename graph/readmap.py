@@ -160,9 +160,16 @@ class Conn:
 
 @dataclass(frozen=True)
 class Custom:
-    """`build(compiler, row, field, post)` returns the Cypher of the value."""
+    """`build(compiler, row, field, post)` returns the Cypher of the value. With
+    `mask` (only HIDDEN: a value that cannot be partly shown, say a household's
+    incomes) roles without personal data get null and `build` is never called."""
 
     build: Callable[[Compiler, Mapping[str, str], Field, Post], str]
+    mask: Mask | None = None
+
+    def __post_init__(self) -> None:
+        if self.mask not in (None, Mask.HIDDEN):
+            raise ValueError("a Custom entry can only be HIDDEN")
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,17 @@ def declare(name: str, row: tuple[str, ...], fields: Mapping[str, Entry]) -> Typ
     return type_map
 
 
+def extend(name: str, fields: Mapping[str, Entry]) -> TypeMap:
+    """Add `fields` to type `name`, declared by another noun's module: a field lives
+    beside the Cypher it reads (graph/measure.py adds Household.measures). A field may
+    be declared only once."""
+    type_map = TYPES[name]
+    clash = set(fields) & set(type_map.fields)
+    if clash:
+        raise ValueError(f"{name} already declares {sorted(clash)}")
+    return declare(name, type_map.row, {**type_map.fields, **fields})
+
+
 def _templates_of(entry: Rel | Conn) -> set[str]:
     texts = [entry.match, *entry.where, *(f.where for f in entry.flags)]
     texts.append(entry.order if isinstance(entry, Rel) else "")
@@ -233,4 +251,5 @@ __all__ = [
     "TypeMap",
     "Value",
     "declare",
+    "extend",
 ]

@@ -44,13 +44,17 @@ class Entity(StrEnum):
     HOUSEHOLD = "Household"
     OFFICIAL = "Official"
     PERSON = "Person"
+    POVERTY_LINE = "PovertyLine"  # belongs to no household: keyed by its year
 
 
 KEYS: dict[Entity, str] = {
     Entity.HOUSEHOLD: "code",
     Entity.OFFICIAL: "code",
     Entity.PERSON: "idNumber",
+    Entity.POVERTY_LINE: "year",
 }
+# A change's key is text; an entity keyed by a number converts it back in Cypher.
+KEY_PARAMS: dict[Entity, str] = {Entity.POVERTY_LINE: "toInteger($key)"}
 
 
 @dataclass(frozen=True)
@@ -118,10 +122,13 @@ LOCK_OFFICIAL = (
 
 # SET with the values before it, for the history. The keys come from code (each
 # mutation's allow-list); the values are parameters.
-_STAMPED = {Entity.OFFICIAL: ", n.updatedAt = datetime()"}  # households: at settle
+_STAMPED = {  # households: at settle
+    Entity.OFFICIAL: ", n.updatedAt = datetime()",
+    Entity.POVERTY_LINE: ", n.updatedAt = datetime()",
+}
 UPDATE = {
     entity: (
-        f"MATCH (n:{entity.value} {{{KEYS[entity]}: $key}}) "
+        f"MATCH (n:{entity.value} {{{KEYS[entity]}: {KEY_PARAMS.get(entity, '$key')}}}) "
         "WITH n, [k IN keys($properties) | [k, n[k]]] AS before "
         f"SET n += $properties{_STAMPED.get(entity, '')} RETURN before"
     )

@@ -1,7 +1,8 @@
-"""One county drawn: its households and members, officials, pairings and visits, as the
-lines graph/bulk.py's statements read (pure: no database). A county draws from a
-`random.Random` of its own, seeded from the seed and the county's code, and nothing
-depends on dict or set order, so the same seed, size and date give the same lines."""
+"""One county drawn: its households and members, officials, pairings, visits, measures
+and incomes (seeds/support.py, from a stream of their own), as the lines graph/bulk.py's
+statements read (pure: no database). A county draws from a `random.Random` of its own,
+seeded from the seed and the county's code, and nothing depends on dict or set order,
+so the same seed, size and date give the same lines."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ from seeds.draw import (
 from seeds.idnumber import seed_person_ref
 from seeds.layout import Unit, Village
 from seeds.rows import CountyRows, Reserved
+from seeds.support import MemberFacts, draw_support, home_facts
 
 
 @dataclass
@@ -82,6 +84,7 @@ class _County:
     def __init__(self, unit: Unit, seed: int, as_of: dt.date, reserved: Reserved) -> None:
         self.unit = unit
         self.as_of = as_of
+        self.seed = seed
         self.rng = random.Random(f"fupin-generator/{seed}/{unit.code}")
         self.ids = IdNumbers(self.rng, unit.code, reserved.id_numbers)
         self.reserved = reserved
@@ -89,6 +92,7 @@ class _County:
         self.homes: list[_Home] = []
         self.officials: list[_Official] = []
         self.serial = {"P": 0, "V": 0}
+        self.people: dict[str, list[MemberFacts]] = {}
         # A county of some size shows every case, even in a small graph.
         self.owe_overload = sum(v.households for v in unit.villages) >= EVERY_CASE_FROM
 
@@ -102,7 +106,17 @@ class _County:
             self.rng.choice(self.homes).uncovered = True
         self._pair()
         self._visit()
-        self._encode()
+        # Its own stream, after everything else: no draw above changes.
+        facts = [
+            home_facts(h.code, h.reg_date, h.values, self.people.get(h.code, ()), [
+                (o.code, since, until) for o, _, since, until in _pairings(h)
+            ])
+            for h in self.homes
+        ]  # fmt: skip
+        support = draw_support(self.seed, self.unit.code, self.unit.name, self.as_of, facts)
+        self.rows.lines["measures"] = support.measures
+        self.rows.lines["incomes"] = support.incomes
+        self._encode(support.derived)
         return self.rows
 
     # households and members
@@ -231,6 +245,9 @@ class _County:
         )  # fmt: skip
         if until is None:
             self.rows.people += 1
+        self.people.setdefault(household, []).append(
+            MemberFacts(id_number, since, until, age, person.health, schooling, labour)
+        )
 
     # officials and pairings
 
@@ -349,7 +366,7 @@ class _County:
 
     # encoding
 
-    def _encode(self) -> None:
+    def _encode(self, incomes: dict[str, tuple[int | None, int | None, int | None]]) -> None:
         rng, unit, lines = self.rng, self.unit, self.rows.lines
         window = self.as_of - dt.timedelta(days=30)
         for official in self.officials:
@@ -367,26 +384,32 @@ class _County:
             self.rows.overloaded += official.load > official.max_load
         for home in self.homes:
             responsible = home.responsible.code if home.responsible else None
+            derived = incomes.get(home.code, (None, None, None))
             lines["households"].append(
-                to_line([*home.values, home.members, responsible, home.last_visit])
+                to_line([*home.values, home.members, responsible, home.last_visit, *derived])
             )
             self.rows.uncovered += responsible is None
             self.rows.overdue += home.last_visit is None or home.last_visit < window
-            pairings: list[tuple[_Official, str, dt.date, dt.date | None]] = []
-            if home.previous is not None and home.handover is not None:
-                first = home.since or home.reg_date
-                pairings.append((home.previous, "RESPONSIBLE", first, home.handover))
-            if home.responsible is not None:
-                since = home.handover or home.since or home.reg_date
-                pairings.append((home.responsible, "RESPONSIBLE", since, None))
-            if home.assisting is not None and home.assist_since is not None:
-                pairings.append((home.assisting, "ASSISTING", home.assist_since, None))
-            for official, role, since, until in pairings:
+            for official, role, since, until in _pairings(home):
                 self.serial["P"] += 1
                 pairing_id = f"{unit.code}P{self.serial['P']:07d}"
                 lines["pairings"].append(
                     to_line((official.code, home.code, pairing_id, role, since, until))
                 )
+
+
+def _pairings(home: _Home) -> list[tuple[_Official, str, dt.date, dt.date | None]]:
+    """A household's pairings: (official, role, since, until)."""
+    pairings: list[tuple[_Official, str, dt.date, dt.date | None]] = []
+    if home.previous is not None and home.handover is not None:
+        first = home.since or home.reg_date
+        pairings.append((home.previous, "RESPONSIBLE", first, home.handover))
+    if home.responsible is not None:
+        since = home.handover or home.since or home.reg_date
+        pairings.append((home.responsible, "RESPONSIBLE", since, None))
+    if home.assisting is not None and home.assist_since is not None:
+        pairings.append((home.assisting, "ASSISTING", home.assist_since, None))
+    return pairings
 
 
 def draw_county(unit: Unit, seed: int, as_of: dt.date, reserved: Reserved) -> CountyRows:

@@ -23,6 +23,8 @@ from typing import Any
 
 from graph.bulk import (
     upsert_households,
+    upsert_incomes,
+    upsert_measures,
     upsert_memberships,
     upsert_officials,
     upsert_pairings,
@@ -31,7 +33,9 @@ from graph.bulk import (
 )
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
+from graph.income import ITEMS
 from graph.model import RegionLevel
+from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.region import RegionRow
 from graph.validation import id_check_character
 from seeds.idnumber import seed_person_ref
@@ -617,6 +621,86 @@ VISITS: list[tuple[str, str, str, int, str, str, tuple[float, float]]] = [
 ]
 
 
+# Support measures (DOMAIN.md section 5): (id, household, category, days ago, amount,
+# quantity, unit, description, agency, official, recipient's name, termMonths, notes).
+MEASURES: list[
+    tuple[str, str, str, int, int | None, float | None, str | None, str | None, str | None,
+          str | None, str | None, int | None, str | None]
+] = [
+    ("demo-measure-01", FU_HOUSEHOLD, "MEDICAL_INSURANCE", 280, 1280, None, None,
+     "Basic medical and critical-illness insurance contributions for the family",
+     "Jiyang District Medical Security Bureau", None, None, None, None),
+    ("demo-measure-02", FU_HOUSEHOLD, "MEDICAL_TREATMENT", 250, 9800, None, None,
+     "Surgery costs reimbursed", "Jiyang District Medical Security Bureau", None,
+     "Fu Wenqiang", None, "Cervical spine surgery after the accident; rehabilitation to follow."),
+    ("demo-measure-03", FU_HOUSEHOLD, "MICROCREDIT", 200, 30000, None, None,
+     "Poverty microloan for a black-goat pen", None, LIN, None, 36, None),
+    ("demo-measure-04", FU_HOUSEHOLD, "SKILLS_TRAINING", 150, None, 5, "days",
+     "farming and animal husbandry", None, LIN, None, None, None),
+    ("demo-measure-05", SHUINAN + "0004", "SUPPLIES", 392, None, 50, "kg", "rice", None, WU,
+     None, None, None),
+]  # fmt: skip
+
+# Incomes: (household, years before the reference date's, householdSize, items). Each
+# row's perCapitaNet, in the comment, is what seeds/README.md lists.
+INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
+    (FU_HOUSEHOLD, 1, 4, {"wages": 6000, "productionIncome": 3200, "productionCosts": 800,
+                          "subsidies": 2200, "ecologicalCompensation": 1000}),  # 2,900
+    (FU_HOUSEHOLD, 0, 4, {"wages": 18000, "productionIncome": 9000, "productionCosts": 1500,
+                          "propertyIncome": 1200, "subsidies": 6300,
+                          "ecologicalCompensation": 1000}),  # 8,500
+    (SHUINAN + "0002", 0, 2, {"wages": 14000, "productionIncome": 3000,
+                              "productionCosts": 600, "subsidies": 1800,
+                              "ecologicalCompensation": 400}),  # 9,300
+    (SHUINAN + "0004", 1, 2, {"wages": 6000, "productionIncome": 4000,
+                              "productionCosts": 1000, "subsidies": 1400}),  # 5,200
+    (SHUINAN + "0004", 0, 2, {"wages": 2400, "productionIncome": 2600, "productionCosts": 900,
+                              "pensionIncome": 600, "subsidies": 1500}),  # 3,100
+    (FANMAO + "0005", 1, 1, {"wages": 12000, "productionIncome": 4500,
+                             "productionCosts": 1000, "subsidies": 500}),  # 16,000
+    (FANMAO + "0005", 0, 1, {"wages": 3000, "productionIncome": 2000, "productionCosts": 500,
+                             "subsidies": 500}),  # 5,000
+]  # fmt: skip
+
+
+def support(as_of: dt.date, people: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """The measures and incomes of the story, dated back from `as_of`; `people` maps a
+    member's name to their ID number."""
+    measures = [
+        {
+            "id": mid,
+            "householdCode": household,
+            "officialCode": official,
+            "memberIdNumber": people[recipient] if recipient else None,
+            "properties": {
+                k: v
+                for k, v in {
+                    "category": category, "date": as_of - dt.timedelta(days=days),
+                    "amount": amount, "quantity": quantity, "unit": unit,
+                    "description": description, "agency": agency, "termMonths": term,
+                    "notes": notes,
+                }.items()
+                if v is not None
+            },
+        }
+        for (mid, household, category, days, amount, quantity, unit, description, agency,
+             official, recipient, term, notes) in MEASURES
+    ]  # fmt: skip
+    incomes = [
+        {
+            "id": f"demo-income-{household}-{as_of.year - back}",
+            "householdCode": household,
+            "properties": {
+                "year": as_of.year - back,
+                **{name: items.get(name, 0) for name in ITEMS},
+                "householdSize": size,
+            },
+        }
+        for household, back, size, items in INCOMES
+    ]
+    return {"measures": measures, "incomes": incomes}
+
+
 def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     """The story's rows, dated back from `as_of`, ready for the graph/ upserts."""
 
@@ -724,12 +808,14 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         }
         for vid, official, household, days, purpose, notes, (lat, lon) in VISITS
     ]
+    people = {m["person"]["name"]: m["person"]["idNumber"] for m in memberships}
     return {
         "households": households,
         "memberships": memberships,
         "officials": officials,
         "pairings": pairings,
         "visits": visits,
+        **support(as_of, people),
     }
 
 
@@ -744,6 +830,9 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await upsert_officials(tx, rows["officials"])
         await upsert_pairings(tx, rows["pairings"])
         await upsert_visits(tx, rows["visits"])
+        await tx.run(MERGE_POVERTY_LINES)
+        await upsert_measures(tx, rows["measures"])
+        await upsert_incomes(tx, rows["incomes"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
@@ -753,5 +842,6 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         f"{len(hainan()) + len(PLACES)} regions, {len(rows['households'])} households, "
         f"{len({m['person']['idNumber'] for m in rows['memberships']})} people, "
         f"{len(rows['officials'])} officials, {len(rows['pairings'])} pairings, "
-        f"{len(rows['visits'])} visits"
+        f"{len(rows['visits'])} visits, {len(rows['measures'])} measures, "
+        f"{len(rows['incomes'])} income records"
     )

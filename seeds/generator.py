@@ -2,10 +2,11 @@
 
 Builds a synthetic, deterministic household file across all of Hainan's county-level
 units (Sansha gets none): towns and villages whose codes nest (2,553 villages at full
-scale), households with members, officials and their pairings, and a year of visits
-before the as-of date. The same seed, size and date give the same graph: every county
-draws from a `random.Random` of its own, seeded from the seed and the county's code, and
-nothing depends on dict or set order.
+scale), households with members, officials and their pairings, a year of visits
+before the as-of date, and their support measures and yearly incomes. The same seed,
+size and date give the same graph: every county draws from a `random.Random` of its
+own, seeded from the seed and the county's code, and nothing depends on dict or set
+order.
 
 Every generated node also carries the `Generated` label. A run first drops the nodes
 so labelled (the demo story's nodes never carry it), then writes everything again with
@@ -15,9 +16,10 @@ they hold, and links their households back to re-created villages; what they had
 with generated nodes (pairings, visits, memberships) goes with the generated part.
 
 The parts: seeds/layout.py lays out the towns and villages, seeds/draw.py holds the
-distributions, seeds/county.py draws one county's rows as lines, graph/bulk.py holds
-the line format and the statements, and this module runs them. Counties are drawn in a
-worker process one ahead of the writes, so Python and Neo4j work at the same time.
+distributions, seeds/county.py draws one county's rows as lines (seeds/support.py its
+measures and incomes, from a stream of their own), graph/bulk.py holds the line format
+and the statements, and this module runs them. Counties are drawn in a worker process
+one ahead of the writes, so Python and Neo4j work at the same time.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.errors import BadUserInput
 from graph.model import RegionLevel
+from graph.poverty_line import MERGE_POVERTY_LINES
 from seeds.county import draw_county
 from seeds.layout import Unit, layout, region_rows
 from seeds.rows import CountyRows, Reserved
@@ -64,6 +67,8 @@ class Summary:
     officials: int = 0
     pairings: int = 0
     visits: int = 0
+    measures: int = 0
+    incomes: int = 0
     regions: int = 0
     uncovered: int = 0
     overdue: int = 0
@@ -76,7 +81,8 @@ class Summary:
         return (
             f"{self.households:,} households, {self.people:,} people, "
             f"{self.officials:,} officials, {self.pairings:,} pairings, "
-            f"{self.visits:,} visits in {self.regions:,} towns and villages "
+            f"{self.visits:,} visits, {self.measures:,} measures, "
+            f"{self.incomes:,} income records in {self.regions:,} towns and villages "
             f"({self.uncovered:,} uncovered, {self.overdue:,} overdue at 30 days, "
             f"{self.overloaded:,} officials overloaded); {self.seconds:.1f} s, of which "
             f"{self.drop_seconds:.1f} s dropping {self.dropped:,} old nodes"
@@ -166,6 +172,7 @@ async def generate(
     )
 
     async def write_regions(tx: Tx) -> None:
+        await tx.run(MERGE_POVERTY_LINES)  # the incomes below assume them
         await upsert_regions(tx, region_rows(units))
         await tx.run(MARK_REGIONS, {"codes": codes})
         await tx.run(RELINK_HOUSEHOLDS)
@@ -204,6 +211,8 @@ async def generate(
             summary.officials += len(rows.lines["officials"])
             summary.pairings += len(rows.lines["pairings"])
             summary.visits += len(rows.lines["visits"])
+            summary.measures += len(rows.lines["measures"])
+            summary.incomes += len(rows.lines["incomes"])
             summary.uncovered += rows.uncovered
             summary.overdue += rows.overdue
             summary.overloaded += rows.overloaded

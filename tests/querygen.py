@@ -49,7 +49,7 @@ from hypothesis_graphql import nodes
 from graph.cursor import encode_cursor
 
 READ_FIELDS = ("household", "households", "person", "official", "officials", "region",
-               "pairingCoverage")  # fmt: skip
+               "pairingCoverage", "povertyLine", "povertyLines")  # fmt: skip
 
 # --- what the arguments are drawn from --------------------------------------------------
 
@@ -78,6 +78,7 @@ class Keys:
         found += [encode_cursor("officials", [o]) for o in self.officials[:6]]
         found += [encode_cursor("official-households", list(p)) for p in self.pairings[:6]]
         found += [encode_cursor("official-visits", list(v)) for v in self.visits[:6]]
+        found += [encode_cursor("household-measures", [d, m]) for d, m in MEASURE_KEYS]
         found += [encode_cursor("officials", [1]), encode_cursor("nope", ["x"]), "bm90IGpzb24"]
         return found
 
@@ -95,7 +96,11 @@ class Keys:
                 "unit": self.units}.get(argument)  # fmt: skip
 
 
+# (date, id) of measures of the demo story, and one between them
+MEASURE_KEYS = [("2026-04-15", "demo-measure-03"), ("2026-02-24", "demo-measure-02"),
+                ("2026-03-01", "m")]  # fmt: skip
 CURSOR_KINDS = {
+    "measures": "household-measures",
     "households": "households:",
     "officials": "officials",
     "pairedHouseholds": "official-households",
@@ -158,6 +163,7 @@ SMALL = st.integers(1, 6)
 INTS = st.one_of(
     SMALL, SMALL, SMALL, st.integers(0, 25), st.integers(-(2**31), 2**31 - 1),
     st.sampled_from([-1, 20, 21, 100, 101, 366, 367, 3660, 3661]),
+    st.sampled_from([2009, 2010, 2014, 2015, 2018, 2020, 2025, 2026, 2027]),  # years
 )  # fmt: skip
 
 
@@ -184,6 +190,9 @@ def queries(
         allow_x00=False,
     )
 
+
+# What an empty enum list becomes, by argument.
+LIST_VALUES = {"statuses": "REGISTERED", "categories": "MICROCREDIT"}
 
 # --- decorating a generated query ---------------------------------------------------------
 
@@ -220,7 +229,9 @@ class _Decoration:
             return ObjectValueNode(fields=tuple(fields))
         if isinstance(value, ListValueNode) and not value.values and self.chance(0.8):
             # An empty list of statuses is refused: most of the time, ask for some.
-            return ListValueNode(values=(EnumValueNode(value="REGISTERED"),))
+            some = LIST_VALUES.get(argument)
+            if some is not None:
+                return ListValueNode(values=(EnumValueNode(value=some),))
         pool = self.keys.pool(field_name, argument)
         if isinstance(value, StringValueNode) and pool and self.chance(0.85):
             return StringValueNode(value=self.draw(st.sampled_from(pool)))

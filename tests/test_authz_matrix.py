@@ -110,6 +110,8 @@ PAIR = """
 mutation($input: PairOfficialInput!) { pairOfficial(input: $input) { pairing { id } } }"""
 VISIT = """
 mutation($input: RecordVisitInput!) { recordVisit(input: $input) { visit { id } } }"""
+RECORD_MEASURE = """mutation($input: RecordMeasureInput!) {
+  recordMeasure(input: $input) { measure { id } } }"""
 
 
 def build_story(api: Any, as_of: dt.date) -> None:
@@ -339,9 +341,24 @@ def mutation_text(name: str, input_type: str) -> str:
     return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ household {{ code }} }} }}"
 
 
+def measure_on_b(api: Any) -> str:
+    """A measure of household B, recorded by ADMIN the first time it is asked for."""
+    query = "query($c: String!) { household(code: $c) { measures { edges { node { id } } } } }"
+    edges = api.data(query, {"c": HB})["household"]["measures"]["edges"]
+    if edges:
+        return str(edges[0]["node"]["id"])
+    created = api.data(RECORD_MEASURE, {"input": {
+        "clientMutationId": "matrix-measure-b", "householdCode": HB, "category": "SUPPLIES",
+        "date": dt.date.today().isoformat(), "quantity": 20, "unit": "kg",
+        "agency": "Tongshi Town Government"}})  # fmt: skip
+    return str(created["recordMeasure"]["measure"]["id"])
+
+
 def mutations_on_b(api: Any, today: dt.date) -> list[tuple[str, str, dict[str, Any]]]:
-    """Every household mutation aimed at household B (Wuzhishan, paired with OFF-B)."""
+    """Every household mutation aimed at household B (Wuzhishan, paired with OFF-B), and
+    setPovertyLine."""
     version = household_version(api, HB)
+    measure = measure_on_b(api)
     new_id = make_id_number("469001", dt.date(1990, 6, 7), 61)
     other_id = make_id_number("469001", dt.date(1992, 6, 7), 71)
     return [
@@ -377,6 +394,22 @@ def mutations_on_b(api: Any, today: dt.date) -> list[tuple[str, str, dict[str, A
           "purpose": "check", "officialCode": "OFF-B"}),
         ("createOfficial", CREATE_OFFICIAL,
          {"clientMutationId": "matrix-official", "code": "OFF-NEW", "name": "New", "maxLoad": 5}),
+        ("recordMeasure", RECORD_MEASURE,
+         {"clientMutationId": "matrix-measure", "householdCode": HB, "category": "INDUSTRY",
+          "date": today.isoformat(), "quantity": 100, "unit": "seedlings",
+          "agency": "Wuzhishan Forestry Bureau"}),
+        ("voidMeasure",
+         "mutation($input: VoidMeasureInput!) { voidMeasure(input: $input) { measure { id } } }",
+         {"measureId": measure, "reason": "recorded twice"}),
+        ("recordIncome",
+         "mutation($input: RecordIncomeInput!) { recordIncome(input: $input) "
+         "{ income { id } } }",
+         {"clientMutationId": "matrix-income", "householdCode": HB, "year": today.year - 1,
+          "items": {"wages": 3000}, "householdSize": 1}),
+        ("setPovertyLine",
+         "mutation($input: SetPovertyLineInput!) { setPovertyLine(input: $input) "
+         "{ povertyLine { year } } }",
+         {"year": today.year, "line": 4500}),
     ]  # fmt: skip
 
 
@@ -389,12 +422,16 @@ def expected_denial(caller: Caller, mutation: str) -> set[str] | None:
     if caller in (AUDITOR, INVESTIGATOR):
         return {"FORBIDDEN"}
     if caller.role is Role.FIELD_OFFICIAL:
-        # Field officials record visits (to their own households only), nothing else.
-        return {"NOT_FOUND"} if mutation == "recordVisit" else {"FORBIDDEN"}
+        # Field officials record visits, measures and incomes (of their own households
+        # only), nothing else.
+        recording = mutation in ("recordVisit", "recordMeasure", "recordIncome")
+        return {"NOT_FOUND"} if recording else {"FORBIDDEN"}
     if mutation == "createOfficial":
         return None  # officials belong to no region
-    if mutation == "registerHousehold":
-        return {"FORBIDDEN"}  # villages are public; writing outside the subtree is not
+    if mutation in ("registerHousehold", "setPovertyLine"):
+        # Villages are public; writing outside the subtree is not. A poverty line holds
+        # for the whole province: ADMIN's.
+        return {"FORBIDDEN"}
     return {"NOT_FOUND"}  # a region officer, and household B is out of their subtree
 
 
@@ -617,3 +654,97 @@ def test_exploring_the_graph(story, caller):
         assert str(LAT_A) in text
     for node in people:  # named by a random UUID, whoever asks
         assert uuid.UUID(node["ref"].removeprefix("Person:")).version == 4
+
+
+# --- measures, incomes and poverty lines ------------------------------------------------
+
+SUPPORT = """query($code: String!) { household(code: $code) {
+  measures { totalCount edges { node { notes recipient { name } deliveredBy { code } } } }
+  incomes { year perCapitaNet wages } latestPerCapitaNet } }"""
+LINES = "{ povertyLines { year threshold } povertyLine(year: 2026) { year threshold } }"
+
+
+@pytest.fixture()
+def support_story(story: Any, test_settings: Any) -> Any:
+    """The story with the national poverty lines, a measure (with notes, received by the
+    head, delivered by the paired official) and an income record on each household."""
+    from conftest import run_on_db
+
+    from graph.poverty_line import MERGE_POVERTY_LINES
+
+    async def lines(db: Any) -> None:
+        await db.run_autocommit(MERGE_POVERTY_LINES)
+
+    run_on_db(test_settings, lines)
+    from graph.validation import today_cst
+
+    day = today_cst().isoformat()  # the members joined today (the story's registrations)
+    for code, head, official in ((HA, ID_A1, "OFF-A"), (HB, ID_B1, "OFF-B")):
+        gql(story, RECORD_MEASURE, {"input": {
+            "clientMutationId": f"support-measure-{code}", "householdCode": code,
+            "category": "MEDICAL_TREATMENT", "date": day, "amount": 2000,
+            "memberIdNumber": head, "officialCode": official, "notes": "heart surgery",
+        }})  # fmt: skip
+        gql(story, "mutation($input: RecordIncomeInput!) { recordIncome(input: $input) "
+            "{ income { id } } }", {"input": {
+                "clientMutationId": f"support-income-{code}", "householdCode": code,
+                "year": dt.date.today().year - 1, "items": {"wages": 9000},
+                "householdSize": 2 if code == HA else 1}})  # fmt: skip
+    return story
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_measures_and_incomes_by_role(support_story, caller):
+    heads = {HA: NAME_A1, HB: NAME_B1}
+    for code in (HA, HB):
+        body = support_story.post(SUPPORT, {"code": code}, **caller.kw())
+        if caller is PUBLIC:
+            assert error_codes(body) == {"UNAUTHENTICATED"}
+            continue
+        assert "errors" not in body, body
+        found = body["data"]["household"]
+        if code not in SEES[caller]:
+            assert found is None, (caller.label, code)
+            continue
+        (node,) = [e["node"] for e in found["measures"]["edges"]]
+        assert found["measures"]["totalCount"] == 1
+        if caller in UNMASKED:
+            assert node["notes"] == "heart surgery"
+            assert node["recipient"]["name"] == heads[code]
+            assert [(r["wages"], r["perCapitaNet"]) for r in found["incomes"]] == [
+                (9000, 9000 // (2 if code == HA else 1))
+            ]
+            assert found["latestPerCapitaNet"] == found["incomes"][0]["perCapitaNet"]
+        else:
+            assert node["notes"] is None
+            assert node["recipient"]["name"] == heads[code][0] + "**"
+            assert found["incomes"] is None and found["latestPerCapitaNet"] is None
+            assert "heart surgery" not in str(body) and "9000" not in str(body)
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_poverty_lines_for_every_role(support_story, caller):
+    body = support_story.post(LINES, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        return
+    assert "errors" not in body, body
+    assert body["data"]["povertyLine"] == {"year": 2020, "threshold": 4000}
+    assert [r["year"] for r in body["data"]["povertyLines"]] == list(range(2015, 2021))
+
+
+def test_in_scope_writers_record_measures_and_incomes(support_story):
+    today = dt.date.today().isoformat()
+    measure = {"clientMutationId": "scope-measure-a", "householdCode": HA,
+               "category": "SUPPLIES", "date": today, "quantity": 5, "unit": "kg",
+               "agency": "Fenghuang Town Government"}  # fmt: skip
+    body = support_story.post(RECORD_MEASURE, {"input": measure}, **OFFICER_IN.kw())
+    assert "errors" not in body, body
+    mine = {**measure, "clientMutationId": "scope-measure-field", "agency": None}
+    body = support_story.post(
+        "mutation($input: RecordMeasureInput!) { recordMeasure(input: $input) "
+        "{ measure { deliveredBy { code } } } }",
+        {"input": mine},
+        **FIELD_PAIRED.kw(),
+    )
+    assert body["data"]["recordMeasure"]["measure"]["deliveredBy"] == {"code": "OFF-A"}

@@ -13,6 +13,7 @@ from graphql import FieldNode, GraphQLObjectType, OperationDefinitionNode, parse
 from plans import PRINCIPALS, QUERY, compile_doc, object_type, target_of
 
 from graph.cursor import encode_cursor
+from graph.measure import MEASURES_KIND
 from graph.readmap import TYPES
 
 SENTINELS = {
@@ -26,8 +27,9 @@ SENTINELS = {
     "cursor_key": "4609991239876549",
     "pairing": "pair-sentinel-123",
 }
-NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311}
-ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED")
+NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
+           "from_year": 2012, "to_year": 2016, "line_year": 2044}  # fmt: skip
+ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED", "ECOMMERCE")
 S, N = SENTINELS, NUMBERS
 CURSORS = {
     "paired": encode_cursor("official-households", [S["cursor_key"], S["pairing"]]),
@@ -37,6 +39,7 @@ CURSORS = {
     "overdue": encode_cursor("coverage-OVERDUE", [S["cursor_key"]]),
     "households": encode_cursor("households:REGISTRATION_YEAR_DESC", [2011, S["cursor_key"]]),
     "history": encode_cursor("history", [1551916800000, S["pairing"]]),
+    "measures": encode_cursor(MEASURES_KIND, [S["date"], S["pairing"]]),
 }
 C = CURSORS
 
@@ -58,6 +61,9 @@ query($after: String, $days: Int!) {{
         {{ edges {{ node {{ code }} }} }}
       visits(first: {N["first"]}, after: "{C["visits"]}") {{ edges {{ node {{ id }} }} }} }} }}
     latestVisits(first: {N["visits_first"]}) {{ id }} {HISTORY}
+    measures(first: {N["first"]}, after: "{C["measures"]}", categories: [ECOMMERCE],
+      includeVoided: true) {{ totalCount edges {{ node {{ id }} }} }}
+    incomes(fromYear: {N["from_year"]}, toYear: {N["to_year"]}) {{ year }}
     village {{ children(first: {N["children_first"]}) {{ code }} }} }} }} }}
   officials(where: {{ regionCode: "{S["village"]}", unit: "{S["unit"]}",
     overloaded: true, hasActivePairings: false }}, first: {N["first"]},
@@ -66,6 +72,8 @@ query($after: String, $days: Int!) {{
   official(code: "{S["official"]}") {{ code }}
   person(idNumber: "{S["id"]}") {{ name }}
   region(code: "{S["village"]}") {{ code }}
+  povertyLine(year: {N["line_year"]}) {{ year }}
+  povertyLines {{ year }}
   history(ref: "Household:{S["household"]}", first: {N["first"]}, after: "{C["history"]}")
     {{ edges {{ node {{ at }} }} }}
   pairingCoverage(regionCode: "{S["region"]}", visitWithinDays: {N["days"]},
@@ -134,5 +142,8 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
     # A masked view never looks a person up by ID number.
     assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data
     assert "RETURNED" in text and "LACK_OF_MOTIVATION" in text and "EXITED" in text
+    assert "ECOMMERCE" in text and str(N["line_year"]) in bound
+    # Incomes are not compiled at all for masked views (Household.incomes is HIDDEN).
+    assert (str(N["from_year"]) in bound) is PRINCIPALS[label].sees_personal_data
     for number in (N["first"] + 1, N["visits_first"], N["children_first"], N["days"]):
         assert str(number) in bound, number

@@ -16,6 +16,7 @@ from graph.masks import mask_id_number, mask_name
 from seeds.demo import (
     FU_HOUSEHOLD,
     LIN,
+    MEASURES,
     PAIRINGS,
     SHUINAN,
     VISITS,
@@ -364,3 +365,16 @@ def test_graphql_cores_execution_answers_the_same(api, demo):
         walked = api.data(query.replace("{ n:", "{ __schema { queryType { name } } n:"), role=role)
         assert walked.pop("__schema") == {"queryType": {"name": "Query"}}
         assert walked == compiled
+
+
+def test_support_measures_are_followed_only_when_named(api, demo):
+    measures = [m for m in MEASURES if m[1] == FU_HOUSEHOLD]
+    default = explore(api, Role.AUDITOR, ref=FU)
+    assert not [n for n in default["nodes"] if n["type"] == "MEASURE"]
+    named = explore(api, Role.INVESTIGATOR, ref=FU, types=["MEASURE_FOR", "DELIVERED"])
+    nodes = [n for n in named["nodes"] if n["type"] == "MEASURE"]
+    assert sorted(n["ref"] for n in nodes) == sorted(f"Measure:{m[0]}" for m in measures)
+    assert all("notes" not in props(n) for n in nodes)  # personal: masked views lose it
+    assert {n["label"] for n in nodes} == {m[2] for m in measures}
+    # Income records are never explored: their figures are personal.
+    assert "INCOME_OF" not in {e["type"] for e in named["edges"]}

@@ -65,9 +65,13 @@ def test_node_and_edge_types_are_the_models_labels_and_types_minus_the_internal_
     internal = {"ClientMutation", "SchemaVersion", "FupinTestDatabase", "Generated"}
     assert internal <= explore.INTERNAL_LABELS
     assert {t.value for t in NodeType} == {
-        label.name for label in Label if label.value not in internal
+        label.name for label in Label if label.value not in explore.INTERNAL_LABELS
     }
-    assert {t.value for t in EdgeType} == {rel.value for rel in Rel}
+    assert "POVERTY_LINE" not in {t.value for t in NodeType}  # reference data, no edges
+    assert "INCOME_RECORD" not in {t.value for t in NodeType}  # personal figures only
+    assert {t.value for t in EdgeType} == {
+        rel.value for rel in Rel if rel.value not in explore.INTERNAL_RELS
+    }
     # Every type shown has its allow-list, every field of it a plain value of the node.
     assert {Label[t.value] for t in NodeType} == set(NODES)
     assert {Rel(t.value) for t in EdgeType} == set(EDGES)
@@ -155,7 +159,8 @@ def test_a_neighborhood_is_one_statement_whose_values_are_parameters():
     assert FU_HOUSEHOLD not in plan.cypher
     assert params["ref"] == FU_HOUSEHOLD
     assert (params["limit"], params["more"]) == (7, 8)
-    assert params["types"] == [e.value for e in EdgeType]
+    # Support measures are followed only when asked for.
+    assert params["types"] == [e.value for e in EdgeType if e.value not in explore.OPT_IN_RELS]
     assert "MATCH (start:Household {code: $ref})" in plan.cypher
     assert plan.cypher.count("CALL (nodes, frontier)") == 2
     assert re.findall(r"'([^']*)'", plan.cypher)  # only code's own literals are quoted

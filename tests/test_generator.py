@@ -63,6 +63,18 @@ def dump(driver: Driver) -> dict[str, list[Any]]:
             "MATCH (r:Region:Generated)-[:PART_OF]->(p) "
             "RETURN r.code AS code, r.name AS name, p.code AS parent ORDER BY code",
         ),
+        "measures": rows(
+            driver,
+            "MATCH (m:Measure:Generated)-[:MEASURE_FOR]->(h) "
+            "RETURN h.code AS h, properties(m) AS m, "
+            "COLLECT { MATCH (o)-[:DELIVERED]->(m) RETURN o.code } AS o, "
+            "COLLECT { MATCH (m)-[:RECEIVED_BY]->(p) RETURN p.idNumber } AS p ORDER BY m.id",
+        ),
+        "incomes": rows(
+            driver,
+            "MATCH (i:IncomeRecord:Generated)-[:INCOME_OF]->(h) "
+            "RETURN h.code AS h, properties(i) AS i ORDER BY i.id",
+        ),
     }
 
 
@@ -124,6 +136,8 @@ def test_same_seed_same_graph_and_a_rerun_duplicates_nothing(
     before, counted = dump(graph), counts(graph)
     assert len(before["households"]) == SMALL == first.households
     assert len(before["people"]) >= first.people
+    assert len(before["measures"]) == first.measures >= 2 * SMALL
+    assert len(before["incomes"]) == first.incomes > SMALL
 
     again = run_generator(test_settings, as_of)
     assert again.dropped > 0

@@ -206,6 +206,14 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
     def version(code: str) -> int:
         return int(api.data(VERSION, {"c": code})["household"]["version"])
 
+    def measure() -> str:
+        found = api.data(
+            "query($c: String!) { household(code: $c) { measures(first: 1) "
+            "{ edges { node { id } } } } }",
+            {"c": FU_HOUSEHOLD},
+        )
+        return str(found["household"]["measures"]["edges"][0]["node"]["id"])
+
     def pairing() -> str:
         found = api.data(
             "query($c: String!) { household(code: $c) { officials { id } } }", {"c": new}
@@ -236,6 +244,18 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "endPairing": ("EndPairingInput", lambda: {"pairingId": pairing()}),
         "deregisterHousehold": ("DeregisterHouseholdInput", lambda: {
             "code": new, "expectedVersion": version(new), "reason": "DUPLICATE"}),
+        # Recorded on the household (a measure, an income record) and on the line.
+        "recordMeasure": ("RecordMeasureInput", lambda: {
+            "clientMutationId": CMID.format(n=6), "householdCode": FU_HOUSEHOLD,
+            "category": "SUPPLIES", "date": TODAY.isoformat(), "quantity": 20, "unit": "kg",
+            "description": "rice", "agency": "Walk Bureau"}),
+        "voidMeasure": ("VoidMeasureInput", lambda: {
+            "measureId": measure(), "reason": "entered twice"}),
+        "recordIncome": ("RecordIncomeInput", lambda: {
+            "clientMutationId": CMID.format(n=7), "householdCode": FU_HOUSEHOLD,
+            "year": 2020, "items": {"wages": 12000}, "householdSize": 4}),
+        "setPovertyLine": ("SetPovertyLineInput", lambda: {
+            "year": 2021, "line": 4100, "exitLine": 4200}),
         "createOfficial": ("CreateOfficialInput", lambda: {
             "clientMutationId": CMID.format(n=5), "code": "O-460203-777", "name": "Walk Official",
             "maxLoad": 5}),

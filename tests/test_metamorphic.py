@@ -32,7 +32,7 @@ from api import selection
 from api.auth import Role
 from api.settings import Settings
 from graph.masks import mask_account, mask_id_number, mask_name, mask_phone
-from graph.readmap import TYPES, Field, Mask, Value
+from graph.readmap import TYPES, Custom, Field, Mask, Value
 from graph.validation import today_cst
 
 pytestmark = SOCKETS_OF_CANCELLED_RESOLVERS
@@ -74,12 +74,14 @@ def root_fields(query: str, variables: Mapping[str, Any]) -> dict[str, Field]:
     }
 
 
-def apply_masks(value: Any, f: Field, type_name: str) -> Any:
-    """`value` (of field `f`, of type `type_name`) as a masked view must see it."""
+def apply_masks(value: Any, f: Field, type_name: str, hidden: set[str]) -> Any:
+    """`value` (of field `f`, of type `type_name`) as a masked view must see it; the
+    response keys of fields hidden whole (a HIDDEN Custom: null, its arguments never
+    checked) are added to `hidden`."""
     if value is None:
         return None
     if isinstance(value, list):
-        return [apply_masks(v, f, type_name) for v in value]
+        return [apply_masks(v, f, type_name, hidden) for v in value]
     parent = object_type(type_name)
     type_map = TYPES.get(type_name)
     out = dict(value)
@@ -90,31 +92,40 @@ def apply_masks(value: Any, f: Field, type_name: str) -> Any:
         if isinstance(entry, Value) and entry.mask is not None:
             out[sub.key] = PYTHON_MASKS[entry.mask](out[sub.key])
             continue
+        if isinstance(entry, Custom) and entry.mask is Mask.HIDDEN:
+            out[sub.key] = None
+            hidden.add(sub.key)
+            continue
         target = target_of(parent, sub.name)
         if target is not None:
-            out[sub.key] = apply_masks(out[sub.key], sub, target.name)
+            out[sub.key] = apply_masks(out[sub.key], sub, target.name, hidden)
     return out
 
 
 def masked_like_investigator(body: Mapping[str, Any], roots: Mapping[str, Field]) -> Any:
     """The ADMIN's response as the INVESTIGATOR must get it: masks applied; person()
     null and silent (a masked view never looks an ID number up), but for a malformed ID
-    number: that check is on the argument's shape, the same for every role."""
+    number: that check is on the argument's shape, the same for every role (an error
+    below person() is not: the masked view plans nothing there)."""
     people = {key for key, f in roots.items() if f.name == "person"}
     errors = [
         e
         for e in body["errors"]
         if not (e.get("path") and e["path"][0] in people)
-        or e.get("extensions", {}).get("code") == "BAD_USER_INPUT"
+        or (len(e["path"]) == 1 and e.get("extensions", {}).get("code") == "BAD_USER_INPUT")
     ]
     data = body["data"]
+    hidden: set[str] = set()
     if data is not None:
         data = dict(data)
         for key, f in roots.items():
             if key in data:
                 target = target_of(QUERY, f.name)
                 assert target is not None
-                data[key] = None if key in people else apply_masks(data[key], f, target.name)
+                data[key] = (
+                    None if key in people else apply_masks(data[key], f, target.name, hidden)
+                )
+    errors = [e for e in errors if not hidden & set(e.get("path", ())[1:])]
     return {"data": data, "errors": errors}
 
 

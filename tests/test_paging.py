@@ -2,8 +2,9 @@
 connection k rows at a time through `endCursor` gives the rows of one large page, in
 the same order, with hasNextPage false only on the last page and totalCount the
 number walked. Every list: households in each order and with each filter, officials,
-an official's pairedHouseholds and visits, and coverage's uncovered and overdue
-drill-downs. tests/test_differential_scale.py walks them on 10,000 households."""
+an official's pairedHouseholds and visits, a household's measures, and coverage's
+uncovered and overdue drill-downs. tests/test_differential_scale.py walks them on
+10,000 households."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from starlette.testclient import TestClient
 from api.auth import Principal, Role
 from api.settings import Settings
 from graph.validation import today_cst
+from seeds.demo import MEASURES
 
 READERS = [label for label, p in CALLERS.items() if p.role is not Role.PUBLIC]
 ORDERS = ["CODE_ASC", "CODE_DESC", "REGISTRATION_YEAR_ASC", "REGISTRATION_YEAR_DESC",
@@ -40,6 +42,7 @@ NESTED = [
 ]
 DEMO_REGIONS = ["460000", "460203", "460203100201", "469001"]
 DEMO_OFFICIALS = ["O-460203-001", "O-460203-002", "O-469001-001", "O-469030-001"]
+MEASURED = sorted({m[1] for m in MEASURES})  # the demo's households with measures
 Case = tuple[str, dict[str, Any], Callable[[Any], Any]]
 
 
@@ -88,6 +91,17 @@ def lists(
         st.sampled_from(officials),
         st.sampled_from(NESTED),
     )
+    measures = st.builds(
+        lambda code, voided: (
+            "query($first: Int!, $after: String, $code: String!, $voided: Boolean) { "
+            "household(code: $code) { c: measures(first: $first, after: $after, includeVoided: "
+            "$voided) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } } }",
+            {"code": code, "voided": voided},
+            lambda d: (d["household"] or {}).get("c"),
+        ),
+        st.sampled_from(MEASURED),
+        st.sampled_from([False, True]),
+    )
     drills = st.builds(
         lambda region, field, as_of: (
             "query($first: Int!, $after: String, $region: String!, $asOf: Date) { "
@@ -100,7 +114,7 @@ def lists(
         st.sampled_from(["uncovered", "overdue"]),
         st.sampled_from([None, str(today - dt.timedelta(days=100))]),
     )
-    return st.one_of(households, listed, nested, drills)
+    return st.one_of(households, listed, nested, measures, drills)
 
 
 def node_keys(connection: Mapping[str, Any]) -> list[Any]:

@@ -16,6 +16,7 @@ from graph.household import (
     IdentificationStandard,
     PovertyCause,
 )
+from graph.measure import MeasureCategory
 from graph.model import RegionLevel
 from graph.official import PairingRole
 from graph.person import (
@@ -51,6 +52,11 @@ strawberry.enum(Schooling, description="Current schooling.")
 strawberry.enum(Health)
 strawberry.enum(LabourAbility)
 strawberry.enum(MembershipEndReason, description="Why a membership ended.")
+strawberry.enum(
+    MeasureCategory,
+    description="Support measures (DOMAIN.md section 5): SUPPLIES are goods handed out; "
+    "MICROCREDIT a poverty microloan (up to 50,000 yuan, 1-36 months).",
+)
 strawberry.enum(RegionLevel, description="Level in the administrative tree.")
 strawberry.enum(
     NodeType,

@@ -22,11 +22,14 @@ from graph.household import (
     IdentificationStandard,
     PovertyCause,
 )
+from graph.measure import MeasureCategory
 from graph.person import MembershipEndReason, Relation
 from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
     from api.types.history import ChangeConnection
+    from api.types.income import IncomeRecord
+    from api.types.measure import MeasureConnection
     from api.types.official import Pairing
     from api.types.person import Person
     from api.types.region import Region
@@ -93,6 +96,16 @@ class Household:
         description="Code of the active RESPONSIBLE official; null when uncovered."
     )
     last_visit_date: dt.date | None
+    latest_income_year: int | None = strawberry.field(
+        description="The year of its latest income record."
+    )
+    latest_per_capita_net: int | None = strawberry.field(
+        description="That record's perCapitaNet; personal: null for some roles."
+    )
+    previous_per_capita_net: int | None = strawberry.field(
+        description="The perCapitaNet of the year before it (null without a record); "
+        "personal: null for some roles."
+    )
 
     @strawberry.field(description="Members, head first; past members too with includePast.")
     def members(self, include_past: bool = False) -> list[HouseholdMember]:
@@ -132,6 +145,28 @@ class Household:
             dt.date | None, strawberry.argument(description=f"A date {DATE_RANGE}.")
         ] = None,
     ) -> bool:
+        return compiled()
+
+    @strawberry.field(
+        description="Support measures delivered to it, newest first (by date, then id): of "
+        "`categories` only when given, voided ones too with includeVoided."
+    )
+    def measures(
+        self,
+        first: int = 20,
+        after: str | None = None,
+        categories: list[MeasureCategory] | None = None,
+        include_voided: bool = False,
+    ) -> Annotated[MeasureConnection, strawberry.lazy("api.types.measure")]:
+        return compiled()
+
+    @strawberry.field(
+        description="Its income records by year (one a year), from fromYear to toYear "
+        "(both included) when given. Personal: null for roles without personal data."
+    )
+    def incomes(
+        self, from_year: int | None = None, to_year: int | None = None
+    ) -> list[Annotated[IncomeRecord, strawberry.lazy("api.types.income")]] | None:
         return compiled()
 
     @strawberry.field(description="Its changes, newest first (not for field officials: FORBIDDEN).")

@@ -7,6 +7,8 @@ import strawberry
 
 from api.context import Context
 from api.types.household import Household
+from api.types.income import IncomeRecord, PovertyLine
+from api.types.measure import Measure
 from api.types.official import Official, Pairing
 from api.types.visit import Visit
 from api.writes import entity
@@ -59,3 +61,43 @@ class OfficialPayload:
     @strawberry.field
     async def official(self, info: strawberry.Info[Context, None]) -> Official | None:
         return await entity(info, "official", code=self._code)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class MeasurePayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+    _household: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def measure(self, info: strawberry.Info[Context, None]) -> Measure | None:
+        return await entity(info, "Measure#id", id=self._id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await entity(info, "household", code=self._household)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class IncomePayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+    _household: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def income(self, info: strawberry.Info[Context, None]) -> IncomeRecord | None:
+        return await entity(info, "IncomeRecord#id", id=self._id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await entity(info, "household", code=self._household)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class PovertyLinePayload:
+    client_mutation_id: str | None
+    _year: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The line as stored for that year.")
+    async def poverty_line(self, info: strawberry.Info[Context, None]) -> PovertyLine | None:
+        return await entity(info, "PovertyLine#year", year=self._year)  # type: ignore[no-any-return]
