@@ -39,15 +39,21 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
+import graph.cooperative
 import graph.coverage
 import graph.explore
 import graph.history
 import graph.household
 import graph.households
+import graph.lot
 import graph.official
+import graph.payment
 import graph.person
+import graph.product
+import graph.public_trace
 import graph.region
 import graph.subgraph
+import graph.trace_event
 import graph.visit
 from api import selection
 from api.auth import Principal, Role, check_policy
@@ -61,13 +67,19 @@ PLAN_CACHE_SIZE = 1024
 
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
+    graph.cooperative,
     graph.coverage,
     graph.explore,
     graph.household,
+    graph.lot,
     graph.official,
+    graph.payment,
     graph.person,
+    graph.product,
+    graph.public_trace,
     graph.region,
     graph.subgraph,
+    graph.trace_event,
     graph.visit,
 )
 

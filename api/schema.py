@@ -12,6 +12,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
+from api.cooperatives import CooperativeMutation, CooperativeQuery
 from api.coverage import CoverageQuery
 from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.execution import CompiledReads, install
@@ -25,9 +26,12 @@ from api.limits import (
     NoIntrospection,
     RequestLimits,
 )
+from api.lots import LotMutation, LotQuery
 from api.observe import ObserveOperation
 from api.officials import OfficialMutation, OfficialQuery, PairingMutation
 from api.persons import MemberMutation, PersonQuery
+from api.products import ProductMutation, ProductQuery
+from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
 from api.statements import StatementCount
 from api.visits import VisitMutation
@@ -41,6 +45,10 @@ QUERY_TYPES: tuple[type, ...] = (
     OfficialQuery,
     HistoryQuery,
     ExploreQuery,
+    PublicTraceQuery,
+    ProductQuery,
+    CooperativeQuery,
+    LotQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -49,6 +57,9 @@ MUTATION_TYPES: tuple[type, ...] = (
     PairingMutation,
     VisitMutation,
     OfficialMutation,
+    ProductMutation,
+    CooperativeMutation,
+    LotMutation,
 )
 
 

@@ -7,8 +7,12 @@
 before null). A change to a relationship is recorded on the entity it belongs to: a
 membership on the household (field `members`), a pairing on the household (field
 `officials`) and on the official (field `pairedHouseholds`), a visit on the household
-(`visits`). The relationship, not the key, ties a record to its entity, so a
-household's history follows it through a move.
+(`visits`); from traceability (issue 15), a cooperative membership on the household
+(`cooperatives`) and the cooperative (`members`), a lot on its producer or owner
+(`lots`, household or cooperative), a payment on the household paid (`payments`: its
+id, lot and date, never the amount), and products on themselves. The relationship,
+not the key, ties a record to its entity, so a household's history follows it
+through a move.
 
 Records are written by the write frame (graph/write.py) in the mutation's own
 transaction, one statement for all of them: a refused mutation writes none, a retry
@@ -59,6 +63,12 @@ RECORD_CHANGES = (
     + " } "
     "CALL () { UNWIND $people AS r MATCH (e:Person {idNumber: r.key}) "
     + _RECORD.replace("$type", "'Person'").replace("{key}", "e.ref")
+    + " } "
+    "CALL () { UNWIND $cooperatives AS r MATCH (e:Cooperative {code: r.key}) "
+    + _RECORD.replace("$type", "'Cooperative'").replace("{key}", "e.code")
+    + " } "
+    "CALL () { UNWIND $products AS r MATCH (e:Product {code: r.key}) "
+    + _RECORD.replace("$type", "'Product'").replace("{key}", "e.code")
     + " }"
 )
 """One statement for a mutation's records: a seek per entity on its key."""
@@ -70,8 +80,14 @@ async def record_changes(
     """Write the change records of one mutation (nothing when nothing changed)."""
     if not history:
         return
-    groups: dict[str, list[dict[str, Any]]] = {"households": [], "officials": [], "people": []}
-    names = {"Household": "households", "Official": "officials", "Person": "people"}
+    names = {
+        "Household": "households",
+        "Official": "officials",
+        "Person": "people",
+        "Cooperative": "cooperatives",
+        "Product": "products",
+    }
+    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in names.values()}
     for change in history:
         groups[names[change.entity.value]].append(
             {"key": change.key, "changes": json.dumps(change.changes, ensure_ascii=False)}
@@ -160,11 +176,13 @@ def history(entity: str) -> Guard:
     )
 
 
-# ref type -> (label, key property, whose scope decides)
-REFS: dict[str, tuple[str, str, Access]] = {
+# ref type -> (label, key property, whose scope decides; None: every history reader)
+REFS: dict[str, tuple[str, str, Access | None]] = {
     "Household": ("Household", "code", Access.HOUSEHOLD),
     "Official": ("Official", "code", Access.OFFICIAL),
     "Person": ("Person", "ref", Access.PERSON),
+    "Cooperative": ("Cooperative", "code", Access.COOPERATIVE),
+    "Product": ("Product", "code", None),
 }
 
 
@@ -213,7 +231,7 @@ def plan_history(field: Field, view: View, shape: Any) -> Plan:
     b = Binder()
     post = Post(field=field)
     key = b.slot("key", _ref_key)
-    visible = view.scope.read_filter(access, "e", b)
+    visible = "true" if access is None else view.scope.read_filter(access, "e", b)
     limit = b.slot("limit", _limit)
     keyset = "true"
     if has_after:

@@ -12,10 +12,25 @@ from enum import StrEnum
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.cursor import KeyKind
 from graph.db import Tx
 from graph.errors import BadUserInput
 from graph.history import history
-from graph.readmap import Access, Custom, Embed, Field, Flag, Kind, Limit, Mask, Rel, Value, declare
+from graph.payment import PAYMENTS, platform_sales, yuan
+from graph.readmap import (
+    Access,
+    Conn,
+    Custom,
+    Embed,
+    Field,
+    Flag,
+    Kind,
+    Limit,
+    Mask,
+    Rel,
+    Value,
+    declare,
+)
 from graph.validation import check_date, check_household_code, check_range
 
 LATEST_VISITS_MAX = 20
@@ -193,6 +208,27 @@ def _overdue_value(c: Compiler, row: Mapping[str, str], f: Field, post: Post) ->
     return overdue_expression(row["h"], day, start, c.b.var("visit"))
 
 
+def _platform_sales(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    """Household.platformSales(year): its unvoided payments dated in the year, in yuan
+    (graph/payment.py); personal, as incomes are: null for roles without personal data."""
+    if c.view.masked:
+        return "null"
+    year = int(check_range(f.arg("year"), "year", 2000, 2100))
+    return yuan(platform_sales(row["h"], c.b.const(year), c.b))
+
+
+def in_scope(h: str = "h") -> Custom:
+    """A household reached from something that is not scoped (a cooperative's member,
+    a lot's producer): the household when the caller's scope holds it, else null."""
+
+    def build(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+        visible = c.view.scope.read_filter(Access.HOUSEHOLD, row[h], c.b)
+        node = c.project("Household", {"h": row[h]}, f.fields, post)
+        return f"CASE WHEN {visible} THEN {node} ELSE null END"
+
+    return Custom(build)
+
+
 HOUSEHOLD = declare(
     "Household",
     ("h",),
@@ -249,6 +285,22 @@ HOUSEHOLD = declare(
         ),
         "visitOverdue": Custom(_overdue_value),
         "history": history("h"),
+        # Traceability (issue 15): graph/lot.py, graph/cooperative.py, graph/payment.py.
+        "traceCode": Value("{h}.traceCode"),
+        "lots": Conn(
+            "LotEdge",
+            "MATCH ({h})-[:PRODUCED]->({l}:Lot)",
+            keys=(("{l}.producedOn", "DESC", KeyKind.DATE), ("{l}.traceCode", "DESC", KeyKind.STR)),
+            kind="household-lots",
+        ),
+        "payments": PAYMENTS,
+        "platformSales": Custom(_platform_sales),
+        "cooperatives": Rel(
+            "CooperativeMembership",
+            "MATCH ({h})-[{m}:COOPERATIVE_MEMBER]->({c}:Cooperative)",
+            flags=(Flag("includeEnded", False, "{m}.until IS NULL"),),
+            order="{m}.until IS NOT NULL, {m}.since, {c}.code",
+        ),
     },
 )
 

@@ -24,7 +24,8 @@ Nodes (key property first):
         (the code of the active RESPONSIBLE official, or null), lastVisitDate (the
         latest visit's date, or null).
         Added by the household file (issue 3): debt (outstanding debt in yuan,
-        personal). Enums: graph/household.py (HouseholdStatus, HouseholdAttribute,
+        personal); by traceability (issue 15): traceCode (FPH..., unique; set with
+        its first lot). Enums: graph/household.py (HouseholdStatus, HouseholdAttribute,
         PovertyCause, IdentificationStandard, HousingGrade, DeregistrationReason).
         Writes take a short write lock with `SET h._lock = true REMOVE h._lock`; the
         property never persists.
@@ -46,6 +47,25 @@ Nodes (key property first):
         the change (graph/client_mutation.py); a retry with the same id, caller and
         input (digest: SHA-256 of the input's canonical JSON) returns `result` and
         writes nothing; the same id with another input is CONFLICT.
+    (:Product {code, name, category, unit})
+        A catalogue item (graph/product.py: ProductCategory, QuantityUnit); a
+        migration seeds DOMAIN.md's products.
+    (:Cooperative {code, name, traceCode, villageCode, createdAt})
+        traceCode: FPC... (graph/trace_code.py), unique.
+    (:Lot {traceCode, quantity, unit, remaining, producedOn, villageCode, createdAt})
+        A batch (DOMAIN.md section 8). traceCode FPL..., unique. remaining: quantity
+        less what transformations (and, from D2, orders) drew; changed only under
+        the lot's write lock (graph/write.py `Write.lot`). villageCode: where it was
+        produced (the producer's village). Households get a traceCode (FPH...) with
+        their first lot.
+    (:TraceEvent {id, eventType, bizStep, kind, eventTime, recordTime, readPoint,
+                  bizTransaction})
+        A GS1 EPCIS step: eventType OBJECT (bizStep commissioning, accepting) or
+        TRANSFORMATION (transforming, packing; kind BLENDING, PROCESSING, PACKING).
+        readPoint: the village code where it happened.
+    (:Payment {id, amount, date, source, voidedOn})
+        amount in integer fen (yuan x 100); source ACCEPTANCE (D2 adds SALE). A
+        household's payments are its platform sales (graph/payment.py).
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):
@@ -63,6 +83,17 @@ Relationships:
     (:Official)-[:PAIRED_WITH {id, role, since, until}]->(:Household)
         role: RESPONSIBLE | ASSISTING; active while until IS NULL.
     (:Official)-[:MADE_VISIT]->(:Visit)-[:VISIT_TO]->(:Household)
+    (:Cooperative)-[:LOCATED_IN]->(:Region {level: 'VILLAGE'})
+    (:Household)-[:COOPERATIVE_MEMBER {id, since, until}]->(:Cooperative)
+        active while until IS NULL.
+    (:Lot)-[:OF_PRODUCT]->(:Product)
+    (:Household|Cooperative)-[:PRODUCED]->(:Lot)    who made it
+    (:Household|Cooperative)-[:OWNS]->(:Lot)        who holds it now (one owner)
+    (:TraceEvent)-[:INPUT {quantity}]->(:Lot)       a transformation's inputs
+    (:TraceEvent)-[:OUTPUT {quantity}]->(:Lot)      a transformation's outputs, and
+        the lots an object event (commissioning, accepting) is about
+    (:Payment)-[:PAID_TO]->(:Household|Cooperative)
+    (:Payment)-[:PAID_FOR]->(:Lot)
 
 Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
 """
@@ -78,6 +109,11 @@ class Label(StrEnum):
     PERSON = "Person"
     OFFICIAL = "Official"
     VISIT = "Visit"
+    PRODUCT = "Product"
+    COOPERATIVE = "Cooperative"
+    LOT = "Lot"
+    TRACE_EVENT = "TraceEvent"
+    PAYMENT = "Payment"
     CLIENT_MUTATION = "ClientMutation"
     SCHEMA_VERSION = "SchemaVersion"
     TEST_MARKER = "FupinTestDatabase"
@@ -91,6 +127,15 @@ class Rel(StrEnum):
     PAIRED_WITH = "PAIRED_WITH"
     MADE_VISIT = "MADE_VISIT"
     VISIT_TO = "VISIT_TO"
+    LOCATED_IN = "LOCATED_IN"
+    COOPERATIVE_MEMBER = "COOPERATIVE_MEMBER"
+    OF_PRODUCT = "OF_PRODUCT"
+    PRODUCED = "PRODUCED"
+    OWNS = "OWNS"
+    INPUT = "INPUT"
+    OUTPUT = "OUTPUT"
+    PAID_TO = "PAID_TO"
+    PAID_FOR = "PAID_FOR"
 
 
 class RegionLevel(StrEnum):

@@ -67,6 +67,7 @@ class Access(StrEnum):
     HOUSEHOLD = "HOUSEHOLD"
     OFFICIAL = "OFFICIAL"
     PERSON = "PERSON"
+    COOPERATIVE = "COOPERATIVE"
 
 
 @dataclass(frozen=True, eq=False)

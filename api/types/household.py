@@ -6,6 +6,7 @@ declares where each field lives; api/execution.py reads them by response key).""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -26,7 +27,9 @@ from graph.person import MembershipEndReason, Relation
 from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
+    from api.types.cooperative import CooperativeMembership
     from api.types.history import ChangeConnection
+    from api.types.lot import LotConnection, PaymentConnection
     from api.types.official import Pairing
     from api.types.person import Person
     from api.types.region import Region
@@ -93,6 +96,9 @@ class Household:
         description="Code of the active RESPONSIBLE official; null when uncovered."
     )
     last_visit_date: dt.date | None
+    trace_code: str | None = strawberry.field(
+        description="Its QR trace code (FPH...), given with its first lot."
+    )
 
     @strawberry.field(description="Members, head first; past members too with includePast.")
     def members(self, include_past: bool = False) -> list[HouseholdMember]:
@@ -138,6 +144,35 @@ class Household:
     def history(
         self, first: int = 20, after: str | None = None
     ) -> Annotated[ChangeConnection, strawberry.lazy("api.types.history")] | None:
+        return compiled()
+
+    @strawberry.field(description="The lots it produced, newest first.")
+    def lots(
+        self, first: int = 20, after: str | None = None
+    ) -> Annotated[LotConnection, strawberry.lazy("api.types.lot")]:
+        return compiled()
+
+    @strawberry.field(
+        description="What it was paid through the platform, newest first; voided payments "
+        "too with includeVoided. Amounts are personal (null for some roles)."
+    )
+    def payments(
+        self, first: int = 20, after: str | None = None, include_voided: bool = False
+    ) -> Annotated[PaymentConnection, strawberry.lazy("api.types.lot")]:
+        return compiled()
+
+    @strawberry.field(
+        description="Its platform sales in `year`: the unvoided payments dated in that year, "
+        "in yuan. Personal (an income): null for some roles. The productionIncome officials "
+        "enter excludes these, so nothing counts twice."
+    )
+    def platform_sales(self, year: int) -> Decimal | None:
+        return compiled()
+
+    @strawberry.field(description="Its cooperatives; ended memberships too with includeEnded.")
+    def cooperatives(
+        self, include_ended: bool = False
+    ) -> list[Annotated[CooperativeMembership, strawberry.lazy("api.types.cooperative")]]:
         return compiled()
 
 
