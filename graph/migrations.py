@@ -105,6 +105,15 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         7,
+        "change records by time and by entity (graph/history.py)",
+        (
+            "CREATE INDEX change_record_at IF NOT EXISTS FOR (n:ChangeRecord) ON (n.at)",
+            "CREATE INDEX change_record_entity IF NOT EXISTS "
+            "FOR (n:ChangeRecord) ON (n.entityType, n.entityKey)",
+        ),
+    ),
+    Step(
+        9,
         "traceability: products, cooperatives, lots, trace events and payments by their keys, "
         "trace codes unique per label; DOMAIN.md's products (ON CREATE: edits survive)",
         (
