@@ -274,7 +274,8 @@ def trade_samples(api: Any) -> dict[str, tuple[str, Any]]:
             "producedOn": TODAY.isoformat(), "householdCode": household}),
         "acceptLots": ("AcceptLotsInput", lambda: {
             "clientMutationId": CMID.format(n=9), "cooperativeCode": "COOP-WALK",
-            "date": TODAY.isoformat(), "lots": [{"traceCode": registered(), "pricePerUnit": "50"}]}),
+            "date": TODAY.isoformat(),
+            "lots": [{"traceCode": registered(), "pricePerUnit": "50"}]}),
         "transformLots": ("TransformLotsInput", lambda: {
             "clientMutationId": CMID.format(n=10), "kind": "PACKING", "date": TODAY.isoformat(),
             "inputs": [{"traceCode": registered(), "quantity": 4}],
