@@ -15,7 +15,7 @@ from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, ro
 from graph.cursor import KeyKind
 from graph.errors import BadUserInput
 from graph.history import history
-from graph.payment import PAYMENTS, platform_sales, yuan
+from graph.payment import PAYMENTS, platform_sales
 from graph.readmap import (
     Access,
     Conn,
@@ -29,6 +29,7 @@ from graph.readmap import (
     Rel,
     Value,
     declare,
+    yuan,
 )
 from graph.validation import check_date, check_household_code, check_range
 
@@ -212,7 +213,10 @@ def _platform_sales(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -
     (graph/payment.py); personal, as incomes are: null for roles without personal data."""
     if c.view.masked:
         return "null"
-    year = int(check_range(f.arg("year"), "year", 2000, 2100))
+    given = f.args.get("year")
+    if given is None:
+        return yuan(platform_sales(row["h"], f"{c.b.today()}.year", c.b))
+    year = int(check_range(given, "year", 2000, 2100))
     return yuan(platform_sales(row["h"], c.b.const(year), c.b))
 
 

@@ -57,16 +57,6 @@ def to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / FEN_PER_YUAN).quantize(CENT)
 
 
-def yuan(expr: str) -> str:
-    """Cypher: integer fen `expr` as the text of Decimal yuan with two places
-    ('2400.00'); null stays null."""
-    x = f"({expr})"
-    return (
-        f"CASE WHEN {x} IS NULL THEN null ELSE CASE WHEN {x} < 0 THEN '-' ELSE '' END"
-        f" + toString(abs({x}) / 100) + '.' + right('0' + toString(abs({x}) % 100), 2) END"
-    )
-
-
 def platform_sales(h: str, year: str, b: Binder | None = None) -> str:
     """Cypher: the platform sales of household `h` in `year` (an integer expression),
     in integer fen: the sum of its unvoided payments dated in that year (0 when none).
@@ -86,7 +76,7 @@ declare(
     ("p",),
     {
         "id": Value("{p}.id"),
-        "amount": Value(yuan("{p}.amount"), mask=Mask.HIDDEN),
+        "amount": Value("{p}.amount", Kind.FEN, mask=Mask.HIDDEN),
         "date": Value("{p}.date", Kind.DATE),
         "source": Value("{p}.source"),
         "voidedOn": Value("{p}.voidedOn", Kind.DATE),

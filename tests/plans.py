@@ -30,6 +30,7 @@ from api.execution import view_of
 from api.schema import schema
 from graph.compiler import ROOTS, Plan, Request, View
 from graph.readmap import Field
+from seeds.trade import BOTTLED_LOT, COOPERATIVE
 
 CORE = schema._schema
 QUERY = CORE.query_type
@@ -53,6 +54,10 @@ ROOT_ARGS = {
     "pairingCoverage": 'regionCode: "460203"',
     "person": 'idNumber: "11010519491231002X"',
     "history": 'ref: "Household:4602031002010001"',
+    "product": 'code: "WILD-HONEY"',
+    "cooperative": f'code: "{COOPERATIVE}"',
+    "lot": f'traceCode: "{BOTTLED_LOT}"',
+    "publicTrace": f'code: "{BOTTLED_LOT}"',
 }
 
 # The read roots of the schema, as a client reaches them (`person` last: a masked
@@ -65,6 +70,11 @@ READ_ROOTS = (
     "region",
     "pairingCoverage",
     "history",
+    "products",
+    "product",
+    "cooperative",
+    "lot",
+    "publicTrace",
 )
 
 

@@ -14,6 +14,7 @@ from plans import PRINCIPALS, QUERY, compile_doc, object_type, target_of
 
 from graph.cursor import encode_cursor
 from graph.readmap import TYPES
+from graph.trace_code import TraceKind, make
 
 SENTINELS = {
     "household": "4609991239876541",
@@ -25,9 +26,13 @@ SENTINELS = {
     "date": "2019-03-07",
     "cursor_key": "4609991239876549",
     "pairing": "pair-sentinel-123",
+    "product": "SENTINEL-PRODUCT-77",
+    "cooperative": "COOP-SENTINEL-77",
+    "trace": make(TraceKind.LOT, "SENTNE7XYZ"),
 }
-NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311}
-ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED")
+NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
+           "year": 2087}  # fmt: skip
+ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED", "HONEY")
 S, N = SENTINELS, NUMBERS
 CURSORS = {
     "paired": encode_cursor("official-households", [S["cursor_key"], S["pairing"]]),
@@ -37,6 +42,11 @@ CURSORS = {
     "overdue": encode_cursor("coverage-OVERDUE", [S["cursor_key"]]),
     "households": encode_cursor("households:REGISTRATION_YEAR_DESC", [2011, S["cursor_key"]]),
     "history": encode_cursor("history", [1551916800000, S["pairing"]]),
+    "products": encode_cursor("products", [S["product"]]),
+    "members": encode_cursor("cooperative-members", [S["date"], S["pairing"]]),
+    "coop_lots": encode_cursor("cooperative-lots", [S["date"], S["trace"]]),
+    "lots": encode_cursor("household-lots", [S["date"], S["trace"]]),
+    "payments": encode_cursor("household-payments", [S["date"], S["pairing"]]),
 }
 C = CURSORS
 
@@ -58,7 +68,12 @@ query($after: String, $days: Int!) {{
         {{ edges {{ node {{ code }} }} }}
       visits(first: {N["first"]}, after: "{C["visits"]}") {{ edges {{ node {{ id }} }} }} }} }}
     latestVisits(first: {N["visits_first"]}) {{ id }} {HISTORY}
-    village {{ children(first: {N["children_first"]}) {{ code }} }} }} }} }}
+    village {{ children(first: {N["children_first"]}) {{ code }} }}
+    cooperatives(includeEnded: true) {{ active }}
+    lots(first: {N["first"]}, after: "{C["lots"]}") {{ edges {{ node {{ traceCode }} }} }}
+    payments(first: {N["first"]}, after: "{C["payments"]}", includeVoided: true)
+      {{ edges {{ node {{ id }} }} }}
+    platformSales(year: {N["year"]}) }} }} }}
   officials(where: {{ regionCode: "{S["village"]}", unit: "{S["unit"]}",
     overloaded: true, hasActivePairings: false }}, first: {N["first"]},
     after: "{C["officials"]}") {{ totalCount edges {{ node {{ code }} }} }}
@@ -68,6 +83,15 @@ query($after: String, $days: Int!) {{
   region(code: "{S["village"]}") {{ code }}
   history(ref: "Household:{S["household"]}", first: {N["first"]}, after: "{C["history"]}")
     {{ edges {{ node {{ at }} }} }}
+  products(category: HONEY, first: {N["first"]}, after: "{C["products"]}")
+    {{ totalCount edges {{ node {{ code }} }} }}
+  product(code: "{S["product"]}") {{ code }}
+  cooperative(code: "{S["cooperative"]}") {{ code {HISTORY}
+    members(first: {N["first"]}, after: "{C["members"]}", includeEnded: true)
+      {{ edges {{ active }} }}
+    lots(first: {N["first"]}, after: "{C["coop_lots"]}") {{ edges {{ node {{ traceCode }} }} }} }}
+  lot(traceCode: "{S["trace"]}") {{ traceCode }}
+  publicTrace(code: "{S["trace"]}") {{ kind }}
   pairingCoverage(regionCode: "{S["region"]}", visitWithinDays: {N["days"]},
     asOf: "{S["date"]}", statuses: [EXITED, RETURNED]) {{
     households
@@ -129,7 +153,8 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
             bound += [str(v) for v in one.params.values()]
     # The values did arrive, as parameters (so the checks above can fail).
     text = " ".join(bound)
-    for name in ("household", "official", "region", "village", "unit", "cursor_key", "date"):
+    for name in ("household", "official", "region", "village", "unit", "cursor_key", "date",
+                 "product", "cooperative", "trace"):  # fmt: skip
         assert SENTINELS[name] in text, name
     # A masked view never looks a person up by ID number.
     assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data

@@ -9,7 +9,8 @@ import pytest
 from graph import trace_code as tc
 from graph.errors import BadUserInput
 from graph.lot import check_quantity
-from graph.payment import amount_fen, platform_sales, to_fen, to_yuan, yuan
+from graph.payment import amount_fen, platform_sales, to_fen, to_yuan
+from graph.readmap import yuan
 from graph.trace_code import ALPHABET, TraceKind, check_character, make, new, parse, trace_url
 
 BODY = "7K3M9QXR2T"

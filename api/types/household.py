@@ -162,11 +162,12 @@ class Household:
         return compiled()
 
     @strawberry.field(
-        description="Its platform sales in `year`: the unvoided payments dated in that year, "
-        "in yuan. Personal (an income): null for some roles. The productionIncome officials "
-        "enter excludes these, so nothing counts twice."
+        description="Its platform sales in `year` (this year in China Standard Time when "
+        "not given): the unvoided payments dated in that year, in yuan. Personal (an "
+        "income): null for some roles. The productionIncome officials enter excludes these, "
+        "so nothing counts twice."
     )
-    def platform_sales(self, year: int) -> Decimal | None:
+    def platform_sales(self, year: int | None = None) -> Decimal | None:
         return compiled()
 
     @strawberry.field(description="Its cooperatives; ended memberships too with includeEnded.")
