@@ -12,7 +12,8 @@ lists and numbers, so no field can contain `|` or a newline.
 Each upsert runs in the caller's transaction, one statement for its rows (regions
 5,000 a statement, then their prefixes), and finds nodes by the unique constraints'
 index seeks; the derived properties are left to `refresh_households` and
-`refresh_officials`.
+`refresh_officials`. Traceability's upserts (cooperatives, lots, events, payments) are
+in graph/bulk_trade.py.
 """
 
 from __future__ import annotations

@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.cursor import KeyKind
-from graph.db import Database, Tx
+from graph.db import Database
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.history import history
 from graph.household import check_after_registration, in_scope
@@ -227,32 +226,3 @@ async def end_cooperative_membership(
         return {"code": code, "household": household}
 
     return await write(db, actor, mutation, work)
-
-
-# --- bulk upserts for seeds ----------------------------------------------------------
-
-_UPSERT_COOPERATIVES = """
-UNWIND $rows AS row
-MATCH (v:Region {code: row.villageCode})
-MERGE (c:Cooperative {code: row.code})
-ON CREATE SET c.createdAt = datetime()
-SET c.name = row.name, c.villageCode = row.villageCode, c.traceCode = row.traceCode,
-    c.updatedAt = datetime()
-MERGE (c)-[:LOCATED_IN]->(v)
-"""
-
-_UPSERT_MEMBERSHIPS = """
-UNWIND $rows AS row
-MATCH (h:Household {code: row.householdCode}), (c:Cooperative {code: row.cooperativeCode})
-MERGE (h)-[m:COOPERATIVE_MEMBER {id: row.id}]->(c)
-SET m.since = row.since, m.until = row.until, h.cooperativeMember = row.until IS NULL
-"""
-
-
-async def upsert_cooperatives(
-    tx: Tx, rows: Sequence[Mapping[str, Any]], members: Sequence[Mapping[str, Any]]
-) -> None:
-    """MERGE cooperatives on their code ({code, name, villageCode, traceCode}) and
-    memberships on their id ({id, householdCode, cooperativeCode, since, until})."""
-    await tx.run(_UPSERT_COOPERATIVES, {"rows": [dict(r) for r in rows]})
-    await tx.run(_UPSERT_MEMBERSHIPS, {"rows": [dict(r) for r in members]})

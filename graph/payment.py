@@ -11,10 +11,9 @@ entered by officials as productionIncome counts twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from graph.cursor import KeyKind
 from graph.errors import BadUserInput
@@ -22,7 +21,6 @@ from graph.readmap import Conn, Embed, Flag, Kind, Mask, Rel, Value, declare
 
 if TYPE_CHECKING:
     from graph.compiler import Binder
-    from graph.db import Tx
 
 FEN_PER_YUAN = 100
 CENT = Decimal("0.01")
@@ -101,17 +99,3 @@ CREATE (p:Payment {id: row.id, amount: row.amount, date: row.date, source: row.s
 CREATE (p)-[:PAID_TO]->(h)
 CREATE (p)-[:PAID_FOR]->(l)
 """
-
-UPSERT_PAYMENTS = """
-UNWIND $rows AS row
-MATCH (h:Household {code: row.household}), (l:Lot {traceCode: row.lot})
-MERGE (p:Payment {id: row.id})
-SET p.amount = row.amount, p.date = row.date, p.source = row.source
-MERGE (p)-[:PAID_TO]->(h)
-MERGE (p)-[:PAID_FOR]->(l)
-"""
-
-
-async def upsert_payments(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE payments on their id ({id, household, lot, amount (fen), date, source})."""
-    await tx.run(UPSERT_PAYMENTS, {"rows": [dict(r) for r in rows]})

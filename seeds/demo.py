@@ -30,12 +30,10 @@ from graph.bulk import (
     upsert_regions,
     upsert_visits,
 )
-from graph.cooperative import upsert_cooperatives
+from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
-from graph.lot import upsert_lots
 from graph.model import RegionLevel
-from graph.payment import upsert_payments
 from graph.product import upsert_catalogue
 from graph.region import RegionRow
 from graph.validation import id_check_character
