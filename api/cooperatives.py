@@ -5,7 +5,9 @@ graph/trace_event.py's."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
@@ -114,18 +116,10 @@ class CooperativeMutation:
     async def add_cooperative_member(
         self, info: strawberry.Info[Context, None], input: CooperativeMemberInput
     ) -> CooperativePayload:
-        client_id = cmid(input.client_mutation_id)
-        result = await graph_cooperative.add_cooperative_member(
-            info.context.db,
-            actor(info),
-            mutation("addCooperativeMember", input, client_id),
-            check_cooperative_code(input.cooperative_code, "input.cooperativeCode"),
-            check.check_household_code(input.household_code, "input.householdCode"),
+        return await _membership(
+            info, input, "addCooperativeMember", graph_cooperative.add_cooperative_member,
             day(input.since, "input.since"),
-        )
-        return CooperativePayload(
-            client_mutation_id=client_id, _code=result["code"], _household=result["household"]
-        )
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="End a household's membership of a cooperative (its cooperativeMember "
@@ -135,18 +129,10 @@ class CooperativeMutation:
     async def end_cooperative_membership(
         self, info: strawberry.Info[Context, None], input: EndCooperativeMembershipInput
     ) -> CooperativePayload:
-        client_id = cmid(input.client_mutation_id)
-        result = await graph_cooperative.end_cooperative_membership(
-            info.context.db,
-            actor(info),
-            mutation("endCooperativeMembership", input, client_id),
-            check_cooperative_code(input.cooperative_code, "input.cooperativeCode"),
-            check.check_household_code(input.household_code, "input.householdCode"),
-            day(input.until, "input.until"),
-        )
-        return CooperativePayload(
-            client_mutation_id=client_id, _code=result["code"], _household=result["household"]
-        )
+        return await _membership(
+            info, input, "endCooperativeMembership",
+            graph_cooperative.end_cooperative_membership, day(input.until, "input.until"),
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="A cooperative takes whole lots of its member households (an EPCIS "
@@ -179,3 +165,25 @@ class CooperativeMutation:
         return LotsPayload(
             client_mutation_id=client_id, _codes=result["traceCodes"], _cooperative=result["code"]
         )
+
+
+async def _membership(
+    info: strawberry.Info[Context, None],
+    input: CooperativeMemberInput | EndCooperativeMembershipInput,
+    name: str,
+    write: Callable[..., Awaitable[dict[str, Any]]],
+    date: dt.date,
+) -> CooperativePayload:
+    """Joining and leaving: the same checks, one write of graph/cooperative.py's."""
+    client_id = cmid(input.client_mutation_id)
+    result = await write(
+        info.context.db,
+        actor(info),
+        mutation(name, input, client_id),
+        check_cooperative_code(input.cooperative_code, "input.cooperativeCode"),
+        check.check_household_code(input.household_code, "input.householdCode"),
+        date,
+    )
+    return CooperativePayload(
+        client_mutation_id=client_id, _code=result["code"], _household=result["household"]
+    )
