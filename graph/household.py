@@ -15,7 +15,7 @@ from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, ro
 from graph.cursor import KeyKind
 from graph.errors import BadUserInput
 from graph.history import history
-from graph.payment import PAYMENTS, platform_sales
+from graph.payment import PAYMENTS
 from graph.readmap import (
     Access,
     Conn,
@@ -29,7 +29,6 @@ from graph.readmap import (
     Rel,
     Value,
     declare,
-    yuan,
 )
 from graph.validation import check_date, check_household_code, check_range
 
@@ -208,18 +207,6 @@ def _overdue_value(c: Compiler, row: Mapping[str, str], f: Field, post: Post) ->
     return overdue_expression(row["h"], day, start, c.b.var("visit"))
 
 
-def _platform_sales(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
-    """Household.platformSales(year): its unvoided payments dated in the year, in yuan
-    (graph/payment.py); personal, as incomes are: null for roles without personal data."""
-    given = f.args.get("year")
-    # The year is checked whoever asks: a masked view refuses the same arguments.
-    year = None if given is None else int(check_range(given, "year", 2000, 2100))
-    if c.view.masked:
-        return "null"
-    in_year = f"{c.b.today()}.year" if year is None else c.b.const(year)
-    return yuan(platform_sales(row["h"], in_year, c.b))
-
-
 def in_scope(h: str = "h") -> Custom:
     """A household reached from something that is not scoped (a cooperative's member,
     a lot's producer): the household when the caller's scope holds it, else null."""
@@ -297,7 +284,6 @@ HOUSEHOLD = declare(
             kind="household-lots",
         ),
         "payments": PAYMENTS,
-        "platformSales": Custom(_platform_sales),
         "cooperatives": Rel(
             "CooperativeMembership",
             "MATCH ({h})-[{m}:COOPERATIVE_MEMBER]->({c}:Cooperative)",

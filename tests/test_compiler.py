@@ -188,9 +188,6 @@ UNBOUNDED_BY_HAND = {
     # (the children's figures are carried out of the aggregation under a name of each
     # level's: the subquery between the commas is its own block)
     "UNWIND kids AS k WITH k.c AS c, k.fig AS kf, k.over AS ko WITH c, kf, ko,  AS c_out",
-    # a household's platform sales: its payments, summed (issue 15)
-    "MATCH (h)<-[:PAID_TO]-(sale:Payment)",
-    "MATCH (n)<-[:PAID_TO]-(sale:Payment)",
     # the public trace: the distinct households and products upstream of a lot
     "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
     "-[:OF_PRODUCT]->(p:Product) WITH DISTINCT p",

@@ -30,8 +30,7 @@ SENTINELS = {
     "cooperative": "COOP-SENTINEL-77",
     "trace": make(TraceKind.LOT, "SENTNE7XYZ"),
 }
-NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
-           "year": 2087}  # fmt: skip
+NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311}
 ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED", "HONEY")
 S, N = SENTINELS, NUMBERS
 CURSORS = {
@@ -72,8 +71,7 @@ query($after: String, $days: Int!) {{
     cooperatives(includeEnded: true) {{ active }}
     lots(first: {N["first"]}, after: "{C["lots"]}") {{ edges {{ node {{ traceCode }} }} }}
     payments(first: {N["first"]}, after: "{C["payments"]}", includeVoided: true)
-      {{ edges {{ node {{ id }} }} }}
-    platformSales(year: {N["year"]}) }} }} }}
+      {{ edges {{ node {{ id }} }} }} }} }} }}
   officials(where: {{ regionCode: "{S["village"]}", unit: "{S["unit"]}",
     overloaded: true, hasActivePairings: false }}, first: {N["first"]},
     after: "{C["officials"]}") {{ totalCount edges {{ node {{ code }} }} }}

@@ -6,7 +6,6 @@ declares where each field lives; api/execution.py reads them by response key).""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -159,15 +158,6 @@ class Household:
     def payments(
         self, first: int = 20, after: str | None = None, include_voided: bool = False
     ) -> Annotated[PaymentConnection, strawberry.lazy("api.types.lot")]:
-        return compiled()
-
-    @strawberry.field(
-        description="Its platform sales in `year` (this year in China Standard Time when "
-        "not given): the unvoided payments dated in that year, in yuan. Personal (an "
-        "income): null for some roles. The productionIncome officials enter excludes these, "
-        "so nothing counts twice."
-    )
-    def platform_sales(self, year: int | None = None) -> Decimal | None:
         return compiled()
 
     @strawberry.field(description="Its cooperatives; ended memberships too with includeEnded.")
