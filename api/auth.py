@@ -218,3 +218,11 @@ HISTORY_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGA
 SUPPORT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
 MEASURE_VOIDERS = HOUSEHOLD_WRITERS
 POVERTY_LINE_WRITERS = (Role.ADMIN,)
+# Traceability (issue 15): the public trace lookup is open to everyone (and limited per
+# address for the anonymous: api/ratelimit.py); the catalogue is ADMIN's; cooperatives
+# and their lots are region officers' within their subtree; a field official registers
+# lots of the households they are paired with.
+EVERYONE = (Role.PUBLIC, *AUTHENTICATED)
+PRODUCT_DEFINERS = (Role.ADMIN,)
+TRADE_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
+LOT_REGISTRARS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)

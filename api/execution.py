@@ -39,18 +39,24 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
+import graph.cooperative
 import graph.coverage
 import graph.explore
 import graph.history
 import graph.household
 import graph.households
 import graph.income
+import graph.lot
 import graph.measure
 import graph.official
+import graph.payment
 import graph.person
 import graph.poverty_line
+import graph.product
+import graph.public_trace
 import graph.region
 import graph.subgraph
+import graph.trace_event
 import graph.visit
 from api import selection
 from api.auth import Principal, Role, check_policy
@@ -64,16 +70,22 @@ PLAN_CACHE_SIZE = 1024
 
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
+    graph.cooperative,
     graph.coverage,
     graph.explore,
     graph.household,
     graph.income,
     graph.measure,
+    graph.lot,
     graph.official,
+    graph.payment,
     graph.person,
     graph.poverty_line,
+    graph.product,
+    graph.public_trace,
     graph.region,
     graph.subgraph,
+    graph.trace_event,
     graph.visit,
 )
 

@@ -12,6 +12,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
+from api.cooperatives import CooperativeMutation, CooperativeQuery
 from api.coverage import CoverageQuery
 from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.execution import CompiledReads, install
@@ -26,10 +27,13 @@ from api.limits import (
     NoIntrospection,
     RequestLimits,
 )
+from api.lots import LotMutation, LotQuery
 from api.measures import MeasureMutation
 from api.observe import ObserveOperation
 from api.officials import OfficialMutation, OfficialQuery, PairingMutation
 from api.persons import MemberMutation, PersonQuery
+from api.products import ProductMutation, ProductQuery
+from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
 from api.statements import StatementCount
 from api.visits import VisitMutation
@@ -44,6 +48,10 @@ QUERY_TYPES: tuple[type, ...] = (
     OfficialQuery,
     HistoryQuery,
     ExploreQuery,
+    PublicTraceQuery,
+    ProductQuery,
+    CooperativeQuery,
+    LotQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -54,6 +62,9 @@ MUTATION_TYPES: tuple[type, ...] = (
     MeasureMutation,
     IncomeMutation,
     OfficialMutation,
+    ProductMutation,
+    CooperativeMutation,
+    LotMutation,
 )
 
 

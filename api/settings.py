@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(default_factory=list, validation_alias="FUPIN_CORS_ORIGINS")
     max_body_bytes: int = Field(default=100_000, ge=1_000, validation_alias="FUPIN_MAX_BODY_BYTES")
+    # Where the public trace page is served: a QR code encodes {this}/t/{trace code}.
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", validation_alias="FUPIN_PUBLIC_BASE_URL"
+    )
 
     # Operations (README, "Operations").
     log_format: Literal["json", "text"] | None = Field(
@@ -102,6 +106,13 @@ class Settings(BaseSettings):
                     "no wildcard"
                 )
         return [origin.rstrip("/") for origin in value]
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or any(c in value for c in "?#* "):
+            raise ValueError("must be an http:// or https:// address without a query")
+        return value.rstrip("/")
 
     @field_validator("metrics_token")
     @classmethod

@@ -14,6 +14,7 @@ from strawberry.utils.str_converters import to_camel_case
 from api.context import Context
 from api.execution import read_entity
 from graph import validation as check
+from graph.errors import BadUserInput
 from graph.write import Actor, Mutation
 
 UNSET: Any = strawberry.UNSET
@@ -73,3 +74,17 @@ async def entity(info: strawberry.Info[Context, None], planner: str, **key: str 
     if any(value is None for value in key.values()):
         return None
     return await read_entity(info, planner, key)
+
+
+def day(value: Any, field: str) -> Any:
+    """A date input that defaults to today (CST), checked (not in the future)."""
+    return check.check_date(value or check.today_cst(), field)
+
+
+def distinct(keys: list[str], field: str) -> None:
+    """BAD_USER_INPUT on the second mention of the same key (`field` has `{i}`)."""
+    seen: set[str] = set()
+    for i, key in enumerate(keys):
+        if key in seen:
+            raise BadUserInput("the same one is given twice", field=field.format(i=i))
+        seen.add(key)

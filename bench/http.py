@@ -137,6 +137,19 @@ query Paths($from: String!, $to: String!) {{
 }}
 """
 
+PUBLIC_TRACE = """
+query PublicTrace($code: String!) {
+  publicTrace(code: $code) {
+    kind traceCode product { name category unit } producedOn quantity unit
+    place { village { code name } town { code name } county { code name } }
+    cooperative { name traceCode } contributingHouseholds products { name unit }
+  }
+}
+"""
+# The demo's bottled honey (seeds/trade.py BOTTLED_LOT): 200 bottles packed from a
+# blend of three households' lots.
+BOTTLED_LOT = "FPLBA15HA0200D"
+
 # A household, a county and a filter that exist in the full-scale graph (seed 1).
 HOUSEHOLD_CODE = "4690301002010001"
 # Households of the same county in other towns: four steps from HOUSEHOLD_CODE (through
@@ -191,6 +204,7 @@ QUERIES: tuple[Bench, ...] = (
         PATHS,
         {"from": f"Household:{HOUSEHOLD_CODE}", "to": f"Household:{UNCONNECTED}"},
     ),
+    Bench("publicTrace(the demo's bottled honey)", PUBLIC_TRACE, {"code": BOTTLED_LOT}),
 )
 
 SKIP = """

@@ -13,7 +13,8 @@ Each upsert runs in the caller's transaction, one statement for its rows (region
 5,000 a statement, then their prefixes), and finds nodes by the unique constraints'
 index seeks; the derived properties are left to `refresh_households` and
 `refresh_officials`, but for incomes: `upsert_incomes` refreshes its households'
-income figures (graph/income.py `refresh_incomes`).
+income figures (graph/income.py `refresh_incomes`). Traceability's upserts
+(cooperatives, lots, events, payments) are in graph/bulk_trade.py.
 """
 
 from __future__ import annotations

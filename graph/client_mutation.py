@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -30,6 +31,8 @@ def _canonical(value: Any) -> Any:
         return _canonical(value.value)
     if isinstance(value, dt.date):  # datetimes too
         return value.isoformat()
+    if isinstance(value, Decimal):  # 60, 60.0 and 60.00 are the same amount
+        return format(value.normalize(), "f")
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise TypeError(f"no canonical form for {type(value).__name__}")
@@ -38,7 +41,8 @@ def _canonical(value: Any) -> Any:
 def request_digest(request: Mapping[str, Any]) -> str:
     """The SHA-256 of the request's canonical JSON (keys sorted, enums by value, dates
     ISO 8601): equal for equal input however it was sent. `request` is the normalised
-    input without its clientMutationId. Only the digest is stored, never the input."""
+    input without its clientMutationId. Decimals are written without trailing zeros.
+    Only the digest is stored, never the input."""
     text = json.dumps(
         _canonical(request), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )

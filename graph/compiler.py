@@ -43,6 +43,7 @@ from graph.readmap import (
     Rel,
     Value,
     placeholders,
+    yuan,
 )
 from graph.scope import Scope
 
@@ -386,6 +387,8 @@ class Compiler:
             return f"toString({expr})"
         if entry.kind is Kind.DATETIME:
             post.datetime = True
+        if entry.kind is Kind.FEN:
+            return yuan(expr)
         return expr
 
     def names(self, row: Mapping[str, str], templates: Sequence[str]) -> dict[str, str]:

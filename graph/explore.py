@@ -15,6 +15,11 @@ A node is named by a ref, `Type:key`:
 Support measures (MEASURE_FOR, DELIVERED, RECEIVED_BY) are followed only when
 edgeTypes names them, so a neighbourhood by default is what it was before them. Income
 records are not explored: they are nothing but personal figures (Household.incomes).
+    Product     its code               name
+    Cooperative its code               name
+    Lot         its trace code         trace code
+    TraceEvent  its id                 bizStep
+    Payment     its id                 date (its amount, personal, masked)
 
 A person's key is the random `ref` every person gets (graph/model.py), never the ID
 number, which is personal. What a node or an edge shows is an allow-list of fields of
@@ -35,28 +40,45 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import graph.cooperative
 import graph.household
 import graph.income  # Household's income fields
+import graph.lot
 import graph.measure
 import graph.official
+import graph.payment
 import graph.person
+import graph.product
 import graph.region
+import graph.trace_event
 import graph.visit  # noqa: F401  (the read maps the allow-lists name)
 from graph.compiler import Binder, Compiler, Getter, Plan, Post, Request, View, plan, root
+from graph.cooperative import check_cooperative_code
 from graph.errors import BadUserInput, Forbidden
 from graph.measure import check_measure_id
 from graph.model import Label, Rel
+from graph.product import check_product_code
 from graph.readmap import TYPES, Field, Value, placeholders
 from graph.scope import ScopeKind
+from graph.trace_code import TraceKind, check_trace_code, normalize
 from graph.validation import (
     check_household_code,
     check_id_number,
     check_official_code,
     check_person_ref,
     check_range,
+    check_record_id,
     check_region_code,
     check_visit_id,
 )
+
+
+def _trace_code_of(kind: TraceKind) -> Callable[[str, str], str]:
+    def check(value: str, field: str) -> str:
+        return check_trace_code(value, field, kind)
+
+    return check
+
 
 TIMEOUT_S = 3.0
 
@@ -124,7 +146,7 @@ NODES: dict[Label, NodeKind] = {
              "plannedExitYear", "address", "headPhone", "bankAccount", "debt", "memberCount",
              "responsibleOfficialCode", "lastVisitDate", "deregisteredOn",
              "deregistrationReason", "latestIncomeYear", "latestPerCapitaNet",
-             "previousPerCapitaNet"),
+             "previousPerCapitaNet", "traceCode"),
             check_household_code, ("secondaryCauses",),
         ),
         NodeKind(
@@ -150,6 +172,28 @@ NODES: dict[Label, NodeKind] = {
              "termMonths", "notes", "voidedOn", "voidReason"),
             check_measure_id,
         ),
+        NodeKind(
+            Label.PRODUCT, "code", "Product", "p", "name", ("code", "name", "category", "unit"),
+            check_product_code,
+        ),
+        NodeKind(
+            Label.COOPERATIVE, "code", "Cooperative", "c", "name",
+            ("code", "name", "traceCode", "villageCode"), check_cooperative_code,
+        ),
+        NodeKind(
+            Label.LOT, "traceCode", "Lot", "l", "traceCode",
+            ("traceCode", "quantity", "remaining", "unit", "producedOn", "villageCode"),
+            _trace_code_of(TraceKind.LOT),
+        ),
+        NodeKind(
+            Label.TRACE_EVENT, "id", "TraceEvent", "e", "bizStep",
+            ("id", "eventType", "bizStep", "kind", "eventTime", "readPoint", "bizTransaction"),
+            check_record_id,
+        ),
+        NodeKind(
+            Label.PAYMENT, "id", "Payment", "p", "date",
+            ("id", "amount", "date", "source", "voidedOn"), check_record_id,
+        ),
     )
 }  # fmt: skip
 
@@ -167,6 +211,15 @@ EDGES: dict[Rel, EdgeKind] = {
         EdgeKind(Rel.MEASURE_FOR),
         EdgeKind(Rel.DELIVERED),
         EdgeKind(Rel.RECEIVED_BY),
+        EdgeKind(Rel.LOCATED_IN),
+        EdgeKind(Rel.COOPERATIVE_MEMBER, "CooperativeMembership", "m", ("since", "until")),
+        EdgeKind(Rel.OF_PRODUCT),
+        EdgeKind(Rel.PRODUCED),
+        EdgeKind(Rel.OWNS),
+        EdgeKind(Rel.INPUT, "TraceQuantity", "r", ("quantity",)),
+        EdgeKind(Rel.OUTPUT, "TraceQuantity", "r", ("quantity",)),
+        EdgeKind(Rel.PAID_TO),
+        EdgeKind(Rel.PAID_FOR),
     )
 }
 
@@ -297,14 +350,19 @@ _ENTITIES: dict[str, tuple[Label, str, Callable[[str, str], str]]] = {
     "region": (Label.REGION, "code", check_region_code),
     "official": (Label.OFFICIAL, "code", check_official_code),
     "idNumber": (Label.PERSON, "idNumber", check_id_number),
+    "lot": (Label.LOT, "traceCode", _trace_code_of(TraceKind.LOT)),
+    "cooperativeTrace": (Label.COOPERATIVE, "traceCode", _trace_code_of(TraceKind.COOPERATIVE)),
+    "householdTrace": (Label.HOUSEHOLD, "traceCode", _trace_code_of(TraceKind.HOUSEHOLD)),
 }
+_TRACE_SHAPES = {"C": "cooperativeTrace", "H": "householdTrace"}
 
 
 def _entity_shape(args: Mapping[str, Any]) -> str:
     key = str(args["key"]).strip()
     digits = key.isascii() and key.isdigit()
-    if key.startswith("FP"):
-        return "traceCode"  # a lot's trace code: no lots in the graph yet
+    if normalize(key).startswith("FP"):
+        # The kind letter picks the label; a malformed code fails the lot's check.
+        return _TRACE_SHAPES.get(normalize(key)[2:3], "lot")
     if digits and len(key) == 16:
         return "household"
     if digits and len(key) in (6, 9, 12):
@@ -325,9 +383,9 @@ def _entity_key(shape: str) -> Getter:
 
 @root("entity", shape=_entity_shape)
 def plan_entity(field: Field, view: View, shape: Any) -> Plan:
-    """entity(key): one seek on the key's unique constraint. An ID number answers null
-    without a statement for roles that may not see one (no oracle), as `person` does;
-    so does a trace code until lots exist."""
+    """entity(key): one seek on the key's unique constraint (a trace code's on the
+    label of its kind letter). An ID number answers null without a statement for
+    roles that may not see one (no oracle), as `person` does."""
     b, post, c = _explorer(view, field)
     if shape not in _ENTITIES or (shape == "idNumber" and view.masked):
         return plan("", b, post)

@@ -9,10 +9,14 @@ membership on the household (field `members`), a pairing on the household (field
 `officials`) and on the official (field `pairedHouseholds`), a visit on the household
 (`visits`), a support measure on the household (`measures`: never its notes, and the
 person who received it by their ref), an income record on the household (`incomes`,
-hidden from roles without personal data like the incomes themselves). A poverty line,
-which belongs to no household, has records of its own (entityType PovertyLine,
-entityKey its year). The relationship, not the key, ties a record to its entity, so a
-household's history follows it through a move.
+hidden from roles without personal data like the incomes themselves); from
+traceability (issue 15), a cooperative membership on the household (`cooperatives`)
+and the cooperative (`members`), a lot on its producer or owner (`lots`, household or
+cooperative), a payment on the household paid (`payments`: its id, lot and date, never
+the amount), and products on themselves. A poverty line, which belongs to no household,
+has records of its own (entityType PovertyLine, entityKey its year). The relationship,
+not the key, ties a record to its entity, so a household's history follows it through
+a move.
 
 Records are written by the write frame (graph/write.py) in the mutation's own
 transaction, one statement for all of them: a refused mutation writes none, a retry
@@ -67,6 +71,12 @@ RECORD_CHANGES = (
     + " } "
     "CALL () { UNWIND $povertyLines AS r MATCH (e:PovertyLine {year: toInteger(r.key)}) "
     + _RECORD.replace("$type", "'PovertyLine'").replace("{key}", "toString(e.year)")
+    + " } "
+    "CALL () { UNWIND $cooperatives AS r MATCH (e:Cooperative {code: r.key}) "
+    + _RECORD.replace("$type", "'Cooperative'").replace("{key}", "e.code")
+    + " } "
+    "CALL () { UNWIND $products AS r MATCH (e:Product {code: r.key}) "
+    + _RECORD.replace("$type", "'Product'").replace("{key}", "e.code")
     + " }"
 )
 """One statement for a mutation's records: a seek per entity on its key."""
@@ -83,6 +93,8 @@ async def record_changes(
         "Official": "officials",
         "Person": "people",
         "PovertyLine": "povertyLines",
+        "Cooperative": "cooperatives",
+        "Product": "products",
     }
     groups: dict[str, list[dict[str, Any]]] = {group: [] for group in names.values()}
     for change in history:
@@ -173,11 +185,13 @@ def history(entity: str) -> Guard:
     )
 
 
-# ref type -> (label, key property, whose scope decides)
-REFS: dict[str, tuple[str, str, Access]] = {
+# ref type -> (label, key property, whose scope decides; None: every history reader)
+REFS: dict[str, tuple[str, str, Access | None]] = {
     "Household": ("Household", "code", Access.HOUSEHOLD),
     "Official": ("Official", "code", Access.OFFICIAL),
     "Person": ("Person", "ref", Access.PERSON),
+    "Cooperative": ("Cooperative", "code", Access.COOPERATIVE),
+    "Product": ("Product", "code", None),
 }
 
 
@@ -226,7 +240,7 @@ def plan_history(field: Field, view: View, shape: Any) -> Plan:
     b = Binder()
     post = Post(field=field)
     key = b.slot("key", _ref_key)
-    visible = view.scope.read_filter(access, "e", b)
+    visible = "true" if access is None else view.scope.read_filter(access, "e", b)
     limit = b.slot("limit", _limit)
     keyset = "true"
     if has_after:

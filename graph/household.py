@@ -12,9 +12,24 @@ from enum import StrEnum
 from typing import Any
 
 from graph.compiler import Compiler, Plan, Post, Request, View, root, seek
+from graph.cursor import KeyKind
 from graph.errors import BadUserInput
 from graph.history import history
-from graph.readmap import Access, Custom, Embed, Field, Flag, Kind, Limit, Mask, Rel, Value, declare
+from graph.payment import PAYMENTS
+from graph.readmap import (
+    Access,
+    Conn,
+    Custom,
+    Embed,
+    Field,
+    Flag,
+    Kind,
+    Limit,
+    Mask,
+    Rel,
+    Value,
+    declare,
+)
 from graph.validation import check_date, check_household_code, check_range
 
 LATEST_VISITS_MAX = 20
@@ -192,6 +207,18 @@ def _overdue_value(c: Compiler, row: Mapping[str, str], f: Field, post: Post) ->
     return overdue_expression(row["h"], day, start, c.b.var("visit"))
 
 
+def in_scope(h: str = "h") -> Custom:
+    """A household reached from something that is not scoped (a cooperative's member,
+    a lot's producer): the household when the caller's scope holds it, else null."""
+
+    def build(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+        visible = c.view.scope.read_filter(Access.HOUSEHOLD, row[h], c.b)
+        node = c.project("Household", {"h": row[h]}, f.fields, post)
+        return f"CASE WHEN {visible} THEN {node} ELSE null END"
+
+    return Custom(build)
+
+
 HOUSEHOLD = declare(
     "Household",
     ("h",),
@@ -248,6 +275,21 @@ HOUSEHOLD = declare(
         ),
         "visitOverdue": Custom(_overdue_value),
         "history": history("h"),
+        # Traceability (issue 15): graph/lot.py, graph/cooperative.py, graph/payment.py.
+        "traceCode": Value("{h}.traceCode"),
+        "lots": Conn(
+            "LotEdge",
+            "MATCH ({h})-[:PRODUCED]->({l}:Lot)",
+            keys=(("{l}.producedOn", "DESC", KeyKind.DATE), ("{l}.traceCode", "DESC", KeyKind.STR)),
+            kind="household-lots",
+        ),
+        "payments": PAYMENTS,
+        "cooperatives": Rel(
+            "CooperativeMembership",
+            "MATCH ({h})-[{m}:COOPERATIVE_MEMBER]->({c}:Cooperative)",
+            flags=(Flag("includeEnded", False, "{m}.until IS NULL"),),
+            order="{m}.until IS NOT NULL, {m}.since, {c}.code",
+        ),
     },
 )
 

@@ -9,12 +9,15 @@ batches: `CALL { } IN TRANSACTIONS`). The highest applied version is kept on the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 from graph.poverty_line import MERGE_POVERTY_LINES
+from graph.product import CATALOGUE, UPSERT_CATALOGUE
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class Step:
     description: str
     statements: tuple[str, ...]
     data: tuple[str, ...] = ()
+    # Parameters of the data statements (values from code, never from input).
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _batched(match: str, change: str) -> str:
@@ -121,6 +126,29 @@ STEPS: tuple[Step, ...] = (
         ),
         (MERGE_POVERTY_LINES,),
     ),
+    Step(
+        9,
+        "traceability: products, cooperatives, lots, trace events and payments by their keys, "
+        "trace codes unique per label; DOMAIN.md's products (ON CREATE: edits survive)",
+        (
+            "CREATE CONSTRAINT product_code IF NOT EXISTS FOR (n:Product) REQUIRE n.code IS UNIQUE",
+            "CREATE CONSTRAINT cooperative_code IF NOT EXISTS "
+            "FOR (n:Cooperative) REQUIRE n.code IS UNIQUE",
+            "CREATE CONSTRAINT cooperative_trace_code IF NOT EXISTS "
+            "FOR (n:Cooperative) REQUIRE n.traceCode IS UNIQUE",
+            "CREATE CONSTRAINT household_trace_code IF NOT EXISTS "
+            "FOR (n:Household) REQUIRE n.traceCode IS UNIQUE",
+            "CREATE CONSTRAINT lot_trace_code IF NOT EXISTS "
+            "FOR (n:Lot) REQUIRE n.traceCode IS UNIQUE",
+            "CREATE CONSTRAINT trace_event_id IF NOT EXISTS "
+            "FOR (n:TraceEvent) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT payment_id IF NOT EXISTS FOR (n:Payment) REQUIRE n.id IS UNIQUE",
+            "CREATE INDEX cooperative_member_id IF NOT EXISTS "
+            "FOR ()-[r:COOPERATIVE_MEMBER]-() ON (r.id)",
+        ),
+        (UPSERT_CATALOGUE,),
+        {"products": list(CATALOGUE)},
+    ),
 )
 
 LATEST = STEPS[-1].version
@@ -145,7 +173,7 @@ async def migrate(db: Database) -> list[Step]:
         if step.data:
             await db.run_autocommit("CALL db.awaitIndexes(300)")
         for statement in step.data:
-            await db.run_autocommit(statement)
+            await db.run_autocommit(statement, dict(step.params))
         await db.run_autocommit(
             "MERGE (v:SchemaVersion {id: 'fupin'}) SET v.version = $version, "
             "v.appliedAt = datetime()",

@@ -25,7 +25,8 @@ Nodes (key property first):
         (the code of the active RESPONSIBLE official, or null), lastVisitDate (the
         latest visit's date, or null).
         Added by the household file (issue 3): debt (outstanding debt in yuan,
-        personal). Enums: graph/household.py (HouseholdStatus, HouseholdAttribute,
+        personal); by traceability (issue 15): traceCode (FPH..., unique; set with
+        its first lot). Enums: graph/household.py (HouseholdStatus, HouseholdAttribute,
         PovertyCause, IdentificationStandard, HousingGrade, DeregistrationReason).
         Writes take a short write lock with `SET h._lock = true REMOVE h._lock`; the
         property never persists.
@@ -61,6 +62,25 @@ Nodes (key property first):
         the change (graph/client_mutation.py); a retry with the same id, caller and
         input (digest: SHA-256 of the input's canonical JSON) returns `result` and
         writes nothing; the same id with another input is CONFLICT.
+    (:Product {code, name, category, unit})
+        A catalogue item (graph/product.py: ProductCategory, QuantityUnit); a
+        migration seeds DOMAIN.md's products.
+    (:Cooperative {code, name, traceCode, villageCode, createdAt})
+        traceCode: FPC... (graph/trace_code.py), unique.
+    (:Lot {traceCode, quantity, unit, remaining, producedOn, villageCode, createdAt})
+        A batch (DOMAIN.md section 8). traceCode FPL..., unique. remaining: quantity
+        less what transformations (and, from D2, orders) drew; changed only under
+        the lot's write lock (graph/write.py `Write.lot`). villageCode: where it was
+        produced (the producer's village). Households get a traceCode (FPH...) with
+        their first lot.
+    (:TraceEvent {id, eventType, bizStep, kind, eventTime, recordTime, readPoint,
+                  bizTransaction})
+        A GS1 EPCIS step: eventType OBJECT (bizStep commissioning, accepting) or
+        TRANSFORMATION (transforming, packing; kind BLENDING, PROCESSING, PACKING).
+        readPoint: the village code where it happened.
+    (:Payment {id, amount, date, source, voidedOn})
+        amount in integer fen (yuan x 100); source ACCEPTANCE (D2 adds SALE). A
+        household's payments are its platform sales (graph/payment.py).
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):
@@ -82,6 +102,17 @@ Relationships:
     (:Official)-[:DELIVERED]->(:Measure)     optional: the deliverer, else m.agency
     (:Measure)-[:RECEIVED_BY]->(:Person)     optional: the member who received it
     (:IncomeRecord)-[:INCOME_OF]->(:Household)
+    (:Cooperative)-[:LOCATED_IN]->(:Region {level: 'VILLAGE'})
+    (:Household)-[:COOPERATIVE_MEMBER {id, since, until}]->(:Cooperative)
+        active while until IS NULL.
+    (:Lot)-[:OF_PRODUCT]->(:Product)
+    (:Household|Cooperative)-[:PRODUCED]->(:Lot)    who made it
+    (:Household|Cooperative)-[:OWNS]->(:Lot)        who holds it now (one owner)
+    (:TraceEvent)-[:INPUT {quantity}]->(:Lot)       a transformation's inputs
+    (:TraceEvent)-[:OUTPUT {quantity}]->(:Lot)      a transformation's outputs, and
+        the lots an object event (commissioning, accepting) is about
+    (:Payment)-[:PAID_TO]->(:Household|Cooperative)
+    (:Payment)-[:PAID_FOR]->(:Lot)
 
 Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
 """
@@ -100,6 +131,11 @@ class Label(StrEnum):
     MEASURE = "Measure"
     INCOME_RECORD = "IncomeRecord"
     POVERTY_LINE = "PovertyLine"
+    PRODUCT = "Product"
+    COOPERATIVE = "Cooperative"
+    LOT = "Lot"
+    TRACE_EVENT = "TraceEvent"
+    PAYMENT = "Payment"
     CLIENT_MUTATION = "ClientMutation"
     SCHEMA_VERSION = "SchemaVersion"
     TEST_MARKER = "FupinTestDatabase"
@@ -117,6 +153,15 @@ class Rel(StrEnum):
     DELIVERED = "DELIVERED"
     RECEIVED_BY = "RECEIVED_BY"
     INCOME_OF = "INCOME_OF"
+    LOCATED_IN = "LOCATED_IN"
+    COOPERATIVE_MEMBER = "COOPERATIVE_MEMBER"
+    OF_PRODUCT = "OF_PRODUCT"
+    PRODUCED = "PRODUCED"
+    OWNS = "OWNS"
+    INPUT = "INPUT"
+    OUTPUT = "OUTPUT"
+    PAID_TO = "PAID_TO"
+    PAID_FOR = "PAID_FOR"
 
 
 class RegionLevel(StrEnum):

@@ -37,11 +37,23 @@ if TYPE_CHECKING:
 
 class Kind(StrEnum):
     """How a value leaves Cypher: as it is, a DATE as its ISO text, a DATETIME kept
-    whole (the post-pass writes it as Python's isoformat would)."""
+    whole (the post-pass writes it as Python's isoformat would), FEN (money stored as
+    integer fen) as the text of Decimal yuan with two places (`yuan`)."""
 
     PLAIN = "PLAIN"
     DATE = "DATE"
     DATETIME = "DATETIME"
+    FEN = "FEN"
+
+
+def yuan(expr: str) -> str:
+    """Cypher: integer fen `expr` as the text of Decimal yuan with two places
+    ('2400.00'); null stays null."""
+    x = f"({expr})"
+    return (
+        f"CASE WHEN {x} IS NULL THEN null ELSE CASE WHEN {x} < 0 THEN '-' ELSE '' END"
+        f" + toString(abs({x}) / 100) + '.' + right('0' + toString(abs({x}) % 100), 2) END"
+    )
 
 
 class Mask(StrEnum):
@@ -67,6 +79,7 @@ class Access(StrEnum):
     HOUSEHOLD = "HOUSEHOLD"
     OFFICIAL = "OFFICIAL"
     PERSON = "PERSON"
+    COOPERATIVE = "COOPERATIVE"
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,6 +11,12 @@ coverage respect it too. Out-of-scope data simply does not match.
     OFFICIAL  actively paired with them  themself, or paired with   members (ever) of one
                                          one of those households
     NONE      none                       none                       none
+
+Cooperatives (`Access.COOPERATIVE`): ALL every one, REGION those whose village lies in
+the subtree, OFFICIAL and NONE none (a field official's scope holds households only).
+It decides what a caller may write (a cooperative, the lots it owns); cooperatives and
+lots themselves are read by every household reader (the public trace shows them), and
+the households reached through them are scoped as households.
 """
 
 from __future__ import annotations
@@ -97,6 +103,10 @@ class Scope:
             return "false"
         if access is Access.HOUSEHOLD:
             return self._household(var, b)
+        if access is Access.COOPERATIVE:
+            if self.kind is ScopeKind.OFFICIAL:
+                return "false"
+            return self._household(var, b, key="villageCode")
         inner = b.var("sh")
         households = self._household(inner, b)
         if access is Access.PERSON:
@@ -120,13 +130,13 @@ class Scope:
             return None
         return self._household(var, b)
 
-    def _household(self, var: str, b: Binder) -> str:
+    def _household(self, var: str, b: Binder, key: str = "code") -> str:
         code = b.scope_code()
         if self.kind is ScopeKind.REGION:
             region, prefix = b.var("scope"), b.var("prefix")
             return (
                 f"EXISTS {{ MATCH ({region}:Region {{code: {code}}}) WHERE any({prefix} IN "
-                f"{region}.prefixes WHERE {var}.code STARTS WITH {prefix}) }}"
+                f"{region}.prefixes WHERE {var}.{key} STARTS WITH {prefix}) }}"
             )
         pairing = b.var("scopePair")
         return (

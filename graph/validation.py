@@ -236,6 +236,14 @@ def check_visit_id(value: str, field: str) -> str:
     return value
 
 
+def check_record_id(value: str, field: str) -> str:
+    """The id of a record the platform generated (an event, a payment): 1-64 letters,
+    digits, '-', '_' or '.'."""
+    if not _VISIT_ID.fullmatch(value):
+        raise BadUserInput("an id is 1-64 letters, digits, '-', '_' or '.'", field=field)
+    return value
+
+
 def check_person_ref(value: str, field: str) -> str:
     """A person's ref is a UUID (never an ID number: that is personal)."""
     cleaned = value.lower()

@@ -9,6 +9,9 @@ unit of work is written once, here.
       work(w)      the mutation's own checks and writes, through `w`:
                      w.household(code, ...)  lock it (in scope, on file, version)
                      w.official(code, ...)   lock it
+                     w.cooperative(code, ...)  lock it (in scope)
+                     w.lot(trace_code, ...)  lock it (its owner in scope): what
+                                             changes `remaining` holds this lock
                      w.update(entity, key, properties)  SET, before and after kept
                      w.created / w.changed    history entries written by hand
                      w.touch(households=..., officials=...)  what to refresh
@@ -33,6 +36,7 @@ from graph.client_mutation import claim_client_mutation, request_digest, settle_
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
 from graph.errors import Conflict, NotFound
+from graph.readmap import Access
 from graph.scope import Scope
 
 R = TypeVar("R", bound=Mapping[str, Any])
@@ -45,6 +49,8 @@ class Entity(StrEnum):
     OFFICIAL = "Official"
     PERSON = "Person"
     POVERTY_LINE = "PovertyLine"  # belongs to no household: keyed by its year
+    COOPERATIVE = "Cooperative"
+    PRODUCT = "Product"
 
 
 KEYS: dict[Entity, str] = {
@@ -52,6 +58,8 @@ KEYS: dict[Entity, str] = {
     Entity.OFFICIAL: "code",
     Entity.PERSON: "idNumber",
     Entity.POVERTY_LINE: "year",
+    Entity.COOPERATIVE: "code",
+    Entity.PRODUCT: "code",
 }
 # A change's key is text; an entity keyed by a number converts it back in Cypher.
 KEY_PARAMS: dict[Entity, str] = {Entity.POVERTY_LINE: "toInteger($key)"}
@@ -120,11 +128,30 @@ LOCK_OFFICIAL = (
     "RETURN coalesce(o.load, 0) AS load, o.maxLoad AS maxLoad, o.unit AS unit"
 )
 
+LOCK_COOPERATIVE = (
+    "MATCH (c:Cooperative {code: $code}) WHERE {scope} "
+    "SET c._lock = true REMOVE c._lock "
+    "RETURN c.code AS code, c.villageCode AS villageCode, c.traceCode AS traceCode"
+)
+
+# A lot with its one owner, in the caller's scope: a household owner by the household
+# scope, a cooperative by the cooperative scope (graph/scope.py).
+LOCK_LOT = (
+    "MATCH (l:Lot {traceCode: $code})<-[:OWNS]-(owner) "
+    "WHERE (owner:Household AND {household}) OR (owner:Cooperative AND {cooperative}) "
+    "SET l._lock = true REMOVE l._lock "
+    "RETURN l.traceCode AS traceCode, l.quantity AS quantity, l.remaining AS remaining, "
+    "l.unit AS unit, l.producedOn AS producedOn, "
+    "CASE WHEN owner:Household THEN 'HOUSEHOLD' ELSE 'COOPERATIVE' END AS ownerKind, "
+    "owner.code AS owner, coalesce(owner.villageCode, left(owner.code, 12)) AS ownerVillage, "
+    "owner.deregisteredOn AS ownerDeregisteredOn"
+)
+
 # SET with the values before it, for the history. The keys come from code (each
 # mutation's allow-list); the values are parameters.
 _STAMPED = {  # households: at settle
-    Entity.OFFICIAL: ", n.updatedAt = datetime()",
-    Entity.POVERTY_LINE: ", n.updatedAt = datetime()",
+    entity: ", n.updatedAt = datetime()"
+    for entity in (Entity.OFFICIAL, Entity.POVERTY_LINE, Entity.COOPERATIVE, Entity.PRODUCT)
 }
 UPDATE = {
     entity: (
@@ -204,6 +231,33 @@ class Write:
             raise NotFound("no such official", field=field)
         self.officials.add(code)
         return dict(record)
+
+    async def cooperative(self, code: str, *, field: str) -> dict[str, Any]:
+        """Lock a cooperative in the caller's scope ({code, villageCode, traceCode});
+        NOT_FOUND on `field` when absent or out of scope."""
+        where, params = self.scope.filter(Access.COOPERATIVE, "c")
+        record = await self.tx.single(
+            LOCK_COOPERATIVE.replace("{scope}", where), {"code": code, **params}
+        )
+        if record is None:
+            raise NotFound("no such cooperative", field=field)
+        return dict(record)
+
+    async def lot(self, trace_code: str, *, field: str) -> dict[str, Any]:
+        """Lock a lot whose owner is in the caller's scope: {traceCode, quantity,
+        remaining, unit, producedOn (a Python date), ownerKind (HOUSEHOLD or
+        COOPERATIVE), owner (its code), ownerVillage, ownerDeregisteredOn}. NOT_FOUND on
+        `field` when absent or out of scope. Every change to `remaining` is made under
+        this lock, so two writes never both draw on what only one of them may."""
+        household, params = self.scope.household_filter("owner")
+        cooperative, _ = self.scope.filter(Access.COOPERATIVE, "owner")
+        statement = LOCK_LOT.replace("{household}", household).replace("{cooperative}", cooperative)
+        record = await self.tx.single(statement, {"code": trace_code, **params})
+        if record is None:
+            raise NotFound("no such lot", field=field)
+        state = dict(record)
+        state["producedOn"] = state["producedOn"].to_native()
+        return state
 
     def touch(
         self,

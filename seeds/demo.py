@@ -12,7 +12,8 @@ accident, could not work and owed over 10,000 yuan for surgery; his household wa
 registered with the causes ILLNESS (main) and LACK_OF_FUNDS and paired with an
 official of the district. Around it, households in three county-level units make
 every coverage figure non-trivial: covered and uncovered, recently visited and
-overdue, and one official (Huang Dehui, Wuzhishan) above his maximum load.
+overdue, and one official (Huang Dehui, Wuzhishan) above his maximum load. Honey from
+Baisha and chickens from Tunchang (seeds/trade.py) are the traceability story.
 """
 
 from __future__ import annotations
@@ -31,13 +32,16 @@ from graph.bulk import (
     upsert_regions,
     upsert_visits,
 )
+from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
 from graph.income import ITEMS
 from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
+from graph.product import upsert_catalogue
 from graph.region import RegionRow
 from graph.validation import id_check_character
+from seeds import trade
 from seeds.idnumber import seed_person_ref
 from seeds.regions import hainan
 
@@ -50,6 +54,7 @@ PLACES: list[RegionRow] = [
     RegionRow("469001100201", "Fanmao", RegionLevel.VILLAGE, "469001100"),
     RegionRow("469030101", "Hongmao", RegionLevel.TOWN, "469030"),
     RegionRow("469030101201", "Shiyuncun", RegionLevel.VILLAGE, "469030101"),
+    *trade.PLACES,
 ]
 
 SHUINAN, LUOBI, FANMAO, SHIYUNCUN = "460203100201", "460203100202", "469001100201", "469030101201"
@@ -101,6 +106,7 @@ OFFICIALS: list[dict[str, Any]] = [
             "maxLoad": 4,
         },
     },
+    *trade.OFFICIALS,
 ]
 
 
@@ -468,6 +474,7 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
             )
         ],
     ),
+    *trade.HOUSEHOLDS,
 ]
 
 # (pairing id, official, household, role, since days ago, until days ago or None)
@@ -488,6 +495,7 @@ PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
     ("demo-pair-21", WANG, SHIYUNCUN + "0001", "RESPONSIBLE", 1000, None),
     ("demo-pair-22", WANG, SHIYUNCUN + "0002", "RESPONSIBLE", 700, 90),
     ("demo-pair-23", WANG, SHIYUNCUN + "0003", "RESPONSIBLE", 500, None),
+    *trade.PAIRINGS,
 ]
 
 # (visit id, official, household, days ago, purpose, notes, (lat, lon))
@@ -816,6 +824,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         "pairings": pairings,
         "visits": visits,
         **support(as_of, people),
+        **trade.trade(as_of),
     }
 
 
@@ -833,6 +842,10 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await tx.run(MERGE_POVERTY_LINES)
         await upsert_measures(tx, rows["measures"])
         await upsert_incomes(tx, rows["incomes"])
+        await upsert_catalogue(tx)
+        await upsert_cooperatives(tx, rows["cooperatives"], rows["cooperativeMembers"])
+        await upsert_lots(tx, rows["lots"], rows["events"], rows["householdTraceCodes"])
+        await upsert_payments(tx, rows["payments"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
@@ -843,5 +856,6 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         f"{len({m['person']['idNumber'] for m in rows['memberships']})} people, "
         f"{len(rows['officials'])} officials, {len(rows['pairings'])} pairings, "
         f"{len(rows['visits'])} visits, {len(rows['measures'])} measures, "
-        f"{len(rows['incomes'])} income records"
+        f"{len(rows['incomes'])} income records, {len(rows['cooperatives'])} cooperative, "
+        f"{len(rows['lots'])} lots"
     )

@@ -30,6 +30,7 @@ from api.execution import view_of
 from api.schema import schema
 from graph.compiler import ROOTS, Plan, Request, View
 from graph.readmap import TYPES, Custom, Field, Mask
+from seeds.trade import BOTTLED_LOT, COOPERATIVE
 
 CORE = schema._schema
 QUERY = CORE.query_type
@@ -54,6 +55,10 @@ ROOT_ARGS = {
     "person": 'idNumber: "11010519491231002X"',
     "history": 'ref: "Household:4602031002010001"',
     "povertyLine": "year: 2018",
+    "product": 'code: "WILD-HONEY"',
+    "cooperative": f'code: "{COOPERATIVE}"',
+    "lot": f'traceCode: "{BOTTLED_LOT}"',
+    "publicTrace": f'code: "{BOTTLED_LOT}"',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -67,6 +72,11 @@ READ_ROOTS = (
     "pairingCoverage",
     "history",
     "povertyLines",
+    "products",
+    "product",
+    "cooperative",
+    "lot",
+    "publicTrace",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
 OTHER_ROOTS = ("person", "povertyLine")

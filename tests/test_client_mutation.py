@@ -95,6 +95,16 @@ def test_the_digest_is_stored_with_the_claim(api, demo, graph):
     assert "monthly" not in digest and FU_HOUSEHOLD not in digest
 
 
+def test_amounts_written_differently_are_the_same_request():
+    from decimal import Decimal
+
+    from graph.client_mutation import request_digest
+
+    same = [request_digest({"price": Decimal(text)}) for text in ("60", "60.0", "60.00")]
+    assert len(set(same)) == 1
+    assert request_digest({"price": Decimal("60.01")}) != same[0]
+
+
 # --- a clientMutationId belongs to the caller who first used it --------------------------
 
 

@@ -15,6 +15,7 @@ from plans import PRINCIPALS, QUERY, compile_doc, object_type, target_of
 from graph.cursor import encode_cursor
 from graph.measure import MEASURES_KIND
 from graph.readmap import TYPES
+from graph.trace_code import TraceKind, make
 
 SENTINELS = {
     "household": "4609991239876541",
@@ -26,10 +27,14 @@ SENTINELS = {
     "date": "2019-03-07",
     "cursor_key": "4609991239876549",
     "pairing": "pair-sentinel-123",
+    "product": "SENTINEL-PRODUCT-77",
+    "cooperative": "COOP-SENTINEL-77",
+    "trace": make(TraceKind.LOT, "SENTNE7XYZ"),
 }
 NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
            "from_year": 2012, "to_year": 2016, "line_year": 2044}  # fmt: skip
-ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED", "ECOMMERCE")
+ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED", "ECOMMERCE",
+               "HONEY")  # fmt: skip
 S, N = SENTINELS, NUMBERS
 CURSORS = {
     "paired": encode_cursor("official-households", [S["cursor_key"], S["pairing"]]),
@@ -40,6 +45,11 @@ CURSORS = {
     "households": encode_cursor("households:REGISTRATION_YEAR_DESC", [2011, S["cursor_key"]]),
     "history": encode_cursor("history", [1551916800000, S["pairing"]]),
     "measures": encode_cursor(MEASURES_KIND, [S["date"], S["pairing"]]),
+    "products": encode_cursor("products", [S["product"]]),
+    "members": encode_cursor("cooperative-members", [S["date"], S["pairing"]]),
+    "coop_lots": encode_cursor("cooperative-lots", [S["date"], S["trace"]]),
+    "lots": encode_cursor("household-lots", [S["date"], S["trace"]]),
+    "payments": encode_cursor("household-payments", [S["date"], S["pairing"]]),
 }
 C = CURSORS
 
@@ -64,7 +74,11 @@ query($after: String, $days: Int!) {{
     measures(first: {N["first"]}, after: "{C["measures"]}", categories: [ECOMMERCE],
       includeVoided: true) {{ totalCount edges {{ node {{ id }} }} }}
     incomes(fromYear: {N["from_year"]}, toYear: {N["to_year"]}) {{ year }}
-    village {{ children(first: {N["children_first"]}) {{ code }} }} }} }} }}
+    village {{ children(first: {N["children_first"]}) {{ code }} }}
+    cooperatives(includeEnded: true) {{ active }}
+    lots(first: {N["first"]}, after: "{C["lots"]}") {{ edges {{ node {{ traceCode }} }} }}
+    payments(first: {N["first"]}, after: "{C["payments"]}", includeVoided: true)
+      {{ edges {{ node {{ id }} }} }} }} }} }}
   officials(where: {{ regionCode: "{S["village"]}", unit: "{S["unit"]}",
     overloaded: true, hasActivePairings: false }}, first: {N["first"]},
     after: "{C["officials"]}") {{ totalCount edges {{ node {{ code }} }} }}
@@ -76,6 +90,15 @@ query($after: String, $days: Int!) {{
   povertyLines {{ year }}
   history(ref: "Household:{S["household"]}", first: {N["first"]}, after: "{C["history"]}")
     {{ edges {{ node {{ at }} }} }}
+  products(category: HONEY, first: {N["first"]}, after: "{C["products"]}")
+    {{ totalCount edges {{ node {{ code }} }} }}
+  product(code: "{S["product"]}") {{ code }}
+  cooperative(code: "{S["cooperative"]}") {{ code {HISTORY}
+    members(first: {N["first"]}, after: "{C["members"]}", includeEnded: true)
+      {{ edges {{ active }} }}
+    lots(first: {N["first"]}, after: "{C["coop_lots"]}") {{ edges {{ node {{ traceCode }} }} }} }}
+  lot(traceCode: "{S["trace"]}") {{ traceCode }}
+  publicTrace(code: "{S["trace"]}") {{ kind }}
   pairingCoverage(regionCode: "{S["region"]}", visitWithinDays: {N["days"]},
     asOf: "{S["date"]}", statuses: [EXITED, RETURNED]) {{
     households
@@ -137,7 +160,8 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
             bound += [str(v) for v in one.params.values()]
     # The values did arrive, as parameters (so the checks above can fail).
     text = " ".join(bound)
-    for name in ("household", "official", "region", "village", "unit", "cursor_key", "date"):
+    for name in ("household", "official", "region", "village", "unit", "cursor_key", "date",
+                 "product", "cooperative", "trace"):  # fmt: skip
         assert SENTINELS[name] in text, name
     # A masked view never looks a person up by ID number.
     assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data

@@ -13,6 +13,7 @@ import pytest
 
 from api.auth import Role
 from graph.masks import mask_id_number, mask_name
+from graph.trace_code import TraceKind, make
 from seeds.demo import (
     FU_HOUSEHOLD,
     LIN,
@@ -24,6 +25,7 @@ from seeds.demo import (
     story,
 )
 from seeds.idnumber import seed_person_ref
+from seeds.trade import BOTTLED_LOT, COOPERATIVE, COOPERATIVE_TRACE
 
 NODE = "ref type label properties { name value }"
 GRAPH = f"truncated nodes {{ {NODE} }} edges {{ type from to properties {{ name value }} }}"
@@ -147,13 +149,13 @@ def test_the_province_expanded_is_cut_at_the_limit(api, demo, test_settings):
     from seeds.regions import hainan
 
     query = {"ref": "Region:460000", "depth": 2, "expand": True, "limit": 50}
-    # The demo's tree has 30 regions within two steps of the province (itself, its 19
-    # children, their 8 districts and 2 towns), so there the limit of 50 cuts nothing.
+    # The demo's tree has 32 regions within two steps of the province (itself, its 19
+    # children, their 8 districts and 4 towns), so there the limit of 50 cuts nothing.
     within_two = [r for r in [*hainan(), *PLACES] if r.level is not RegionLevel.VILLAGE]
     within_two = [r for r in within_two if r.code != "460203100"]  # Fenghuang: 3 steps
     graph = explore(api, Role.AUDITOR, **query)
     assert graph["truncated"] is False
-    assert len(graph["nodes"]) == len(within_two) == 30
+    assert len(graph["nodes"]) == len(within_two) == 32
     # Forty more towns in one county (as a province-scale file has): now it does.
     towns = [RegionRow(f"469002{i:03d}", f"Town {i}", RegionLevel.TOWN, "469002") for i in
              range(100, 140)]  # fmt: skip
@@ -316,7 +318,10 @@ def test_entity_by_the_shape_of_the_key(api, demo):
     assert explore(api, Role.AUDITOR, ENTITY, key=SHUINAN)["label"] == "Shuinan"
     assert explore(api, Role.AUDITOR, ENTITY, key="460203")["ref"] == "Region:460203"
     assert explore(api, Role.AUDITOR, ENTITY, key=LIN)["label"] == "Lin Haitao"
-    assert explore(api, Role.AUDITOR, ENTITY, key="FP20260001") is None
+    assert explore(api, Role.AUDITOR, ENTITY, key=BOTTLED_LOT)["ref"] == f"Lot:{BOTTLED_LOT}"
+    cooperative = explore(api, Role.AUDITOR, ENTITY, key=COOPERATIVE_TRACE.lower())
+    assert cooperative["ref"] == f"Cooperative:{COOPERATIVE}"
+    assert explore(api, Role.AUDITOR, ENTITY, key=make(TraceKind.LOT, "0000000000")) is None
     assert explore(api, Role.AUDITOR, ENTITY, key="4602031002019999") is None
 
 

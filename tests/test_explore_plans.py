@@ -21,6 +21,7 @@ from graph.explore import EDGES, NODES, EdgeType, NodeType, parse_ref
 from graph.model import Label, Rel
 from graph.readmap import TYPES, Value
 from graph.scope import Scope
+from graph.trace_code import TraceKind, make
 from seeds.demo import FU_HOUSEHOLD, LIN
 
 CORE = schema._schema
@@ -337,11 +338,18 @@ def test_entity_reads_the_key_by_its_shape(key, match):
     assert plan.timeout == 3.0
 
 
-def test_entity_by_id_number_or_trace_code_runs_no_statement_when_it_cannot_answer():
+def test_entity_by_id_number_runs_no_statement_when_it_cannot_answer():
     (masked,) = compiled(entity(ID_NUMBER), masked=True)
     assert masked.cypher == ""  # a lookup by a value they may not see would be an oracle
-    (lot,) = compiled(entity("FP2026000001"))
-    assert lot.cypher == ""  # no lots in the graph yet
+
+
+@pytest.mark.parametrize("kind", list(TraceKind))
+def test_entity_by_trace_code_seeks_the_label_of_its_kind_letter(kind):
+    code = make(kind, "BA15HA0C01")
+    (plan,) = compiled(entity(code.lower()))
+    label = {TraceKind.LOT: "Lot", TraceKind.COOPERATIVE: "Cooperative",
+             TraceKind.HOUSEHOLD: "Household"}[kind]  # fmt: skip
+    assert plan.cypher.startswith(f"MATCH (n:{label} {{traceCode: $key}})")
 
 
 def test_entity_refuses_a_key_that_fits_no_shape():

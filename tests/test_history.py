@@ -259,6 +259,49 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "createOfficial": ("CreateOfficialInput", lambda: {
             "clientMutationId": CMID.format(n=5), "code": "O-460203-777", "name": "Walk Official",
             "maxLoad": 5}),
+        **trade_samples(api),
+    }  # fmt: skip
+
+
+def trade_samples(api: Any) -> dict[str, tuple[str, Any]]:
+    """Traceability's mutations (issue 15) on the demo's honey story, in order: a lot
+    registered by a Baisha household, accepted by a new cooperative it joins, packed."""
+    from seeds.trade import BAISHA_HOUSEHOLDS, NANLAO
+
+    household, lots = BAISHA_HOUSEHOLDS[0], {}
+
+    def registered() -> str:
+        if "lot" not in lots:
+            found = api.data(
+                "query($c: String!) { household(code: $c) { lots(first: 1) "
+                "{ edges { node { traceCode remaining } } } } }",
+                {"c": household},
+            )
+            lots["lot"] = found["household"]["lots"]["edges"][0]["node"]["traceCode"]
+        return lots["lot"]
+
+    return {
+        "defineProduct": ("DefineProductInput", lambda: {
+            "clientMutationId": CMID.format(n=16), "code": "WALK-JAM", "name": "walk jam",
+            "category": "PROCESSED_FOOD", "unit": "BOTTLE"}),
+        "createCooperative": ("CreateCooperativeInput", lambda: {
+            "clientMutationId": CMID.format(n=17), "code": "COOP-WALK", "name": "Walk Cooperative",
+            "villageCode": NANLAO}),
+        "addCooperativeMember": ("CooperativeMemberInput", lambda: {
+            "cooperativeCode": "COOP-WALK", "householdCode": household}),
+        "registerLot": ("RegisterLotInput", lambda: {
+            "clientMutationId": CMID.format(n=18), "productCode": "WILD-HONEY", "quantity": 4,
+            "producedOn": TODAY.isoformat(), "householdCode": household}),
+        "acceptLots": ("AcceptLotsInput", lambda: {
+            "clientMutationId": CMID.format(n=19), "cooperativeCode": "COOP-WALK",
+            "date": TODAY.isoformat(),
+            "lots": [{"traceCode": registered(), "pricePerUnit": "50"}]}),
+        "transformLots": ("TransformLotsInput", lambda: {
+            "clientMutationId": CMID.format(n=20), "kind": "PACKING", "date": TODAY.isoformat(),
+            "inputs": [{"traceCode": registered(), "quantity": 4}],
+            "outputs": [{"productCode": "WILD-HONEY-500G", "quantity": 8}]}),
+        "endCooperativeMembership": ("EndCooperativeMembershipInput", lambda: {
+            "cooperativeCode": "COOP-WALK", "householdCode": household}),
     }  # fmt: skip
 
 

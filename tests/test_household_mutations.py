@@ -635,7 +635,8 @@ def test_deregister_household(api, demo, graph):
     records, _, _ = graph.execute_query("MATCH (o:Official {code: $c}) RETURN o.load AS l", c=LIN)
     assert records[0]["l"] == 3
     page = api.data("{ households(first: 100) { totalCount } }")
-    assert page["households"]["totalCount"] == 13
+    on_file = [h for h in story(demo)["households"] if "deregisteredOn" not in h["properties"]]
+    assert page["households"]["totalCount"] == len(on_file) - 1
     again = {"input": {"code": FU_HOUSEHOLD, "expectedVersion": 2, "reason": "DUPLICATE"}}
     refused(api, graph, DEREGISTER, again, "CONFLICT", "input.code")
     update = {"input": {"code": FU_HOUSEHOLD, "expectedVersion": 2, "housingGrade": "A"}}
@@ -936,7 +937,7 @@ def test_create_official_upserts(api, demo, graph):
     official = api.data(CREATE_OFFICIAL, update)["createOfficial"]["official"]
     assert official["maxLoad"] == 5 and official["load"] == 4
     records, _, _ = graph.execute_query("MATCH (o:Official) RETURN count(o) AS n")
-    assert records[0]["n"] == 5
+    assert records[0]["n"] == len(story(demo)["officials"]) + 1
     bad = {
         "input": {
             **variables["input"],

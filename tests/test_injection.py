@@ -182,6 +182,7 @@ CODE_SHAPED = {
     "clientMutationId", "code", "newCode", "villageCode", "householdCode", "officialCode",
     "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
     "memberIdNumber", "measureId",
+    "productCode", "cooperativeCode", "traceCode", "madeFrom",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
 # BAD_USER_INPUT like everywhere else; today it is looked up and answers NOT_FOUND
@@ -326,7 +327,46 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
                 "householdSize": 4, "items": {"wages": 12000}}  # fmt: skip
     if name == "setPovertyLine":
         return {"year": day.year, "line": 4200, "exitLine": 4300, "clientMutationId": cmid}
-    raise AssertionError(f"no base input for {name}: add one")
+    trade = trade_input(api, name, n, day, text, cmid)
+    if trade is None:
+        raise AssertionError(f"no base input for {name}: add one")
+    return trade
+
+
+def trade_input(
+    api: Any, name: str, n: int, day: dt.date, text: str, cmid: str
+) -> dict[str, Any] | None:
+    """Traceability's mutations (issue 15) on the demo's honey story."""
+    from seeds.trade import BAISHA_HOUSEHOLDS, BOTTLED_LOT, COOPERATIVE
+
+    lot = {"productCode": "WILD-HONEY", "quantity": 1, "producedOn": day.isoformat()}
+    if name == "defineProduct":
+        return {"code": f"INJ-P{n:03d}", "name": text, "category": "OTHER", "unit": "BOX",
+                "madeFrom": ["PORK"], "clientMutationId": cmid}  # fmt: skip
+    if name == "createCooperative":
+        return {"clientMutationId": cmid, "code": f"INJ-C{n:03d}", "name": text,
+                "villageCode": SHUINAN}  # fmt: skip
+    if name == "addCooperativeMember":
+        return {"cooperativeCode": COOPERATIVE, "householdCode": FU, "clientMutationId": cmid}
+    if name == "endCooperativeMembership":
+        return {"cooperativeCode": COOPERATIVE, "householdCode": BAISHA_HOUSEHOLDS[0],
+                "clientMutationId": cmid}  # fmt: skip
+    if name == "registerLot":
+        return {"clientMutationId": cmid, "householdCode": BAISHA_HOUSEHOLDS[0], **lot}
+    if name == "acceptLots":
+        # A lot to accept, registered first (refusals() snapshots after this).
+        made = api.data(
+            "mutation($i: RegisterLotInput!) { registerLot(input: $i) { lot { traceCode } } }",
+            {"i": {"clientMutationId": f"{cmid}-lot", "householdCode": BAISHA_HOUSEHOLDS[1],
+                   **lot}},
+        )["registerLot"]["lot"]["traceCode"]  # fmt: skip
+        return {"clientMutationId": cmid, "cooperativeCode": COOPERATIVE,
+                "lots": [{"traceCode": made, "pricePerUnit": "60"}]}  # fmt: skip
+    if name == "transformLots":
+        return {"clientMutationId": cmid, "kind": "PACKING",
+                "inputs": [{"traceCode": BOTTLED_LOT, "quantity": 1}],
+                "outputs": [{"productCode": "WILD-HONEY-500G", "quantity": 1}]}  # fmt: skip
+    return None
 
 
 def prepared_measure(api: Any, n: int, day: dt.date) -> str:
@@ -408,6 +448,12 @@ def read_back(api: Any, name: str, variables: dict[str, Any]) -> dict[Path, Any]
             {"c": variables["code"]},
         )["official"]
         return {(k,): official[k] for k in ("name", "unit", "position")}
+    if name in ("defineProduct", "createCooperative"):
+        root = "product" if name == "defineProduct" else "cooperative"
+        found = api.data(
+            f"query($c: String!) {{ {root}(code: $c) {{ name }} }}", {"c": variables["code"]}
+        )[root]
+        return {("name",): found["name"]}
     raise AssertionError(f"no read-back for {name}")
 
 
@@ -533,7 +579,7 @@ def test_free_text_inputs_are_stored_literally(api, demo, graph, name):
 def refusals(api: Any, graph: Any, name: str, day: dt.date, paths: list[Path]) -> list[Any]:
     """(path, payload, error codes) of every payload in every path of a valid input;
     asserts that nothing was written by any of them."""
-    valid = base_input(api, name, 1, day)
+    valid = base_input(api, name, 1, day)  # it may write what it needs first
     before = Snapshot(graph)
     seen = []
     for path in paths:

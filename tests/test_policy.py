@@ -17,7 +17,7 @@ from api.schema import build_schema, schema
 
 # Root fields the anonymous public may call. Adding one is a decision to review: the
 # public never sees a person (DOMAIN.md section 9).
-PUBLIC_FIELDS: frozenset[str] = frozenset()
+PUBLIC_FIELDS: frozenset[str] = frozenset({"publicTrace"})
 
 
 def root_fields(built: strawberry.Schema) -> list[tuple[str, str, Any]]:

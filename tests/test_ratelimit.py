@@ -1,7 +1,8 @@
 """The anonymous surface's limit (api/ratelimit.py): the buckets themselves, the
 client address behind proxies, and both ways a route is declared public: a page route
 wrapped with `public(...)`, and a GraphQL root field whose policy lets PUBLIC in.
-No such field or page exists yet, so these tests mount their own."""
+These tests mount their own; the app's one public field, publicTrace, is limited in
+tests/test_public_trace.py."""
 
 from __future__ import annotations
 
@@ -222,9 +223,13 @@ def test_the_limit_is_per_address_behind_a_trusted_proxy(tiny):
     assert tiny.get("/t/1", headers={"x-forwarded-for": "198.51.100.4"}).status_code == 429
 
 
-def test_the_app_schema_has_no_public_field_yet():
-    # When publicTrace lands, it is limited by its policy alone.
-    assert all(not names for names in open_to_public(app_schema).values())
+def test_the_app_schema_opens_only_the_public_trace():
+    # publicTrace is limited by its policy alone (tests/test_public_trace.py calls it).
+    assert open_to_public(app_schema) == {
+        OperationType.QUERY: {"publicTrace"},
+        OperationType.MUTATION: frozenset(),
+        OperationType.SUBSCRIPTION: frozenset(),
+    }
     assert open_to_public(TEST_SCHEMA)[OperationType.QUERY] == {"ping"}
 
 

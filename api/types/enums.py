@@ -16,9 +16,11 @@ from graph.household import (
     IdentificationStandard,
     PovertyCause,
 )
+from graph.lot import PartyKind
 from graph.measure import MeasureCategory
 from graph.model import RegionLevel
 from graph.official import PairingRole
+from graph.payment import PaymentSource
 from graph.person import (
     Education,
     Health,
@@ -28,6 +30,9 @@ from graph.person import (
     Schooling,
     Sex,
 )
+from graph.product import ProductCategory, QuantityUnit
+from graph.trace_code import TraceKind
+from graph.trace_event import EventType, TransformationKind
 
 strawberry.enum(
     HouseholdStatus,
@@ -66,4 +71,19 @@ strawberry.enum(
 strawberry.enum(
     EdgeType,
     description="The kinds of relationship exploring follows: graph/model.py's types.",
+)
+strawberry.enum(ProductCategory, description="What kind of produce a product is.")
+strawberry.enum(QuantityUnit, description="The unit a product's lots are counted in.")
+strawberry.enum(TraceKind, description="What a trace code names (its kind letter: L, C, H).")
+strawberry.enum(PartyKind, description="Who produces or owns a lot.")
+strawberry.enum(EventType, description="An EPCIS event's type.")
+strawberry.enum(
+    TransformationKind,
+    description="How lots become others: BLENDING and PROCESSING (EPCIS bizStep "
+    "transforming), PACKING (bizStep packing).",
+)
+strawberry.enum(
+    PaymentSource,
+    description="Why a payment was made: ACCEPTANCE, a cooperative took the lot; SALE, "
+    "an order line.",
 )

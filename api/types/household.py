@@ -27,8 +27,10 @@ from graph.person import MembershipEndReason, Relation
 from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
+    from api.types.cooperative import CooperativeMembership
     from api.types.history import ChangeConnection
     from api.types.income import IncomeRecord
+    from api.types.lot import LotConnection, PaymentConnection
     from api.types.measure import MeasureConnection
     from api.types.official import Pairing
     from api.types.person import Person
@@ -106,6 +108,9 @@ class Household:
         description="The perCapitaNet of the year before it (null without a record); "
         "personal: null for some roles."
     )
+    trace_code: str | None = strawberry.field(
+        description="Its QR trace code (FPH...), given with its first lot."
+    )
 
     @strawberry.field(description="Members, head first; past members too with includePast.")
     def members(self, include_past: bool = False) -> list[HouseholdMember]:
@@ -173,6 +178,27 @@ class Household:
     def history(
         self, first: int = 20, after: str | None = None
     ) -> Annotated[ChangeConnection, strawberry.lazy("api.types.history")] | None:
+        return compiled()
+
+    @strawberry.field(description="The lots it produced, newest first.")
+    def lots(
+        self, first: int = 20, after: str | None = None
+    ) -> Annotated[LotConnection, strawberry.lazy("api.types.lot")]:
+        return compiled()
+
+    @strawberry.field(
+        description="What it was paid through the platform, newest first; voided payments "
+        "too with includeVoided. Amounts are personal (null for some roles)."
+    )
+    def payments(
+        self, first: int = 20, after: str | None = None, include_voided: bool = False
+    ) -> Annotated[PaymentConnection, strawberry.lazy("api.types.lot")]:
+        return compiled()
+
+    @strawberry.field(description="Its cooperatives; ended memberships too with includeEnded.")
+    def cooperatives(
+        self, include_ended: bool = False
+    ) -> list[Annotated[CooperativeMembership, strawberry.lazy("api.types.cooperative")]]:
         return compiled()
 
 

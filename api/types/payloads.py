@@ -6,10 +6,14 @@ from __future__ import annotations
 import strawberry
 
 from api.context import Context
+from api.execution import read_entity
+from api.types.cooperative import Cooperative
 from api.types.household import Household
 from api.types.income import IncomeRecord, PovertyLine
+from api.types.lot import Lot
 from api.types.measure import Measure
 from api.types.official import Official, Pairing
+from api.types.product import Product
 from api.types.visit import Visit
 from api.writes import entity
 
@@ -101,3 +105,54 @@ class PovertyLinePayload:
     @strawberry.field(description="The line as stored for that year.")
     async def poverty_line(self, info: strawberry.Info[Context, None]) -> PovertyLine | None:
         return await entity(info, "PovertyLine#year", year=self._year)  # type: ignore[no-any-return]
+
+
+# --- traceability (issue 15) ---------------------------------------------------------
+
+
+@strawberry.type
+class ProductPayload:
+    client_mutation_id: str | None
+    _code: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def product(self, info: strawberry.Info[Context, None]) -> Product | None:
+        return await entity(info, "product", code=self._code)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class CooperativePayload:
+    client_mutation_id: str | None
+    _code: strawberry.Private[str | None] = None
+    _household: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def cooperative(self, info: strawberry.Info[Context, None]) -> Cooperative | None:
+        return await entity(info, "cooperative", code=self._code)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The household the membership is of (null for none).")
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await entity(info, "household", code=self._household)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class LotsPayload:
+    client_mutation_id: str | None
+    _codes: strawberry.Private[list[str] | None] = None
+    _cooperative: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The lot written (registerLot's new lot; the first of several).")
+    async def lot(self, info: strawberry.Info[Context, None]) -> Lot | None:
+        first = self._codes[0] if self._codes else None
+        return await entity(info, "lot", traceCode=first)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The lots written: the new lot, or those accepted or made.")
+    async def lots(self, info: strawberry.Info[Context, None]) -> list[Lot]:
+        if not self._codes:
+            return []
+        found: list[Lot] | None = await read_entity(info, "Lot#codes", {"traceCodes": self._codes})
+        return found or []
+
+    @strawberry.field(description="The cooperative that accepted them (acceptLots).")
+    async def cooperative(self, info: strawberry.Info[Context, None]) -> Cooperative | None:
+        return await entity(info, "cooperative", code=self._cooperative)  # type: ignore[no-any-return]

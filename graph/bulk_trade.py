@@ -1,0 +1,116 @@
+"""Bulk writes of traceability (issue 15) for the demo story: the upserts MERGE on each
+node's key from a list of maps, so writing the same rows again changes nothing (as
+graph/bulk.py's). Each runs in the caller's transaction, one statement a kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph.db import Tx
+
+_UPSERT_COOPERATIVES = """
+UNWIND $rows AS row
+MATCH (v:Region {code: row.villageCode})
+MERGE (c:Cooperative {code: row.code})
+ON CREATE SET c.createdAt = datetime()
+SET c.name = row.name, c.villageCode = row.villageCode, c.traceCode = row.traceCode,
+    c.updatedAt = datetime()
+MERGE (c)-[:LOCATED_IN]->(v)
+"""
+
+_UPSERT_MEMBERSHIPS = """
+UNWIND $rows AS row
+MATCH (h:Household {code: row.householdCode}), (c:Cooperative {code: row.cooperativeCode})
+MERGE (h)-[m:COOPERATIVE_MEMBER {id: row.id}]->(c)
+SET m.since = row.since, m.until = row.until, h.cooperativeMember = row.until IS NULL
+"""
+
+
+async def upsert_cooperatives(
+    tx: Tx, rows: Sequence[Mapping[str, Any]], members: Sequence[Mapping[str, Any]]
+) -> None:
+    """MERGE cooperatives on their code ({code, name, villageCode, traceCode}) and
+    memberships on their id ({id, householdCode, cooperativeCode, since, until})."""
+    await tx.run(_UPSERT_COOPERATIVES, {"rows": [dict(r) for r in rows]})
+    await tx.run(_UPSERT_MEMBERSHIPS, {"rows": [dict(r) for r in members]})
+
+
+_UPSERT_LOTS = """
+UNWIND $rows AS row
+MATCH (p:Product {code: row.product})
+CALL (row) {
+  MATCH (owner:Household {code: row.owner}) WHERE row.ownerKind = 'HOUSEHOLD' RETURN owner
+  UNION
+  MATCH (owner:Cooperative {code: row.owner}) WHERE row.ownerKind = 'COOPERATIVE' RETURN owner
+}
+CALL (row) {
+  MATCH (maker:Household {code: row.producer}) WHERE row.producerKind = 'HOUSEHOLD' RETURN maker
+  UNION
+  MATCH (maker:Cooperative {code: row.producer}) WHERE row.producerKind = 'COOPERATIVE'
+  RETURN maker
+}
+MERGE (l:Lot {traceCode: row.traceCode})
+ON CREATE SET l.createdAt = datetime()
+SET l.quantity = row.quantity, l.remaining = row.remaining, l.unit = p.unit,
+    l.producedOn = row.producedOn, l.villageCode = row.villageCode
+MERGE (l)-[:OF_PRODUCT]->(p)
+MERGE (maker)-[:PRODUCED]->(l)
+WITH l, owner
+OPTIONAL MATCH (l)<-[old:OWNS]-(other) WHERE other <> owner
+DELETE old
+MERGE (owner)-[:OWNS]->(l)
+"""
+
+_UPSERT_EVENTS = """
+UNWIND $rows AS row
+MERGE (e:TraceEvent {id: row.id})
+ON CREATE SET e.recordTime = datetime()
+SET e.eventType = row.eventType, e.bizStep = row.bizStep, e.kind = row.kind,
+    e.eventTime = datetime({date: row.date, timezone: '+08:00'}),
+    e.readPoint = row.readPoint, e.bizTransaction = row.bizTransaction
+WITH e, row
+CALL (e, row) {
+  UNWIND row.inputs AS flow MATCH (l:Lot {traceCode: flow.lot})
+  MERGE (e)-[r:INPUT]->(l) SET r.quantity = flow.quantity
+}
+CALL (e, row) {
+  UNWIND row.outputs AS flow MATCH (l:Lot {traceCode: flow.lot})
+  MERGE (e)-[r:OUTPUT]->(l) SET r.quantity = flow.quantity
+}
+"""
+
+_SET_HOUSEHOLD_TRACE_CODES = """
+UNWIND $rows AS row MATCH (h:Household {code: row.code}) SET h.traceCode = row.traceCode
+"""
+
+
+async def upsert_lots(
+    tx: Tx,
+    lots: Sequence[Mapping[str, Any]],
+    events: Sequence[Mapping[str, Any]],
+    household_codes: Sequence[Mapping[str, Any]] = (),
+) -> None:
+    """MERGE lots on their trace code ({traceCode, product, quantity, remaining,
+    producedOn, villageCode, producer, producerKind, owner, ownerKind}), events on
+    their id ({id, eventType, bizStep, kind, date, readPoint, bizTransaction, inputs,
+    outputs}) and households' trace codes ({code, traceCode})."""
+    await tx.run(_UPSERT_LOTS, {"rows": [dict(r) for r in lots]})
+    await tx.run(_UPSERT_EVENTS, {"rows": [dict(r) for r in events]})
+    await tx.run(_SET_HOUSEHOLD_TRACE_CODES, {"rows": [dict(r) for r in household_codes]})
+
+
+_UPSERT_PAYMENTS = """
+UNWIND $rows AS row
+MATCH (h:Household {code: row.household}), (l:Lot {traceCode: row.lot})
+MERGE (p:Payment {id: row.id})
+SET p.amount = row.amount, p.date = row.date, p.source = row.source
+MERGE (p)-[:PAID_TO]->(h)
+MERGE (p)-[:PAID_FOR]->(l)
+"""
+
+
+async def upsert_payments(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
+    """MERGE payments on their id ({id, household, lot, amount (fen), date, source})."""
+    await tx.run(_UPSERT_PAYMENTS, {"rows": [dict(r) for r in rows]})
