@@ -59,25 +59,22 @@ _RECORD = (
     "clientMutationId: $clientMutationId, changes: r.changes})-[:CHANGED]->(e)"
 )
 
-RECORD_CHANGES = (
-    "CALL () { UNWIND $households AS r MATCH (e:Household {code: r.key}) "
-    + _RECORD.replace("$type", "'Household'").replace("{key}", "e.code")
-    + " } "
-    "CALL () { UNWIND $officials AS r MATCH (e:Official {code: r.key}) "
-    + _RECORD.replace("$type", "'Official'").replace("{key}", "e.code")
-    + " } "
-    "CALL () { UNWIND $people AS r MATCH (e:Person {idNumber: r.key}) "
-    + _RECORD.replace("$type", "'Person'").replace("{key}", "e.ref")
-    + " } "
-    "CALL () { UNWIND $povertyLines AS r MATCH (e:PovertyLine {year: toInteger(r.key)}) "
-    + _RECORD.replace("$type", "'PovertyLine'").replace("{key}", "toString(e.year)")
-    + " } "
-    "CALL () { UNWIND $cooperatives AS r MATCH (e:Cooperative {code: r.key}) "
-    + _RECORD.replace("$type", "'Cooperative'").replace("{key}", "e.code")
-    + " } "
-    "CALL () { UNWIND $products AS r MATCH (e:Product {code: r.key}) "
-    + _RECORD.replace("$type", "'Product'").replace("{key}", "e.code")
+# entity type -> (the parameter its records travel in, the seek on a record's key
+# `r.key`, the record's entityKey); labels from graph/model.py's names.
+_RECORDED = {
+    "Household": ("households", "e:Household {code: r.key}", "e.code"),
+    "Official": ("officials", "e:Official {code: r.key}", "e.code"),
+    "Person": ("people", "e:Person {idNumber: r.key}", "e.ref"),
+    "PovertyLine": ("povertyLines", "e:PovertyLine {year: toInteger(r.key)}", "toString(e.year)"),
+    "Cooperative": ("cooperatives", "e:Cooperative {code: r.key}", "e.code"),
+    "Product": ("products", "e:Product {code: r.key}", "e.code"),
+}
+
+RECORD_CHANGES = " ".join(
+    f"CALL () {{ UNWIND ${group} AS r MATCH ({seek}) "
+    + _RECORD.replace("$type", f"'{entity}'").replace("{key}", key)
     + " }"
+    for entity, (group, seek, key) in _RECORDED.items()
 )
 """One statement for a mutation's records: a seek per entity on its key."""
 
@@ -88,17 +85,9 @@ async def record_changes(
     """Write the change records of one mutation (nothing when nothing changed)."""
     if not history:
         return
-    names = {
-        "Household": "households",
-        "Official": "officials",
-        "Person": "people",
-        "PovertyLine": "povertyLines",
-        "Cooperative": "cooperatives",
-        "Product": "products",
-    }
-    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in names.values()}
+    groups: dict[str, list[dict[str, Any]]] = {group: [] for group, _, _ in _RECORDED.values()}
     for change in history:
-        groups[names[change.entity.value]].append(
+        groups[_RECORDED[change.entity.value][0]].append(
             {"key": change.key, "changes": json.dumps(change.changes, ensure_ascii=False)}
         )
     await tx.run(
