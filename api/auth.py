@@ -212,3 +212,8 @@ HOUSEHOLD_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
 EXPLORERS = (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR)
 VISIT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
 HISTORY_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGATOR)
+# The file audit: runs, reviews and cross-check imports by auditors; findings read by
+# region officers too (those about their subtree, graph/scope.py), never by field
+# officials or investigators.
+AUDITORS = (Role.ADMIN, Role.AUDITOR)
+FINDING_READERS = (Role.ADMIN, Role.AUDITOR, Role.REGION_OFFICER)

@@ -39,8 +39,12 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
+import graph.audit
+import graph.audit_run
 import graph.coverage
+import graph.crosscheck
 import graph.explore
+import graph.finding
 import graph.history
 import graph.household
 import graph.households
@@ -61,8 +65,12 @@ PLAN_CACHE_SIZE = 1024
 
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
+    graph.audit,
+    graph.audit_run,
     graph.coverage,
+    graph.crosscheck,
     graph.explore,
+    graph.finding,
     graph.household,
     graph.official,
     graph.person,

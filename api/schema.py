@@ -12,6 +12,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
+from api.audit import AuditMutation, AuditQuery
 from api.coverage import CoverageQuery
 from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.execution import CompiledReads, install
@@ -41,6 +42,7 @@ QUERY_TYPES: tuple[type, ...] = (
     OfficialQuery,
     HistoryQuery,
     ExploreQuery,
+    AuditQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -49,6 +51,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     PairingMutation,
     VisitMutation,
     OfficialMutation,
+    AuditMutation,
 )
 
 

@@ -60,11 +60,16 @@ INTERNAL_LABELS = frozenset(
         "FupinTestDatabase",
         "Generated",
         "AuditRun",
+        "AuditLock",
         "CrossCheckEntry",
+        "CrossCheckImport",
         "ChangeRecord",
+        # Findings are for auditors and region officers, not for every explorer (an
+        # investigator may not read them): never shown, never walked.
+        "Finding",
     }
 )
-INTERNAL_RELS: frozenset[str] = frozenset()
+INTERNAL_RELS: frozenset[str] = frozenset({"CONCERNS"})
 
 
 @dataclass(frozen=True)

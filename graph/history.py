@@ -7,7 +7,9 @@
 before null). A change to a relationship is recorded on the entity it belongs to: a
 membership on the household (field `members`), a pairing on the household (field
 `officials`) and on the official (field `pairedHouseholds`), a visit on the household
-(`visits`). The relationship, not the key, ties a record to its entity, so a
+(`visits`). The file audit's records keep their own: a run started (AuditRun), a
+finding reviewed (Finding), a cross-check list imported (CrossCheckImport). The
+relationship, not the key, ties a record to its entity, so a
 household's history follows it through a move.
 
 Records are written by the write frame (graph/write.py) in the mutation's own
@@ -59,7 +61,17 @@ RECORD_CHANGES = (
     + " } "
     "CALL () { UNWIND $people AS r MATCH (e:Person {idNumber: r.key}) "
     + _RECORD.replace("$type", "'Person'").replace("{key}", "e.ref")
-    + " }"
+    + " } "
+    + " ".join(
+        f"CALL () {{ UNWIND ${group} AS r MATCH (e:{label} {{id: r.key}}) "
+        + _RECORD.replace("$type", f"'{label}'").replace("{key}", "e.id")
+        + " }"
+        for group, label in (
+            ("runs", "AuditRun"),
+            ("findings", "Finding"),
+            ("imports", "CrossCheckImport"),
+        )
+    )
 )
 """One statement for a mutation's records: a seek per entity on its key."""
 
@@ -70,8 +82,15 @@ async def record_changes(
     """Write the change records of one mutation (nothing when nothing changed)."""
     if not history:
         return
-    groups: dict[str, list[dict[str, Any]]] = {"households": [], "officials": [], "people": []}
-    names = {"Household": "households", "Official": "officials", "Person": "people"}
+    names = {
+        "Household": "households",
+        "Official": "officials",
+        "Person": "people",
+        "AuditRun": "runs",
+        "Finding": "findings",
+        "CrossCheckImport": "imports",
+    }
+    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in names.values()}
     for change in history:
         groups[names[change.entity.value]].append(
             {"key": change.key, "changes": json.dumps(change.changes, ensure_ascii=False)}

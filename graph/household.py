@@ -15,7 +15,20 @@ from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, ro
 from graph.db import Tx
 from graph.errors import BadUserInput
 from graph.history import history
-from graph.readmap import Access, Custom, Embed, Field, Flag, Kind, Limit, Mask, Rel, Value, declare
+from graph.readmap import (
+    Access,
+    Custom,
+    Embed,
+    Field,
+    Flag,
+    Guard,
+    Kind,
+    Limit,
+    Mask,
+    Rel,
+    Value,
+    declare,
+)
 from graph.validation import check_date, check_household_code, check_range
 
 LATEST_VISITS_MAX = 20
@@ -249,6 +262,19 @@ HOUSEHOLD = declare(
         ),
         "visitOverdue": Custom(_overdue_value),
         "history": history("h"),
+        # The audit's findings that concern it (graph/finding.py), newest lastSeenAt
+        # first: for region officers and the roles that see every record unmasked,
+        # FORBIDDEN for field officials and investigators.
+        "findings": Guard(
+            Rel(
+                "Finding",
+                "MATCH ({h})<-[:CONCERNS]-({f}:Finding)",
+                order="{f}.lastSeenAt DESC, {f}.id DESC",
+                limit=Limit("first", 20, 100),
+            ),
+            frozenset({"ALL", "REGION"}),
+            unmasked=True,
+        ),
     },
 )
 

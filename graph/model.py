@@ -46,6 +46,24 @@ Nodes (key property first):
         the change (graph/client_mutation.py); a retry with the same id, caller and
         input (digest: SHA-256 of the input's canonical JSON) returns `result` and
         writes nothing; the same id with another input is CONFLICT.
+    (:AuditRun {id, regionCode, rules, units, asOf, status, startedAt, finishedAt,
+                heartbeatAt, worker, done, total, found, added, gone, error, startedBy})
+        A run of the file audit (graph/audit_run.py): status RUNNING, DONE or FAILED;
+        one transaction per rule and unit (a household-code prefix of the region), its
+        progress kept here so any process answers auditRun(id).
+    (:AuditLock {id: 'audit'})
+        The one node every runAudit write-locks before it looks for a RUNNING run: one
+        run at a time, across processes.
+    (:Finding {id, rule, key, severity, status, summary, place, present, firstSeenAt,
+               lastSeenAt, lastRunId, note, decidedAt})
+        What a rule found (graph/finding.py); key (the rule and the sorted refs of the
+        entities it concerns) is unique, so a run finds nothing twice. place: the
+        household code that places it in the region tree.
+    (:CrossCheckEntry {key, list, idNumber, source, importedAt})
+        An ID number on a list from another registry (graph/crosscheck.py); key is
+        list + ':' + idNumber. Never readable through the API.
+    (:CrossCheckImport {id, list, source, received, added, importedAt})
+        One import of entries: what the change history records.
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):
@@ -63,6 +81,7 @@ Relationships:
     (:Official)-[:PAIRED_WITH {id, role, since, until}]->(:Household)
         role: RESPONSIBLE | ASSISTING; active while until IS NULL.
     (:Official)-[:MADE_VISIT]->(:Visit)-[:VISIT_TO]->(:Household)
+    (:Finding)-[:CONCERNS]->(:Household | :Person | :Official)
 
 Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
 """
@@ -79,6 +98,11 @@ class Label(StrEnum):
     OFFICIAL = "Official"
     VISIT = "Visit"
     CLIENT_MUTATION = "ClientMutation"
+    AUDIT_RUN = "AuditRun"
+    AUDIT_LOCK = "AuditLock"
+    FINDING = "Finding"
+    CROSS_CHECK_ENTRY = "CrossCheckEntry"
+    CROSS_CHECK_IMPORT = "CrossCheckImport"
     SCHEMA_VERSION = "SchemaVersion"
     TEST_MARKER = "FupinTestDatabase"
     GENERATED = "Generated"
@@ -91,6 +115,7 @@ class Rel(StrEnum):
     PAIRED_WITH = "PAIRED_WITH"
     MADE_VISIT = "MADE_VISIT"
     VISIT_TO = "VISIT_TO"
+    CONCERNS = "CONCERNS"
 
 
 class RegionLevel(StrEnum):

@@ -11,6 +11,10 @@ coverage respect it too. Out-of-scope data simply does not match.
     OFFICIAL  actively paired with them  themself, or paired with   members (ever) of one
                                          one of those households
     NONE      none                       none                       none
+
+Findings of the file audit (Access.FINDING): ALL all; REGION those that CONCERN a
+household or an official it sees; OFFICIAL and NONE none (a field official reads no
+findings).
 """
 
 from __future__ import annotations
@@ -97,6 +101,8 @@ class Scope:
             return "false"
         if access is Access.HOUSEHOLD:
             return self._household(var, b)
+        if access is Access.FINDING:
+            return self._finding(var, b)
         inner = b.var("sh")
         households = self._household(inner, b)
         if access is Access.PERSON:
@@ -107,6 +113,18 @@ class Scope:
         return (
             f"({own}EXISTS {{ MATCH ({var})-[:PAIRED_WITH]->({inner}:Household) "
             f"WHERE {households} }})"
+        )
+
+    def _finding(self, var: str, b: Binder) -> str:
+        """A finding concerns a household or an official of the scope (REGION only)."""
+        if self.kind is not ScopeKind.REGION:
+            return "false"
+        h, o = b.var("fh"), b.var("fo")
+        households = self.read_filter(Access.HOUSEHOLD, h, b)
+        officials = self.read_filter(Access.OFFICIAL, o, b)
+        return (
+            f"(EXISTS {{ MATCH ({var})-[:CONCERNS]->({h}:Household) WHERE {households} }} "
+            f"OR EXISTS {{ MATCH ({var})-[:CONCERNS]->({o}:Official) WHERE {officials} }})"
         )
 
     def village_filter(self, var: str, b: Binder) -> str | None:

@@ -44,12 +44,20 @@ class Entity(StrEnum):
     HOUSEHOLD = "Household"
     OFFICIAL = "Official"
     PERSON = "Person"
+    # The file audit's own records (graph/audit_run.py, graph/finding.py,
+    # graph/crosscheck.py): a run started, a finding reviewed, a list imported.
+    AUDIT_RUN = "AuditRun"
+    FINDING = "Finding"
+    CROSS_CHECK_IMPORT = "CrossCheckImport"
 
 
 KEYS: dict[Entity, str] = {
     Entity.HOUSEHOLD: "code",
     Entity.OFFICIAL: "code",
     Entity.PERSON: "idNumber",
+    Entity.AUDIT_RUN: "id",
+    Entity.FINDING: "id",
+    Entity.CROSS_CHECK_IMPORT: "id",
 }
 
 

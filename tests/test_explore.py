@@ -10,9 +10,9 @@ import uuid
 from typing import Any
 
 import pytest
-from graph.masks import mask_id_number, mask_name
 
 from api.auth import Role
+from graph.masks import mask_id_number, mask_name
 from seeds.demo import (
     FU_HOUSEHOLD,
     LIN,

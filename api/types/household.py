@@ -26,6 +26,7 @@ from graph.person import MembershipEndReason, Relation
 from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
+    from api.types.audit import Finding
     from api.types.history import ChangeConnection
     from api.types.official import Pairing
     from api.types.person import Person
@@ -132,6 +133,15 @@ class Household:
             dt.date | None, strawberry.argument(description=f"A date {DATE_RANGE}.")
         ] = None,
     ) -> bool:
+        return compiled()
+
+    @strawberry.field(
+        description="The audit's findings that concern it, newest lastSeenAt first (first: at "
+        "most 100); FORBIDDEN for field officials and investigators."
+    )
+    def findings(
+        self, first: int = 20
+    ) -> list[Annotated[Finding, strawberry.lazy("api.types.audit")]] | None:
         return compiled()
 
     @strawberry.field(description="Its changes, newest first (not for field officials: FORBIDDEN).")

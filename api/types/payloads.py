@@ -6,6 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from api.context import Context
+from api.types.audit import AuditRun, CrossCheckImport, Finding
 from api.types.household import Household
 from api.types.official import Official, Pairing
 from api.types.visit import Visit
@@ -59,3 +60,35 @@ class OfficialPayload:
     @strawberry.field
     async def official(self, info: strawberry.Info[Context, None]) -> Official | None:
         return await entity(info, "official", code=self._code)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class AuditRunPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The run, RUNNING: follow it with auditRun(id).")
+    async def run(self, info: strawberry.Info[Context, None]) -> AuditRun | None:
+        return await entity(info, "auditRun", id=self._id)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class FindingPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def finding(self, info: strawberry.Info[Context, None]) -> Finding | None:
+        return await entity(info, "finding", id=self._id)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class CrossCheckImportPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="What the import did: how many numbers were new.")
+    async def cross_check_import(
+        self, info: strawberry.Info[Context, None]
+    ) -> CrossCheckImport | None:
+        return await entity(info, "CrossCheckImport#id", id=self._id)  # type: ignore[no-any-return]
