@@ -16,25 +16,31 @@ import asyncio
 import logging
 from contextvars import Context
 
-from graph.audit_run import execute_run, fail_stale_runs
+from graph.audit_run import execute_run, fail_stale_runs, fail_unclaimed
 from graph.db import Database
 from graph.errors import DatabaseUnavailable
 
 logger = logging.getLogger("fupin.audit")
 
 _tasks: set[asyncio.Task[None]] = set()
+# The run each working task was given: a task cancelled before it began never claimed
+# its run, which `stop` then marks FAILED itself.
+_given: dict[asyncio.Task[None], tuple[Database, str]] = {}
 
 
 def _keep(task: asyncio.Task[None]) -> None:
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
+    task.add_done_callback(lambda t: _given.pop(t, None))
 
 
 def start(db: Database, run_id: str) -> None:
     """Work through run `run_id` in a task of the running loop, in a context of its own:
     its statements are not the request's (metrics, logs, statement counts)."""
     loop = asyncio.get_running_loop()
-    _keep(loop.create_task(_work(db, run_id), name=f"audit-{run_id}", context=Context()))
+    task = loop.create_task(_work(db, run_id), name=f"audit-{run_id}", context=Context())
+    _given[task] = (db, run_id)
+    _keep(task)
 
 
 async def _work(db: Database, run_id: str) -> None:
@@ -71,8 +77,19 @@ async def _fail_stale(db: Database, stale_s: float) -> None:
 
 
 async def stop() -> None:
-    """Cancel this process's tasks; their runs are marked FAILED (STOPPED)."""
-    tasks = list(_tasks)
+    """Cancel the tasks of the running loop (the app's); their runs are marked FAILED
+    (STOPPED). Tasks of loops that are gone (an app stopped before) are forgotten."""
+    loop = asyncio.get_running_loop()
+    for task in [t for t in _tasks if t.get_loop().is_closed()]:
+        _tasks.discard(task)
+        _given.pop(task, None)
+    tasks = [t for t in _tasks if t.get_loop() is loop]
+    given = [_given[t] for t in tasks if t in _given]
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    for db, run_id in given:
+        try:
+            await fail_unclaimed(db, run_id, "STOPPED")
+        except DatabaseUnavailable:
+            logger.warning("Neo4j did not answer: audit run %s goes stale instead", run_id)

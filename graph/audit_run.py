@@ -91,8 +91,10 @@ MERGE (l:AuditLock {id: 'audit'})
 SET l._lock = true REMOVE l._lock
 WITH l
 OPTIONAL MATCH (r:AuditRun {status: 'RUNNING'})
-RETURN r.id AS running,
-       coalesce(r.heartbeatAt, r.startedAt) < datetime() - duration({seconds: $stale}) AS stale
+WITH collect(r {.id, stale: coalesce(r.heartbeatAt, r.startedAt)
+                             < datetime() - duration({seconds: $stale})}) AS running
+RETURN [x IN running WHERE NOT x.stale | x.id] AS busy,
+       [x IN running WHERE x.stale | x.id] AS stale
 """
 """The lock every new run takes first: a second runAudit waits for the first to
 commit, then sees its RUNNING run. The lock node is unique (audit_lock_id)."""
@@ -127,10 +129,11 @@ async def start_run(
 
     async def work(w: Write) -> dict[str, Any]:
         lock = await w.tx.single(LOCK_AUDITS, {"stale": stale_s})
-        if lock is not None and lock["running"] is not None:
-            if not lock["stale"]:
-                raise Conflict("an audit run is under way: one run at a time")
-            await w.tx.run(MARK_FAILED, {"id": lock["running"], "error": "ABANDONED"})
+        assert lock is not None
+        if lock["busy"]:
+            raise Conflict("an audit run is under way: one run at a time")
+        for abandoned in lock["stale"]:
+            await w.tx.run(MARK_FAILED, {"id": abandoned, "error": "ABANDONED"})
         region = await w.tx.single(REGION_UNITS, {"code": region_code})
         if region is None:
             raise NotFound("no such region", field="input.regionCode")
@@ -208,6 +211,11 @@ SET r.status = 'DONE', r.finishedAt = datetime()
 
 FAIL_OWN = """
 MATCH (r:AuditRun {id: $id}) WHERE r.status = 'RUNNING' AND r.worker = $worker
+SET r.status = 'FAILED', r.finishedAt = datetime(), r.error = $error
+"""
+
+FAIL_UNCLAIMED = """
+MATCH (r:AuditRun {id: $id}) WHERE r.status = 'RUNNING' AND r.worker IS NULL
 SET r.status = 'FAILED', r.finishedAt = datetime(), r.error = $error
 """
 
@@ -302,3 +310,8 @@ async def fail_stale_runs(db: Database, stale_s: float) -> list[str]:
     seconds: left by a process that stopped. Returns their ids."""
     records = await db.write(lambda tx: tx.run(FAIL_STALE, {"stale": stale_s}))
     return [str(r["id"]) for r in records]
+
+
+async def fail_unclaimed(db: Database, run_id: str, error: str) -> None:
+    """Mark FAILED a RUNNING run no worker has claimed (its task was stopped first)."""
+    await db.write(lambda tx: tx.run(FAIL_UNCLAIMED, {"id": run_id, "error": error}))

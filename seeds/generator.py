@@ -945,6 +945,8 @@ class Summary:
     dropped: int = 0
     drop_seconds: float = 0.0
     seconds: float = 0.0
+    # The audit cases planted, by rule: their finding keys (seeds/anomalies.py).
+    planted: dict[str, list[str]] = field(default_factory=dict)
 
     def line(self) -> str:
         return (
@@ -1084,5 +1086,10 @@ async def generate(
     if progress is not None and task is not None:
         progress.update(task, description="households", completed=households)
         progress.stop_task(task)
+    from seeds.anomalies import plant
+
+    summary.planted = await plant(
+        db, households=households, seed=seed, as_of=as_of, progress=progress
+    )
     summary.seconds = time.perf_counter() - started
     return summary

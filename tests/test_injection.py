@@ -175,11 +175,13 @@ LIN, WU = "O-460203-001", "O-460203-002"
 
 FREE_TEXT = {
     "address", "name", "ethnicity", "workPlace", "purpose", "notes", "unit", "position",
+    "note", "source",
 }  # fmt: skip
 # bankAccount is digits only (graph/validation.check_bank_account).
 CODE_SHAPED = {
     "clientMutationId", "code", "newCode", "villageCode", "householdCode", "officialCode",
     "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
+    "regionCode", "findingId", "idNumbers",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
 # BAD_USER_INPUT like everywhere else; today it is looked up and answers NOT_FOUND
@@ -308,7 +310,37 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
         return {"clientMutationId": cmid, "code": f"INJ-{n:03d}", "name": text, "maxLoad": 5,
                 "unit": text, "position": text, "phone": "13800138000",
                 "idNumber": new_id(n)}  # fmt: skip
+    if name == "runAudit":
+        return {"clientMutationId": cmid, "regionCode": "460203100201",
+                "rules": ["NO_RESPONSIBLE_OFFICIAL"]}  # fmt: skip
+    if name in ("confirmFinding", "dismissFinding", "reopenFinding"):
+        finding = finding_in(api, n, "OPEN" if name != "reopenFinding" else "DISMISSED")
+        return {"clientMutationId": cmid, "findingId": finding, "note": text}
+    if name == "importCrossCheckList":
+        return {"clientMutationId": cmid, "list": "BUSINESS_OWNER", "source": text,
+                "idNumbers": [new_id(n), new_id(n + 100)]}  # fmt: skip
     raise AssertionError(f"no base input for {name}: add one")
+
+
+def finding_in(api: Any, n: int, status: str) -> str:
+    """The id of the demo's n-th finding (an audit is run the first time), brought to
+    `status` (OPEN or DISMISSED) through the API."""
+    from test_audit import findings, run_audit
+
+    found = sorted(findings(api), key=lambda f: f["id"])
+    if not found:
+        run_audit(api)
+        found = sorted(findings(api), key=lambda f: f["id"])
+    finding = found[n % len(found)]
+    review = "mutation($i: {}Input!) {{ {}(input: $i) {{ clientMutationId }} }}"
+    if finding["status"] != status:
+        if finding["status"] != "OPEN":
+            api.data(review.format("ReopenFinding", "reopenFinding"),
+                     {"i": {"findingId": finding["id"]}})  # fmt: skip
+        if status == "DISMISSED":
+            api.data(review.format("ReviewFinding", "dismissFinding"),
+                     {"i": {"findingId": finding["id"], "note": "set up"}})  # fmt: skip
+    return str(finding["id"])
 
 
 # A code-shaped field that only makes sense with another: the other is given valid.
@@ -362,6 +394,14 @@ def read_back(api: Any, name: str, variables: dict[str, Any]) -> dict[Path, Any]
             {"c": variables["code"]},
         )["official"]
         return {(k,): official[k] for k in ("name", "unit", "position")}
+    if name in ("confirmFinding", "dismissFinding", "reopenFinding"):
+        finding = api.data(
+            "query($id: String!) { finding(id: $id) { note } }", {"id": variables["findingId"]}
+        )["finding"]
+        return {("note",): finding["note"]}
+    if name == "importCrossCheckList":
+        imports = api.data("{ crossCheckImports(first: 1) { edges { node { source } } } }")
+        return {("source",): imports["crossCheckImports"]["edges"][0]["node"]["source"]}
     raise AssertionError(f"no read-back for {name}")
 
 
