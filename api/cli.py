@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
+from api import cli_history
 from api.audit_cli import audit_app
 from api.settings import Settings, SettingsError, load_settings
 from graph.db import Database
@@ -298,6 +299,9 @@ def token(
             console.print(f"[red]no such {what} {scope!r} in the database at {s.bolt_uri}[/red]")
             raise typer.Exit(2)
     sys.stdout.write(value + "\n")
+
+
+cli_history.register(app, settings, with_db)
 
 
 def main() -> None:

@@ -253,7 +253,7 @@ class CompiledReads(SchemaExtension):
     ) -> tuple[str, Any, list[GraphQLError], bool]:
         name = nodes[0].name.value
         definition = query_type.fields[name]
-        root_field = Field(key, name, nullable=True, node=nodes[0])
+        root_field = Field(key, name, nullable=True, nodes=tuple(nodes))
         nullable = selection.nullability(definition.type)[0]
         try:
             check_policy(principal, self.roles(name))
@@ -280,10 +280,10 @@ async def _constant(key: str, value: Any) -> tuple[str, Any, list[GraphQLError],
 
 
 def _error(problem: Problem) -> GraphQLError:
-    node = problem.field.node if problem.field is not None else None
+    nodes = list(problem.field.nodes) if problem.field is not None else []
     return GraphQLError(
         problem.error.message,
-        nodes=[node] if node is not None else None,
+        nodes=nodes or None,
         path=list(problem.path),
         original_error=problem.error,
         extensions=problem.error.extensions,
@@ -301,9 +301,18 @@ def _info_field(info: strawberry.Info[Any, Any], args: Mapping[str, Any] | None)
         core.path.key if isinstance(core.path.key, str) else core.field_name,
         list(core.field_nodes),
         core.fragments,
-        core.variable_values,
+        _variables(core),
         args,
     )
+
+
+def _variables(core: Any) -> VariableValues:
+    """The operation's variables as graphql-core's argument and directive readers take
+    them: Strawberry hands resolvers the coerced dict instead of the container."""
+    variables = core.variable_values
+    if isinstance(variables, VariableValues):
+        return variables
+    return VariableValues({}, dict(variables or {}))
 
 
 async def resolve_root(info: strawberry.Info[Any, Any]) -> Any:
@@ -312,9 +321,7 @@ async def resolve_root(info: strawberry.Info[Any, Any]) -> Any:
     markers where they occur; `read_key` raises them."""
     core = info._raw_info
     name = core.field_name
-    args = get_argument_values(
-        core.parent_type.fields[name], core.field_nodes[0], core.variable_values
-    )
+    args = get_argument_values(core.parent_type.fields[name], core.field_nodes[0], _variables(core))
     return await _read(info, name, args)
 
 

@@ -100,7 +100,7 @@ def field(
 ) -> Field:
     name = nodes[0].name.value
     if name == "__typename":
-        return Field(key, name, nullable=False, node=nodes[0])
+        return Field(key, name, nullable=False, nodes=tuple(nodes))
     definition = parent.fields[name]
     if args is None:
         args = get_argument_values(definition, nodes[0], variables)
@@ -110,7 +110,7 @@ def field(
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         sub = fields(named, sets, fragments, variables)
     nullable, item_nullable = nullability(definition.type)
-    return Field(key, name, args, sub, nullable, item_nullable, nodes[0])
+    return Field(key, name, args, sub, nullable, item_nullable, tuple(nodes))
 
 
 def nested_variables(selection_set: SelectionSetNode, fragments: Fragments) -> frozenset[str]:

@@ -25,7 +25,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from api.settings import load_settings
 from graph import migrations
 from graph.validation import today_cst
-from seeds.generator import FULL_HOUSEHOLDS, Summary, generate
+from seeds.generator import Summary, generate
+from seeds.layout import FULL_HOUSEHOLDS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

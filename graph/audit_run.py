@@ -76,12 +76,14 @@ def _run_id(request: Request) -> str:
 
 @root("auditRun")
 def plan_audit_run(field: Field, view: View, shape: Any) -> Plan:
-    """auditRun(id): a seek on audit_run_id; null when there is none."""
+    """auditRun(id): a seek on audit_run_id; null when there is none (or the caller's
+    scope does not see everything)."""
     b = Binder()
     post = Post(field=field)
     run = b.slot("id", _run_id)
     node = Compiler(view, b).project("AuditRun", {"r": "r"}, field.fields, post)
-    return plan(f"MATCH (r:AuditRun {{id: {run}}}) RETURN {node} AS data", b, post)
+    visible = view.scope.audit_filter
+    return plan(f"MATCH (r:AuditRun {{id: {run}}}) WHERE {visible} RETURN {node} AS data", b, post)
 
 
 # --- starting a run (runAudit) -------------------------------------------------------

@@ -155,7 +155,8 @@ def plan_imports(field: Field, view: View, shape: Any) -> Plan:
     by_list, has_after = shape
     b = Binder()
     post = Post(field=field)
-    listed = [f"i.list = {b.slot('list', arg('list'))}"] if by_list else []
+    listed = [view.scope.audit_filter]
+    listed += [f"i.list = {b.slot('list', arg('list'))}"] if by_list else []
     where = list(listed)
     if has_after:
         at, id_ = b.slot("afterAt", _AFTER[0]), b.slot("afterId", _AFTER[1])

@@ -20,8 +20,9 @@ and the generator write none (they are not changes).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph.compiler import Binder, Compiler, ConnPost, Plan, Post, Request, View, plan, root
@@ -254,3 +255,47 @@ def plan_history(field: Field, view: View, shape: Any) -> Plan:
         f"RETURN {row} ORDER BY c.at.epochMillis DESC, c.id DESC LIMIT {limit} }}{total}}} AS data"
     )
     return plan(cypher, b, post)
+
+
+# --- export ---------------------------------------------------------------------------
+
+EXPORT = """
+MATCH (c:ChangeRecord)-[:CHANGED]->(e)
+WHERE c.at >= $since AND (c.at > $afterAt OR (c.at = $afterAt AND c.id > $afterId))
+  AND ($prefixes IS NULL
+       OR (e:Household AND any(p IN $prefixes WHERE e.code STARTS WITH p))
+       OR (e:Official AND EXISTS { MATCH (e)-[:PAIRED_WITH]->(h:Household)
+                                   WHERE any(p IN $prefixes WHERE h.code STARTS WITH p) })
+       OR (e:Person AND EXISTS { MATCH (e)-[:MEMBER_OF]->(h:Household)
+                                 WHERE any(p IN $prefixes WHERE h.code STARTS WITH p) }))
+RETURN c {.id, .at, .subject, .role, .operation, .entityType, .entityKey,
+          .clientMutationId, .changes} AS record
+ORDER BY c.at, c.id LIMIT $batch
+"""
+"""One batch of records at or after $since, after the position ($afterAt, $afterId),
+oldest first: a range seek on change_record_at."""
+
+EXPORT_BATCH = 1000
+
+
+async def export_records(
+    db: Any, since: dt.datetime, prefixes: list[str] | None = None
+) -> AsyncIterator[dict[str, Any]]:
+    """Every change record at or after `since` (of the households, officials and people
+    of a region when `prefixes` are given), oldest first, as plain dicts (changes
+    parsed, at in ISO 8601): keyset batches, so memory does not grow with the file."""
+    after_at, after_id = since, ""
+    while True:
+        records = await db.read(
+            EXPORT,
+            {"since": since, "afterAt": after_at, "afterId": after_id,
+             "prefixes": prefixes, "batch": EXPORT_BATCH},
+        )  # fmt: skip
+        for r in records:
+            record = dict(r["record"])
+            after_at, after_id = record["at"], record["id"]
+            record["at"] = record["at"].to_native().isoformat()
+            record["changes"] = json.loads(record["changes"] or "[]")
+            yield record
+        if len(records) < EXPORT_BATCH:
+            return

@@ -7,12 +7,11 @@ graph/registration.py (the file) and graph/membership.py (its members).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
-from graph.db import Tx
 from graph.errors import BadUserInput
 from graph.history import history
 from graph.readmap import (
@@ -328,26 +327,3 @@ def check_after_registration(state: Mapping[str, Any], day: dt.date, field: str)
             f"the date is before the household was registered ({registered.isoformat()})",
             field=field,
         )
-
-
-# --- bulk upserts for seeds and imports ----------------------------------------------
-
-
-_UPSERT_HOUSEHOLDS = f"""
-UNWIND $rows AS row
-MATCH (v:Region {{code: row.villageCode}})
-MERGE (h:Household {{code: row.code}})
-ON CREATE SET h.version = 1, h.createdAt = datetime()
-SET h += row.properties, h.villageCode = row.villageCode, h.updatedAt = datetime()
-SET h.registrationDate = coalesce(h.registrationDate, {REGISTRATION_FROM_YEAR})
-MERGE (h)-[:IN_VILLAGE]->(v)
-WITH h WHERE {UNMARKED_DEREGISTERED}
-{mark_deregistered("h")}
-"""
-
-
-async def upsert_households(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE households on their code ({code, villageCode, properties}); one without a
-    registrationDate gets REGISTRATION_FROM_YEAR, one with a deregisteredOn date is
-    marked DEREGISTERED; the derived properties are left to `refresh_households`."""
-    await tx.run(_UPSERT_HOUSEHOLDS, {"rows": [dict(r) for r in rows]})

@@ -100,6 +100,15 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         7,
+        "change records by time and by entity (graph/history.py)",
+        (
+            "CREATE INDEX change_record_at IF NOT EXISTS FOR (n:ChangeRecord) ON (n.at)",
+            "CREATE INDEX change_record_entity IF NOT EXISTS "
+            "FOR (n:ChangeRecord) ON (n.entityType, n.entityKey)",
+        ),
+    ),
+    Step(
+        10,
         "the file audit: runs, its lock, findings by id and key, cross-check lists, "
         "officials by ID number (graph/audit.py)",
         (

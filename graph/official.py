@@ -8,7 +8,7 @@ at most maxLoad active pairings unless a caller explicitly overrides. `o.load` a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -25,7 +25,7 @@ from graph.compiler import (
     root,
 )
 from graph.cursor import KeyKind, check_first, decode_key
-from graph.db import Database, Tx
+from graph.db import Database
 from graph.errors import Conflict
 from graph.history import history
 from graph.model import PREFIX_LEVELS
@@ -179,34 +179,6 @@ async def create_official(
         return {"code": code}
 
     return await write(db, actor, mutation, work)
-
-
-_UPSERT_OFFICIALS = """
-UNWIND $rows AS row
-MERGE (o:Official {code: row.code})
-ON CREATE SET o.load = 0, o.createdAt = datetime()
-SET o += row.properties
-"""
-
-_UPSERT_PAIRINGS = """
-UNWIND $rows AS row
-MATCH (o:Official {code: row.officialCode}), (h:Household {code: row.householdCode})
-MERGE (o)-[r:PAIRED_WITH {id: row.id}]->(h)
-SET r.role = row.role, r.since = row.since, r.until = row.until
-"""
-
-
-async def upsert_officials(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE officials on their code ({code, properties}); load via refresh_officials."""
-    await tx.run(_UPSERT_OFFICIALS, {"rows": [dict(r) for r in rows]})
-
-
-async def upsert_pairings(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE pairings on their id ({id, officialCode, householdCode, role, since, until})."""
-    await tx.run(_UPSERT_PAIRINGS, {"rows": [dict(r) for r in rows]})
-
-
-# --- lists of officials and their nested pages -----------------------------------------
 
 
 def _officials_shape(args: Mapping[str, Any]) -> Any:

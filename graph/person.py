@@ -8,12 +8,10 @@ finds them).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
-from graph.db import Tx
 from graph.history import history
 from graph.readmap import Access, Embed, Field, Flag, Kind, Mask, Rel, Value, declare
 from graph.validation import check_id_number
@@ -152,23 +150,3 @@ def plan_person(field: Field, view: View, shape: Any) -> Plan:
 
 def _id_number(request: Request) -> str:
     return check_id_number(str(request.args["idNumber"]), "idNumber")
-
-
-_UPSERT_MEMBERSHIPS = """
-UNWIND $rows AS row
-MATCH (h:Household {code: row.householdCode})
-MERGE (p:Person {idNumber: row.person.idNumber})
-ON CREATE SET p.ref = coalesce(row.ref, randomUUID())
-SET p += row.person
-MERGE (p)-[m:MEMBER_OF]->(h)
-SET m.relation = row.relation, m.since = row.since, m.until = row.until,
-    m.endReason = row.endReason
-"""
-
-
-async def upsert_memberships(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE people on their ID number and one membership per (person, household):
-    rows of {householdCode, person, relation, since, until, endReason} and optionally
-    `ref`, the ref a new person gets (default a random UUID; an existing person keeps
-    theirs)."""
-    await tx.run(_UPSERT_MEMBERSHIPS, {"rows": [dict(r) for r in rows]})

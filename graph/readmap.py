@@ -77,7 +77,8 @@ class Field:
 
     `key` is the response key (the alias, else the name); `nullable` and
     `item_nullable` (None when the field is not a list) are its GraphQL type's, for
-    null propagation; `node` is the AST node, for error locations."""
+    null propagation; `nodes` are its AST nodes (every occurrence of the key), for
+    error locations."""
 
     key: str
     name: str
@@ -85,7 +86,7 @@ class Field:
     fields: tuple[Field, ...] = ()
     nullable: bool = True
     item_nullable: bool | None = None
-    node: Any = None
+    nodes: tuple[Any, ...] = ()
 
     def arg(self, name: str, default: Any = None) -> Any:
         value = self.args.get(name, default)

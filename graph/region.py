@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
-from graph.db import Tx
-from graph.model import PREFIX_LEVELS, RegionLevel
+from graph.model import RegionLevel
 from graph.readmap import Access, Custom, Field, Limit, Rel, Value, declare
 from graph.validation import check_region_code
 
@@ -19,54 +18,6 @@ class RegionRow:
     name: str
     level: RegionLevel
     parent: str | None
-
-
-UPSERT = """
-UNWIND $rows AS row
-MERGE (r:Region {code: row.code})
-SET r.name = row.name, r.level = row.level, r.prefixes = row.prefixes
-WITH r, row WHERE row.parent IS NOT NULL
-MATCH (p:Region {code: row.parent})
-MERGE (r)-[:PART_OF]->(p)
-"""
-
-# Cities and the province: the union of their county-level units' codes, plus their
-# own code when towns hang directly under them (Danzhou).
-PREFIXES_ABOVE_COUNTY = """
-MATCH (r:Region) WHERE r.level IN ['PROVINCE', 'CITY']
-CALL (r) {
-  OPTIONAL MATCH (c:Region)-[:PART_OF*1..2]->(r) WHERE c.level IN ['DISTRICT', 'COUNTY']
-  RETURN collect(DISTINCT c.code) AS counties
-}
-CALL (r) {
-  OPTIONAL MATCH (c:Region)-[:PART_OF*1..2]->(r)
-  WHERE c.level = 'CITY' AND EXISTS { (:Region {level: 'TOWN'})-[:PART_OF]->(c) }
-  RETURN collect(DISTINCT c.code) AS cities
-}
-WITH r, counties, cities,
-     CASE WHEN EXISTS { (:Region {level: 'TOWN'})-[:PART_OF]->(r) } THEN [r.code] ELSE [] END
-       AS own
-SET r.prefixes = own + cities + counties
-"""
-
-
-async def upsert_regions(tx: Tx, rows: Sequence[RegionRow]) -> None:
-    """Write regions parents first (MERGE on the code), then recompute prefixes."""
-    depth = {level: i for i, level in enumerate(RegionLevel)}
-    ordered = sorted(rows, key=lambda row: depth[row.level])
-    payload = [
-        {
-            "code": row.code,
-            "name": row.name,
-            "level": row.level.value,
-            "parent": row.parent,
-            "prefixes": [row.code] if row.level in PREFIX_LEVELS else [],
-        }
-        for row in ordered
-    ]
-    for start in range(0, len(payload), 5000):
-        await tx.run(UPSERT, {"rows": payload[start : start + 5000]})
-    await tx.run(PREFIXES_ABOVE_COUNTY)
 
 
 def _households(c: Compiler, r: str, returned: str) -> str:

@@ -63,6 +63,12 @@ class Scope:
     def nothing(cls) -> Scope:
         return cls(ScopeKind.NONE)
 
+    @property
+    def audit_filter(self) -> str:
+        """The predicate on the audit's own records (runs, imports): only a scope that
+        sees everything reads them (the roles that run audits have it)."""
+        return "true" if self.kind is ScopeKind.ALL else "false"
+
     # --- what the scope may do (resolvers ask these, never a role) ---
 
     @property

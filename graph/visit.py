@@ -4,7 +4,6 @@ section 4). Recording one keeps `h.lastVisitDate` current in the same transactio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
@@ -149,19 +148,3 @@ async def _check_paired_on_the_day(
             "official of the same unit standing in names the paired one in standingInFor",
             field="input.officialCode",
         )
-
-
-_UPSERT_VISITS = """
-UNWIND $rows AS row
-MATCH (o:Official {code: row.officialCode}), (h:Household {code: row.householdCode})
-MERGE (v:Visit {id: row.id})
-ON CREATE SET v.createdAt = datetime()
-SET v += row.properties
-MERGE (o)-[:MADE_VISIT]->(v)
-MERGE (v)-[:VISIT_TO]->(h)
-"""
-
-
-async def upsert_visits(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE visits on their id ({id, officialCode, householdCode, properties})."""
-    await tx.run(_UPSERT_VISITS, {"rows": [dict(r) for r in rows]})

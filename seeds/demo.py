@@ -21,16 +21,20 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from graph.bulk import (
+    upsert_households,
+    upsert_memberships,
+    upsert_officials,
+    upsert_pairings,
+    upsert_regions,
+    upsert_visits,
+)
 from graph.crosscheck import merge_entries
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
-from graph.household import upsert_households
 from graph.model import RegionLevel
-from graph.official import upsert_officials, upsert_pairings
-from graph.person import upsert_memberships
-from graph.region import RegionRow, upsert_regions
+from graph.region import RegionRow
 from graph.validation import id_check_character
-from graph.visit import upsert_visits
 from seeds.idnumber import seed_person_ref
 from seeds.regions import hainan
 

@@ -154,7 +154,7 @@ def load_regions(settings: Any) -> None:
     then exactly the story's."""
     from conftest import run_on_db
 
-    from graph.region import upsert_regions
+    from graph.bulk import upsert_regions
     from seeds.demo import PLACES
     from seeds.regions import hainan
 

@@ -11,10 +11,11 @@ import pytest
 from conftest import run_on_db
 
 from api.auth import Role
+from graph.bulk import upsert_regions
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Tx
 from graph.model import RegionLevel
-from graph.region import RegionRow, upsert_regions
+from graph.region import RegionRow
 from graph.validation import today_cst
 from seeds.regions import hainan
 

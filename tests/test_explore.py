@@ -139,8 +139,9 @@ def test_a_limit_keeps_that_many_nodes_the_first_by_type_then_key(api, demo):
 def test_the_province_expanded_is_cut_at_the_limit(api, demo, test_settings):
     from conftest import run_on_db
 
+    from graph.bulk import upsert_regions
     from graph.model import RegionLevel
-    from graph.region import RegionRow, upsert_regions
+    from graph.region import RegionRow
     from seeds.demo import PLACES
     from seeds.regions import hainan
 

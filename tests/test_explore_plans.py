@@ -62,13 +62,17 @@ def neighborhood(args: str, fields: str = GRAPH) -> str:
 
 
 def test_node_and_edge_types_are_the_models_labels_and_types_minus_the_internal_ones():
-    internal = {"ClientMutation", "SchemaVersion", "FupinTestDatabase", "Generated",
-                "AuditRun", "AuditLock", "Finding", "CrossCheckEntry", "CrossCheckImport"}  # fmt: skip
+    internal = {
+        "ClientMutation", "SchemaVersion", "FupinTestDatabase", "Generated", "ChangeRecord",
+        "AuditRun", "AuditLock", "Finding", "CrossCheckEntry", "CrossCheckImport",
+    }  # fmt: skip
     assert internal <= explore.INTERNAL_LABELS
     assert {t.value for t in NodeType} == {
         label.name for label in Label if label.value not in internal
     }
-    assert {t.value for t in EdgeType} == {rel.value for rel in Rel}
+    assert {t.value for t in EdgeType} == {
+        rel.value for rel in Rel if rel not in explore.INTERNAL_RELS
+    }
     # Every type shown has its allow-list, every field of it a plain value of the node.
     assert {Label[t.value] for t in NodeType} == set(NODES)
     assert {Rel(t.value) for t in EdgeType} == set(EDGES)

@@ -1,4 +1,5 @@
-"""The province-scale generator (seeds/generator.py), small, against the test Neo4j."""
+"""The province-scale generator (seeds/generator.py, layout.py, county.py), small, against
+the test Neo4j."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from neo4j import Driver
 
 from api.settings import Settings
 from graph.errors import BadUserInput
-from seeds.generator import FULL_HOUSEHOLDS, FULL_VILLAGES, Summary, generate, layout
+from seeds.generator import Summary, generate
 from seeds.idnumber import check_digit, make_id_number, seed_person_ref
+from seeds.layout import FULL_HOUSEHOLDS, FULL_VILLAGES, layout
 from seeds.regions import county_level_units
 
 SMALL = 300

@@ -58,6 +58,22 @@ def refused(api, graph, query, variables, code, field=None, **kw):
     return error
 
 
+REGION_SANYA = {"role": Role.REGION_OFFICER, "scope": "460203"}
+REGION_WUZHISHAN = {"role": Role.REGION_OFFICER, "scope": "469001"}
+
+
+def member_of(household, name=None):
+    """The person of an active membership of the story's `household` (by name if given)."""
+    rows = story(dt.date(2026, 11, 1))["memberships"]
+    return next(
+        m["person"]
+        for m in rows
+        if m["householdCode"] == household
+        and m["until"] is None
+        and (name is None or m["person"]["name"] == name)
+    )
+
+
 REGISTER = """
 mutation($input: RegisterHouseholdInput!) {
   registerHousehold(input: $input) {
@@ -95,6 +111,15 @@ def register_input(**overrides):
     }
     value.update(overrides)
     return {"input": value}
+
+
+def refused_as_head(api, graph, id_number, name="A Name", scope=None, **overrides):
+    """registerHousehold with this person as its HEAD, refused CONFLICT on the member's
+    ID number with nothing written; the error."""
+    members = [{"idNumber": id_number, "name": name, "relation": "HEAD"}]
+    variables = register_input(members=members, **overrides)
+    field = "input.members[0].idNumber"
+    return refused(api, graph, REGISTER, variables, "CONFLICT", field, **(scope or {}))
 
 
 def test_register_household(api, demo, graph):
@@ -219,15 +244,7 @@ def test_register_refusals_write_nothing(api, demo, graph, overrides, code, fiel
 
 def test_register_refuses_a_member_active_elsewhere(api, demo, graph):
     fu = id_of("Fu Wenqiang")
-    members = [{"idNumber": fu, "name": "Fu Wenqiang", "relation": "HEAD"}]
-    error = refused(
-        api,
-        graph,
-        REGISTER,
-        register_input(members=members),
-        "CONFLICT",
-        "input.members[0].idNumber",
-    )
+    error = refused_as_head(api, graph, fu, "Fu Wenqiang")
     assert FU_HOUSEHOLD in error["message"]
     assert fu not in error["message"] and "Fu Wenqiang" not in error["message"]
 
@@ -236,15 +253,7 @@ def test_a_former_member_may_be_registered_again(api, demo, graph):
     # Zhou Lanfang's Luobi membership ended; she is active in Shuinan 0002 only, so
     # a person whose memberships have all ended can join a new household.
     wen = id_of("Wen Guihua")  # deceased: refused
-    members = [{"idNumber": wen, "name": "Wen Guihua", "relation": "HEAD"}]
-    refused(
-        api,
-        graph,
-        REGISTER,
-        register_input(members=members),
-        "CONFLICT",
-        "input.members[0].idNumber",
-    )
+    refused_as_head(api, graph, wen, "Wen Guihua")
 
 
 def test_unknown_enum_value_is_refused(api, demo, graph):
@@ -273,6 +282,67 @@ def test_region_officer_registers_only_in_their_subtree(api, demo, graph):
 def test_roles_that_may_not_register(api, demo, graph, role):
     scope = HUANG if role is Role.FIELD_OFFICIAL else None
     refused(api, graph, REGISTER, register_input(), "FORBIDDEN", role=role, scope=scope)
+
+
+# A member active elsewhere: the other household is named only in scope, and a death
+# out of scope is not told.
+
+
+def test_member_active_out_of_scope_is_not_named(api, demo, graph):
+    person = member_of(FANMAO + "0001")
+    error = refused_as_head(api, graph, person["idNumber"], scope=REGION_SANYA)
+    assert error["message"] == "the person is an active member of another household"
+    assert FANMAO not in error["message"] and person["idNumber"] not in error["message"]
+    # Through addMember too.
+    add = {
+        "input": {
+            "clientMutationId": "phone-0100-add",
+            "householdCode": FU_HOUSEHOLD,
+            "member": {"idNumber": person["idNumber"], "name": "A Name", "relation": "SON"},
+        }
+    }
+    error = refused(api, graph, ADD, add, "CONFLICT", "input.member.idNumber", **REGION_SANYA)
+    assert FANMAO not in error["message"] and person["idNumber"] not in error["message"]
+
+
+def test_member_active_in_scope_is_named(api, demo, graph):
+    person = member_of(SHUINAN + "0002")
+    error = refused_as_head(api, graph, person["idNumber"], scope=REGION_SANYA)
+    assert SHUINAN + "0002" in error["message"]
+    assert person["idNumber"] not in error["message"] and person["name"] not in error["message"]
+
+
+def test_a_death_out_of_scope_is_not_told(api, demo, graph):
+    rows = story(dt.date(2026, 11, 1))["memberships"]
+    wen = next(m["person"] for m in rows if m["person"]["name"] == "Wen Guihua")
+    error = refused_as_head(
+        api,
+        graph,
+        wen["idNumber"],
+        scope=REGION_WUZHISHAN,
+        code=FANMAO + "0100",
+        villageCode=FANMAO,
+    )
+    assert "deceased" not in error["message"] and LUOBI not in error["message"]
+    # In scope (Luobi lies in Sanya): the death is told.
+    error = refused_as_head(api, graph, wen["idNumber"], scope=REGION_SANYA)
+    assert "deceased" in error["message"]
+
+
+# A code outside the scope: FORBIDDEN, whether it exists or not.
+
+
+def test_register_out_of_scope_code_is_forbidden_taken_or_free(api, demo, graph):
+    for code in (FU_HOUSEHOLD, SHUINAN + "0100"):
+        refused(
+            api,
+            graph,
+            REGISTER,
+            register_input(code=code),
+            "FORBIDDEN",
+            "input.villageCode",
+            **REGION_WUZHISHAN,
+        )
 
 
 # --- updateHousehold ------------------------------------------------------------------
@@ -383,6 +453,19 @@ def test_region_officer_cannot_move_out_of_their_subtree(api, demo, graph):
         role=Role.REGION_OFFICER,
         scope="460203",
     )
+
+
+def test_move_to_out_of_scope_code_is_forbidden_taken_or_free(api, demo, graph):
+    for new_code in (FANMAO + "0001", FANMAO + "0100"):
+        variables = {
+            "input": {
+                "code": FU_HOUSEHOLD,
+                "expectedVersion": 1,
+                "villageCode": FANMAO,
+                "newCode": new_code,
+            }
+        }
+        refused(api, graph, UPDATE, variables, "FORBIDDEN", "input.villageCode", **REGION_SANYA)
 
 
 # --- members ---------------------------------------------------------------------------
@@ -768,6 +851,50 @@ def test_admin_records_a_past_visit(api, demo, graph):
     payload = api.data(VISIT, variables)["recordVisit"]
     # An older visit does not move lastVisitDate back.
     assert payload["household"]["lastVisitDate"] == "2026-10-27"
+
+
+def test_visit_by_an_official_the_officer_cannot_see_is_not_found(api, demo, graph):
+    unknown = refused(
+        api,
+        graph,
+        VISIT,
+        visit_input(FU_HOUSEHOLD, officialCode="O-nobody"),
+        "NOT_FOUND",
+        "input.officialCode",
+        **REGION_SANYA,
+    )
+    hidden = refused(
+        api,
+        graph,
+        VISIT,
+        visit_input(FU_HOUSEHOLD, officialCode=HUANG),
+        "NOT_FOUND",
+        "input.officialCode",
+        **REGION_SANYA,
+    )
+    assert hidden["message"] == unknown["message"]
+    # An official of the region still records.
+    payload = api.data(VISIT, visit_input(FU_HOUSEHOLD, officialCode=WU), **REGION_SANYA)
+    assert payload["recordVisit"]["visit"]["official"]["code"] == WU
+
+
+def test_dateless_visit_does_not_blank_the_last_visit(api, demo, graph):
+    # A visit without a date (imports) does not hide the last visit.
+    graph.execute_query(
+        "MATCH (o:Official {code: $o}), (h:Household {code: $h}) "
+        "CREATE (o)-[:MADE_VISIT]->(:Visit {id: 'import-1', purpose: 'imported'})"
+        "-[:VISIT_TO]->(h)",
+        o=WU,
+        h=FU_HOUSEHOLD,
+    )
+    variables = visit_input(FU_HOUSEHOLD, officialCode=WU, date="2026-02-01")
+    household = api.data(VISIT, variables)["recordVisit"]["household"]
+    assert household["lastVisitDate"] == "2026-10-27"
+    assert household["latestVisits"][0]["purpose"] != "imported"
+    records, _, _ = graph.execute_query(
+        "MATCH (h:Household {code: $h}) RETURN h.lastVisitDate AS d", h=FU_HOUSEHOLD
+    )
+    assert records[0]["d"].iso_format() == "2026-10-27"
 
 
 # --- officials --------------------------------------------------------------------------

@@ -1,12 +1,14 @@
-"""officials(where, first, after) and an official's paired households and visits, on
-the demo story and small additions to it: keyset pages, filters against plain Cypher,
-nested pages in a fixed number of statements, scope and masking, bad arguments."""
+"""official(code), officials(where, first, after) and an official's paired households
+and visits, on the demo story and small additions to it: keyset pages, filters against
+plain Cypher, nested pages in a fixed number of statements, scope and masking, bad
+arguments; and who may write an official (createOfficial, pairOfficial)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from test_household_mutations import CREATE_OFFICIAL, PAIR, REGION_SANYA, pair_input, refused
 
 from api.auth import Role
 from graph.derived import REFRESH_HOUSEHOLDS, REFRESH_OFFICIALS
@@ -498,3 +500,118 @@ def test_cursor_of_one_nested_list_is_refused_by_the_other(api, demo):
     households_cursor = data["pairedHouseholds"]["pageInfo"]["endCursor"]
     error = api.error(NESTED, {"code": LIN, "vafter": households_cursor})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# --- official(code) ---------------------------------------------------------------------
+
+OFFICIAL = """
+query($code: String!) {
+  official(code: $code) { code name unit position phone idNumber maxLoad load }
+}
+"""
+
+
+def test_official(api, demo):
+    official = api.data(OFFICIAL, {"code": HUANG})["official"]
+    assert official["name"] == "Huang Dehui"
+    assert official["load"] == 4
+    assert official["maxLoad"] == 3
+    lin = api.data(OFFICIAL, {"code": LIN})["official"]
+    assert len(lin["idNumber"]) == 18
+    assert api.data(OFFICIAL, {"code": "O-000000-000"})["official"] is None
+
+
+def test_official_scope_and_masking(api, demo):
+    lin = api.data(OFFICIAL, {"code": LIN}, role=Role.INVESTIGATOR)["official"]
+    assert "*" in lin["idNumber"] and "*" in lin["phone"]
+    # A field official sees themself and officials paired with their households.
+    field = {"role": Role.FIELD_OFFICIAL, "scope": HUANG}
+    assert api.data(OFFICIAL, {"code": HUANG}, **field)["official"]["code"] == HUANG
+    assert api.data(OFFICIAL, {"code": LIN}, **field)["official"] is None
+    region = {"role": Role.REGION_OFFICER, "scope": "469001"}
+    assert api.data(OFFICIAL, {"code": HUANG}, **region)["official"]["code"] == HUANG
+    assert api.data(OFFICIAL, {"code": LIN}, **region)["official"] is None
+
+
+# --- createOfficial: only an ADMIN updates an existing official --------------------------
+
+
+def official_props(graph, code):
+    records, _, _ = graph.execute_query(
+        "MATCH (o:Official {code: $code}) RETURN properties(o) AS p", code=code
+    )
+    return records[0]["p"] if records else None
+
+
+def official_input(code, cmid="desk-0100-official", **more):
+    return {
+        "input": {
+            "clientMutationId": cmid,
+            "code": code,
+            "name": "Someone Else",
+            "maxLoad": 50,
+            "phone": "13900000001",
+            **more,
+        }
+    }
+
+
+def test_region_officer_cannot_overwrite_an_official(api, demo, graph):
+    huang = official_props(graph, HUANG)
+    # Out of the officer's region (Huang works in Wuzhishan) and in it (Lin, Sanya):
+    # the same CONFLICT, nothing written, no phone or ID number read back.
+    for code in (HUANG, LIN):
+        error = refused(
+            api,
+            graph,
+            CREATE_OFFICIAL,
+            official_input(code),
+            "CONFLICT",
+            "input.code",
+            **REGION_SANYA,
+        )
+        assert error["message"] == "an official with this code exists"
+    assert official_props(graph, HUANG) == huang
+    body = api.post(
+        CREATE_OFFICIAL, official_input(HUANG, cmid="desk-0101-official"), **REGION_SANYA
+    )
+    assert body["data"] is None or body["data"]["createOfficial"] is None
+    text = str(body)
+    assert huang["phone"] not in text
+    assert "idNumber" not in huang or huang["idNumber"] not in text
+
+
+def test_region_officer_creates_a_new_official_read_back_in_their_scope(api, demo, graph):
+    payload = api.data(CREATE_OFFICIAL, official_input("O-460203-009"), **REGION_SANYA)[
+        "createOfficial"
+    ]
+    # Paired with nothing yet, so not visible to the officer until they pair them.
+    assert payload["official"] is None
+    assert official_props(graph, "O-460203-009")["phone"] == "13900000001"
+    api.data(PAIR, pair_input(SHUINAN + "0003", "O-460203-009"), **REGION_SANYA)
+    page = api.data('{ official(code: "O-460203-009") { code phone } }', **REGION_SANYA)
+    assert page["official"] == {"code": "O-460203-009", "phone": "13900000001"}
+
+
+def test_admin_still_updates_an_official(api, demo, graph):
+    payload = api.data(CREATE_OFFICIAL, official_input(HUANG))["createOfficial"]
+    assert payload["official"]["phone"] == "13900000001"
+    assert official_props(graph, HUANG)["maxLoad"] == 50
+
+
+# --- pairOfficial: no load figures in a refusal; pairing brings an official in -----------
+
+
+def test_max_load_conflict_gives_no_figures(api, demo, graph):
+    error = refused(
+        api, graph, PAIR, pair_input(SHUINAN + "0003", HUANG), "CONFLICT", "input.officialCode"
+    )
+    assert "overrideMaxLoad" in error["message"]
+    assert not any(ch.isdigit() for ch in error["message"]), error["message"]
+
+
+def test_region_officer_may_pair_an_official_from_elsewhere(api, demo, graph):
+    # The documented decision: pairing is how an official comes into a region.
+    variables = pair_input(SHUINAN + "0003", HUANG, overrideMaxLoad=True)
+    payload = api.data(PAIR, variables, **REGION_SANYA)["pairOfficial"]
+    assert payload["pairing"]["official"]["code"] == HUANG

@@ -1,9 +1,13 @@
-"""person(idNumber) on the demo story: households past and
-present, scope and masking."""
+"""person(idNumber) on the demo story: households past and present, scope and
+masking; and one person added to two households at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from typing import Any
+
+from test_household_mutations import ADD
 
 from api.auth import Role
 from seeds.demo import FU_HOUSEHOLD, HUANG, LUOBI, SHUINAN, id_number, story
@@ -156,3 +160,48 @@ def test_migration_step_4_gives_every_person_without_a_ref_a_unique_one(graph, t
     assert all(uuid.UUID(ref).version == 4 for ref in refs.values())
     names = {r["name"] for r in graph.execute_query("SHOW CONSTRAINTS YIELD name")[0]}
     assert "person_ref" in names
+
+
+# --- two concurrent addMember calls with the same new person ----------------------------
+
+
+def add_concurrently(api, person: str, attempt: int) -> list[dict[str, Any]]:
+    """Post addMember of `person` into two households at once; the two bodies."""
+    households = (FU_HOUSEHOLD, SHUINAN + "0002")
+    results: list[dict[str, Any]] = []
+    barrier = threading.Barrier(len(households))
+
+    def add(household: str, i: int) -> None:
+        variables = {
+            "input": {
+                "clientMutationId": f"race-{attempt:02d}-{i}-addmember",
+                "householdCode": household,
+                "member": {"idNumber": person, "name": "Race Baby", "relation": "DAUGHTER"},
+            }
+        }
+        barrier.wait()
+        results.append(api.post(ADD, variables))
+
+    threads = [threading.Thread(target=add, args=(h, i)) for i, h in enumerate(households)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_add_member_of_one_person_to_two_households(api, demo, graph):
+    for attempt in range(6):
+        person = id_number("460203", dt.date(2024, 3, 3), 300 + 2 * attempt)
+        results = add_concurrently(api, person, attempt)
+        codes = sorted(
+            body["errors"][0]["extensions"]["code"] if body.get("errors") else "OK"
+            for body in results
+        )
+        assert codes == ["CONFLICT", "OK"], results
+        records, _, _ = graph.execute_query(
+            "MATCH (:Person {idNumber: $id})-[m:MEMBER_OF]->() WHERE m.until IS NULL "
+            "RETURN count(m) AS n",
+            id=person,
+        )
+        assert records[0]["n"] == 1

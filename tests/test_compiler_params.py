@@ -1,0 +1,153 @@
+"""Nothing spliced, without a database: every argument value of a document (root and
+nested arguments, input objects, enum values, cursors, variables) reaches the
+compiled statement as a parameter and never as Cypher text (graph/compiler.py's
+Binder). Distinctive values go in; the test looks for them in the text and in the
+parameters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from graphql import FieldNode, GraphQLObjectType, OperationDefinitionNode, parse
+from plans import PRINCIPALS, QUERY, compile_doc, object_type, target_of
+
+from graph.cursor import encode_cursor
+from graph.readmap import TYPES
+
+SENTINELS = {
+    "household": "4609991239876541",
+    "region": "469987",
+    "village": "469987654321",
+    "official": "O-SENTINEL-777",
+    "id": "469997198402290038",
+    "unit": "Sentinel Bureau of Things",
+    "date": "2019-03-07",
+    "cursor_key": "4609991239876549",
+    "pairing": "pair-sentinel-123",
+    "uuid": "5e171e11-0000-4000-8000-00000000abcd",
+}
+NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311}
+ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED",
+               "CAUSE_CONTRADICTION", "DISMISSED", "BUSINESS_OWNER")  # fmt: skip
+S, N = SENTINELS, NUMBERS
+CURSORS = {
+    "paired": encode_cursor("official-households", [S["cursor_key"], S["pairing"]]),
+    "visits": encode_cursor("official-visits", [S["date"], S["pairing"]]),
+    "officials": encode_cursor("officials", [S["official"]]),
+    "uncovered": encode_cursor("coverage-UNCOVERED", [S["cursor_key"]]),
+    "overdue": encode_cursor("coverage-OVERDUE", [S["cursor_key"]]),
+    "households": encode_cursor("households:REGISTRATION_YEAR_DESC", [2011, S["cursor_key"]]),
+    "history": encode_cursor("history", [1551916800000, S["pairing"]]),
+    "findings": encode_cursor("findings", [1551916800000, S["uuid"]]),
+    "imports": encode_cursor("cross-check-imports", [1551916800000, S["uuid"]]),
+}
+C = CURSORS
+
+HISTORY = f'history(first: {N["first"]}, after: "{C["history"]}") {{ edges {{ node {{ at }} }} }}'
+SPLICE_DOC = f"""
+query($after: String, $days: Int!) {{
+  households(
+    where: {{ regionCode: "{S["region"]}", status: RETURNED, attribute:
+      LOW_INCOME_GUARANTEE, mainCause: LACK_OF_MOTIVATION, hasResponsibleOfficial: true,
+      visitOverdue: true, withinDays: {N["within"]}, asOf: "{S["date"]}",
+      includeDeregistered: true }}
+    orderBy: REGISTRATION_YEAR_DESC, first: {N["first"]}, after: $after
+  ) {{ totalCount edges {{ cursor node {{
+    code visitOverdue(withinDays: $days, asOf: "{S["date"]}")
+    members(includePast: true) {{ person {{ idNumber households(includePast: false) {{
+      household {{ code }} }} {HISTORY} }} }}
+    officials(includeEnded: true) {{ official {{ {HISTORY}
+      pairedHouseholds(first: {N["first"]}, includeEnded: true, after: "{C["paired"]}")
+        {{ edges {{ node {{ code }} }} }}
+      visits(first: {N["first"]}, after: "{C["visits"]}") {{ edges {{ node {{ id }} }} }} }} }}
+    latestVisits(first: {N["visits_first"]}) {{ id }} {HISTORY}
+    findings(first: {N["visits_first"]}) {{ id }}
+    village {{ children(first: {N["children_first"]}) {{ code }} }} }} }} }}
+  officials(where: {{ regionCode: "{S["village"]}", unit: "{S["unit"]}",
+    overloaded: true, hasActivePairings: false }}, first: {N["first"]},
+    after: "{C["officials"]}") {{ totalCount edges {{ node {{ code }} }} }}
+  household(code: "{S["household"]}") {{ code }}
+  official(code: "{S["official"]}") {{ code }}
+  person(idNumber: "{S["id"]}") {{ name }}
+  region(code: "{S["village"]}") {{ code }}
+  history(ref: "Household:{S["household"]}", first: {N["first"]}, after: "{C["history"]}")
+    {{ edges {{ node {{ at }} }} }}
+  auditRun(id: "{S["uuid"]}") {{ id }}
+  finding(id: "{S["uuid"]}") {{ id {HISTORY} }}
+  auditFindings(where: {{ regionCode: "{S["region"]}", rule: CAUSE_CONTRADICTION,
+    status: DISMISSED, severity: LOW, present: true }}, first: {N["first"]},
+    after: "{C["findings"]}") {{ totalCount edges {{ node {{ id }} }} }}
+  auditSummary(regionCode: "{S["village"]}", present: true) {{ total }}
+  crossCheckImports(list: BUSINESS_OWNER, first: {N["first"]}, after: "{C["imports"]}")
+    {{ edges {{ node {{ id }} }} }}
+  pairingCoverage(regionCode: "{S["region"]}", visitWithinDays: {N["days"]},
+    asOf: "{S["date"]}", statuses: [EXITED, RETURNED]) {{
+    households
+    uncovered(first: {N["first"]}, after: "{C["uncovered"]}") {{ edges {{ node {{ code }} }} }}
+    overdue(first: {N["visits_first"]}, after: "{C["overdue"]}") {{ pageInfo {{ endCursor }} }}
+  }}
+}}
+"""
+SPLICE_VARIABLES = {"after": C["households"], "days": N["days"]}
+
+
+def arguments_used(doc: str) -> set[str]:
+    """`Type.field.argument` of every argument written in `doc`."""
+    used: set[str] = set()
+
+    def walk(parent: GraphQLObjectType, selections: tuple[object, ...]) -> None:
+        for node in selections:
+            assert isinstance(node, FieldNode)
+            name = node.name.value
+            used.update(f"{parent.name}.{name}.{a.name.value}" for a in node.arguments or ())
+            target = target_of(parent, name)
+            if node.selection_set is not None and target is not None:
+                walk(target, tuple(node.selection_set.selections))
+
+    (operation,) = parse(doc).definitions
+    assert isinstance(operation, OperationDefinitionNode) and QUERY is not None
+    walk(QUERY, tuple(operation.selection_set.selections))
+    return used
+
+
+EXPLORE_ROOTS = (["Query", "entity"], ["Query", "neighborhood"], ["Query", "paths"])
+
+
+def test_every_argument_of_a_compiled_field_is_in_the_document() -> None:
+    wanted = set()
+    for type_name in (*TYPES, "PairingCoverage", "Query"):
+        for field_name, field in object_type(type_name).fields.items():
+            wanted |= {f"{type_name}.{field_name}.{arg}" for arg in field.args}
+    # The explorer's roots bind their own arguments (tests/test_explore_plans.py).
+    wanted = {w for w in wanted if w.split(".")[:2] not in EXPLORE_ROOTS}
+    assert wanted <= arguments_used(SPLICE_DOC), sorted(wanted - arguments_used(SPLICE_DOC))
+
+
+def spliceable() -> list[str]:
+    return [*SENTINELS.values(), *ENUM_VALUES, *CURSORS.values()]
+
+
+@pytest.mark.parametrize("label", sorted(PRINCIPALS))
+def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
+    compiled = compile_doc(SPLICE_DOC, PRINCIPALS[label], SPLICE_VARIABLES)
+    bound: list[str] = []
+    for key, one in compiled.items():
+        cypher = one.plan.cypher
+        for value in spliceable():
+            assert value not in cypher, (key, value)
+        for number in (*NUMBERS.values(), *(n + 1 for n in NUMBERS.values())):
+            assert not re.search(rf"(?<![\w$]){number}(?!\w)", cypher), (key, number)
+        if cypher:  # an empty plan sends nothing (a masked person lookup)
+            bound += [str(v) for v in one.params.values()]
+    # The values did arrive, as parameters (so the checks above can fail).
+    text = " ".join(bound)
+    for name in ("household", "official", "region", "village", "unit", "cursor_key", "date",
+                 "uuid"):  # fmt: skip
+        assert SENTINELS[name] in text, name
+    # A masked view never looks a person up by ID number.
+    assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data
+    assert "RETURNED" in text and "LACK_OF_MOTIVATION" in text and "EXITED" in text
+    assert "CAUSE_CONTRADICTION" in text and "DISMISSED" in text and "BUSINESS_OWNER" in text
+    for number in (N["first"] + 1, N["visits_first"], N["children_first"], N["days"]):
+        assert str(number) in bound, number
