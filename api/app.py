@@ -35,7 +35,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api import explorer, graphiql
+from api import explorer, graphiql, runs
 from api.auth import principal_from_header
 from api.context import Context
 from api.errors import http_error, with_code
@@ -46,6 +46,7 @@ from api.ratelimit import TokenBuckets
 from api.schema import schema_for
 from api.settings import Settings, get_settings
 from graph import migrations
+from graph.audit_run import stale_after
 from graph.db import Database
 from graph.errors import DatabaseUnavailable, FupinError
 
@@ -157,9 +158,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
                 logger.warning(
                     "Neo4j did not answer at start; migrations wait for `fupin db migrate`"
                 )
+        # Audit runs a stopped process left RUNNING are FAILED now (api/runs.py).
+        await runs.recover(db, stale_after(settings.query_timeout_s))
         try:
             yield
         finally:
+            await runs.stop()
             await db.close()
 
     graphql = GraphQLApp(settings)

@@ -226,3 +226,8 @@ EVERYONE = (Role.PUBLIC, *AUTHENTICATED)
 PRODUCT_DEFINERS = (Role.ADMIN,)
 TRADE_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
 LOT_REGISTRARS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
+# The file audit: runs, reviews and cross-check imports by auditors; findings read by
+# region officers too (those about their subtree, graph/scope.py), never by field
+# officials or investigators.
+AUDITORS = (Role.ADMIN, Role.AUDITOR)
+FINDING_READERS = (Role.ADMIN, Role.AUDITOR, Role.REGION_OFFICER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 
 from api import cli_history
+from api.audit_cli import audit_app
 from api.settings import Settings, SettingsError, load_settings
 from graph.db import Database
 from graph.errors import DatabaseUnavailable
@@ -27,6 +29,7 @@ schema_app = typer.Typer(no_args_is_help=True, help="The GraphQL schema.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
+app.add_typer(audit_app, name="audit")
 
 console = Console(stderr=True)
 
@@ -51,9 +54,14 @@ def local_neo4j(s: Settings) -> LocalNeo4j:
     )
 
 
-def with_db(s: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+def with_db(
+    s: Settings, work: Callable[[Database], Awaitable[T]], *, timeout_s: float | None = 3600
+) -> T:
+    """Run `work` with a driver of its own; `timeout_s` bounds each transaction (None:
+    the API's query timeout)."""
+
     async def run() -> T:
-        db = s.database(timeout_s=3600)
+        db = s.database(timeout_s=timeout_s)
         try:
             return await work(db)
         finally:
@@ -152,6 +160,14 @@ def seed(
     seed_: Annotated[
         int, typer.Option("--seed", help="Random seed of the generator (same seed, same graph)")
     ] = 1,
+    planted_report: Annotated[
+        Path | None,
+        typer.Option(
+            "--planted-report",
+            help="With --households: write the audit cases planted (finding keys by rule) "
+            "to this JSON file",
+        ),
+    ] = None,
 ) -> None:
     """Load the demo story, or with --households generate a province-scale graph
     (idempotent: a second run duplicates nothing)."""
@@ -203,6 +219,13 @@ def seed(
             console.print(f"[red]{exc.message}[/red]")
             raise typer.Exit(2) from None
         console.print(f"generated as of {reference} with seed {seed_}: {summary.line()}")
+        planted = sum(len(keys) for keys in summary.planted.values())
+        console.print(f"planted {planted:,} audit cases (seeds/anomalies.py)")
+        if planted_report is not None:
+            report = {"seed": seed_, "households": households, "asOf": reference.isoformat(),
+                      "planted": summary.planted}  # fmt: skip
+            planted_report.write_text(json.dumps(report, indent=2) + "\n")
+            console.print(f"wrote {planted_report}")
 
     with_db(s, demo if households is None else generated)
 

@@ -39,9 +39,13 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
+import graph.audit
+import graph.audit_run
 import graph.cooperative
 import graph.coverage
+import graph.crosscheck
 import graph.explore
+import graph.finding
 import graph.history
 import graph.household
 import graph.households
@@ -71,8 +75,12 @@ PLAN_CACHE_SIZE = 1024
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
     graph.cooperative,
+    graph.audit,
+    graph.audit_run,
     graph.coverage,
+    graph.crosscheck,
     graph.explore,
+    graph.finding,
     graph.household,
     graph.income,
     graph.measure,

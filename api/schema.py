@@ -12,6 +12,8 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
+from api.audit import AuditMutation, AuditQuery
+from api.context import StartAfterOperation
 from api.cooperatives import CooperativeMutation, CooperativeQuery
 from api.coverage import CoverageQuery
 from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
@@ -52,6 +54,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ProductQuery,
     CooperativeQuery,
     LotQuery,
+    AuditQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -65,6 +68,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ProductMutation,
     CooperativeMutation,
     LotMutation,
+    AuditMutation,
 )
 
 
@@ -92,6 +96,7 @@ def build_schema(*, production: bool = False) -> Schema:
         MutationOutcome,
         StatementCount,
         CompiledReads,
+        StartAfterOperation,
     ]
     built = Schema(query=query, mutation=mutation, extensions=extensions)
     install(built._schema)

@@ -150,6 +150,25 @@ query PublicTrace($code: String!) {
 # blend of three households' lots.
 BOTTLED_LOT = "FPLBA15HA0200D"
 
+FINDINGS = """
+query Findings($where: FindingWhere) {
+  auditFindings(where: $where, first: 50) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id rule severity status summary present lastSeenAt
+      households { code } people { ref } officials { code }
+    } }
+  }
+}
+"""
+
+AUDIT_SUMMARY = """
+query AuditSummary($code: String!) {
+  auditSummary(regionCode: $code) { total counts { rule status count } }
+}
+"""
+
 # A household, a county and a filter that exist in the full-scale graph (seed 1).
 HOUSEHOLD_CODE = "4690301002010001"
 # Households of the same county in other towns: four steps from HOUSEHOLD_CODE (through
@@ -205,6 +224,19 @@ QUERIES: tuple[Bench, ...] = (
         {"from": f"Household:{HOUSEHOLD_CODE}", "to": f"Household:{UNCONNECTED}"},
     ),
     Bench("publicTrace(the demo's bottled honey)", PUBLIC_TRACE, {"code": BOTTLED_LOT}),
+    # After a run of the audit (python -m bench.audit).
+    Bench("auditFindings(first 50), all, page 1", FINDINGS, {"where": None}),
+    Bench(
+        "auditFindings(first 50), county 469030 OPEN",
+        FINDINGS,
+        {"where": {"regionCode": "469030", "status": "OPEN"}},
+    ),
+    Bench(
+        "auditFindings(first 50), HIGH over the province",
+        FINDINGS,
+        {"where": {"regionCode": "460000", "severity": "HIGH"}},
+    ),
+    Bench("auditSummary(province)", AUDIT_SUMMARY, {"code": "460000"}),
 )
 
 SKIP = """

@@ -363,7 +363,9 @@ class Compiler:
         post: Post,
     ) -> str:
         if isinstance(entry, Guard):
-            if self.view.scope.kind.value not in entry.scopes:
+            if self.view.scope.kind.value not in entry.scopes or (
+                entry.unmasked and self.view.masked
+            ):
                 raise Forbidden("your role may not read this field")
             entry = entry.entry
         if isinstance(entry, Value):

@@ -90,15 +90,20 @@ INTERNAL_LABELS = frozenset(
         "FupinTestDatabase",
         "Generated",
         "AuditRun",
+        "AuditLock",
         "CrossCheckEntry",
+        "CrossCheckImport",
         "ChangeRecord",
         # Reference data with no relationship: nothing to explore (povertyLines reads it).
         "PovertyLine",
         # Personal figures only, read through Household.incomes.
         "IncomeRecord",
+        # Findings are for auditors and region officers, not for every explorer (an
+        # investigator may not read them): never shown, never walked.
+        "Finding",
     }
 )
-INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF"})
+INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF", "CONCERNS"})
 # Followed only when edgeTypes names them.
 OPT_IN_RELS: frozenset[str] = frozenset({"MEASURE_FOR", "DELIVERED", "RECEIVED_BY"})
 

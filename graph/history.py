@@ -14,9 +14,10 @@ traceability (issue 15), a cooperative membership on the household (`cooperative
 and the cooperative (`members`), a lot on its producer or owner (`lots`, household or
 cooperative), a payment on the household paid (`payments`: its id, lot and date, never
 the amount), and products on themselves. A poverty line, which belongs to no household,
-has records of its own (entityType PovertyLine, entityKey its year). The relationship,
-not the key, ties a record to its entity, so a household's history follows it through
-a move.
+has records of its own (entityType PovertyLine, entityKey its year); so do the file
+audit's records: a run started (AuditRun), a finding reviewed (Finding), a cross-check
+list imported (CrossCheckImport), each keyed by its id. The relationship, not the key,
+ties a record to its entity, so a household's history follows it through a move.
 
 Records are written by the write frame (graph/write.py) in the mutation's own
 transaction, one statement for all of them: a refused mutation writes none, a retry
@@ -68,6 +69,9 @@ _RECORDED = {
     "PovertyLine": ("povertyLines", "e:PovertyLine {year: toInteger(r.key)}", "toString(e.year)"),
     "Cooperative": ("cooperatives", "e:Cooperative {code: r.key}", "e.code"),
     "Product": ("products", "e:Product {code: r.key}", "e.code"),
+    "AuditRun": ("runs", "e:AuditRun {id: r.key}", "e.id"),
+    "Finding": ("findings", "e:Finding {id: r.key}", "e.id"),
+    "CrossCheckImport": ("imports", "e:CrossCheckImport {id: r.key}", "e.id"),
 }
 
 RECORD_CHANGES = " ".join(

@@ -23,6 +23,7 @@ from graph.readmap import (
     Embed,
     Field,
     Flag,
+    Guard,
     Kind,
     Limit,
     Mask,
@@ -289,6 +290,19 @@ HOUSEHOLD = declare(
             "MATCH ({h})-[{m}:COOPERATIVE_MEMBER]->({c}:Cooperative)",
             flags=(Flag("includeEnded", False, "{m}.until IS NULL"),),
             order="{m}.until IS NOT NULL, {m}.since, {c}.code",
+        ),
+        # The audit's findings that concern it (graph/finding.py), newest lastSeenAt
+        # first: for region officers and the roles that see every record unmasked,
+        # FORBIDDEN for field officials and investigators.
+        "findings": Guard(
+            Rel(
+                "Finding",
+                "MATCH ({h})<-[:CONCERNS]-({f}:Finding)",
+                order="{f}.lastSeenAt DESC, {f}.id DESC",
+                limit=Limit("first", 20, 100),
+            ),
+            frozenset({"ALL", "REGION"}),
+            unmasked=True,
         ),
     },
 )

@@ -149,6 +149,30 @@ STEPS: tuple[Step, ...] = (
         (UPSERT_CATALOGUE,),
         {"products": list(CATALOGUE)},
     ),
+    Step(
+        10,
+        "the file audit: runs, its lock, findings by id and key, cross-check lists, "
+        "officials by ID number (graph/audit.py)",
+        (
+            "CREATE CONSTRAINT audit_run_id IF NOT EXISTS FOR (n:AuditRun) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT audit_lock_id IF NOT EXISTS "
+            "FOR (n:AuditLock) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT finding_id IF NOT EXISTS FOR (n:Finding) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (n:Finding) REQUIRE n.key IS UNIQUE",
+            "CREATE CONSTRAINT cross_check_entry_key IF NOT EXISTS "
+            "FOR (n:CrossCheckEntry) REQUIRE n.key IS UNIQUE",
+            "CREATE CONSTRAINT cross_check_import_id IF NOT EXISTS "
+            "FOR (n:CrossCheckImport) REQUIRE n.id IS UNIQUE",
+            "CREATE INDEX audit_run_status IF NOT EXISTS FOR (n:AuditRun) ON (n.status)",
+            "CREATE INDEX finding_place IF NOT EXISTS FOR (n:Finding) ON (n.place)",
+            "CREATE INDEX finding_last_seen IF NOT EXISTS FOR (n:Finding) ON (n.lastSeenAt)",
+            "CREATE INDEX cross_check_entry_id_number IF NOT EXISTS "
+            "FOR (n:CrossCheckEntry) ON (n.idNumber)",
+            "CREATE INDEX cross_check_import_at IF NOT EXISTS "
+            "FOR (n:CrossCheckImport) ON (n.importedAt)",
+            "CREATE INDEX official_id_number IF NOT EXISTS FOR (n:Official) ON (n.idNumber)",
+        ),
+    ),
 )
 
 LATEST = STEPS[-1].version

@@ -81,6 +81,24 @@ Nodes (key property first):
     (:Payment {id, amount, date, source, voidedOn})
         amount in integer fen (yuan x 100); source ACCEPTANCE (D2 adds SALE). A
         household's payments are its platform sales (graph/payment.py).
+    (:AuditRun {id, regionCode, rules, units, asOf, status, startedAt, finishedAt,
+                heartbeatAt, worker, done, total, found, added, gone, error, startedBy})
+        A run of the file audit (graph/audit_run.py): status RUNNING, DONE or FAILED;
+        one transaction per rule and unit (a household-code prefix of the region), its
+        progress kept here so any process answers auditRun(id).
+    (:AuditLock {id: 'audit'})
+        The one node every runAudit write-locks before it looks for a RUNNING run: one
+        run at a time, across processes.
+    (:Finding {id, rule, key, severity, status, summary, place, present, firstSeenAt,
+               lastSeenAt, lastRunId, note, decidedAt})
+        What a rule found (graph/finding.py); key (the rule and the sorted refs of the
+        entities it concerns) is unique, so a run finds nothing twice. place: the
+        household code that places it in the region tree.
+    (:CrossCheckEntry {key, list, idNumber, source, importedAt})
+        An ID number on a list from another registry (graph/crosscheck.py); key is
+        list + ':' + idNumber. Never readable through the API.
+    (:CrossCheckImport {id, list, source, received, added, importedAt})
+        One import of entries: what the change history records.
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):
@@ -113,6 +131,7 @@ Relationships:
         the lots an object event (commissioning, accepting) is about
     (:Payment)-[:PAID_TO]->(:Household|Cooperative)
     (:Payment)-[:PAID_FOR]->(:Lot)
+    (:Finding)-[:CONCERNS]->(:Household | :Person | :Official)
 
 Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
 """
@@ -137,6 +156,11 @@ class Label(StrEnum):
     TRACE_EVENT = "TraceEvent"
     PAYMENT = "Payment"
     CLIENT_MUTATION = "ClientMutation"
+    AUDIT_RUN = "AuditRun"
+    AUDIT_LOCK = "AuditLock"
+    FINDING = "Finding"
+    CROSS_CHECK_ENTRY = "CrossCheckEntry"
+    CROSS_CHECK_IMPORT = "CrossCheckImport"
     SCHEMA_VERSION = "SchemaVersion"
     TEST_MARKER = "FupinTestDatabase"
     GENERATED = "Generated"
@@ -162,6 +186,7 @@ class Rel(StrEnum):
     OUTPUT = "OUTPUT"
     PAID_TO = "PAID_TO"
     PAID_FOR = "PAID_FOR"
+    CONCERNS = "CONCERNS"
 
 
 class RegionLevel(StrEnum):

@@ -80,6 +80,7 @@ class Access(StrEnum):
     OFFICIAL = "OFFICIAL"
     PERSON = "PERSON"
     COOPERATIVE = "COOPERATIVE"
+    FINDING = "FINDING"
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,10 +189,12 @@ class Custom:
 @dataclass(frozen=True)
 class Guard:
     """`entry`, readable only by callers whose scope kind is among `scopes` (names of
-    graph.scope.ScopeKind); anyone else gets FORBIDDEN at that field."""
+    graph.scope.ScopeKind), and with `unmasked` only by those who see personal data;
+    anyone else gets FORBIDDEN at that field."""
 
     entry: Value | Embed | Rel | Conn | Custom
     scopes: frozenset[str]
+    unmasked: bool = False
 
 
 Entry = Value | Embed | Rel | Conn | Custom | Guard

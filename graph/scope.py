@@ -17,6 +17,10 @@ the subtree, OFFICIAL and NONE none (a field official's scope holds households o
 It decides what a caller may write (a cooperative, the lots it owns); cooperatives and
 lots themselves are read by every household reader (the public trace shows them), and
 the households reached through them are scoped as households.
+
+Findings of the file audit (Access.FINDING): ALL all; REGION those that CONCERN a
+household or an official it sees; OFFICIAL and NONE none (a field official reads no
+findings).
 """
 
 from __future__ import annotations
@@ -65,6 +69,12 @@ class Scope:
     def nothing(cls) -> Scope:
         return cls(ScopeKind.NONE)
 
+    @property
+    def audit_filter(self) -> str:
+        """The predicate on the audit's own records (runs, imports): only a scope that
+        sees everything reads them (the roles that run audits have it)."""
+        return "true" if self.kind is ScopeKind.ALL else "false"
+
     # --- what the scope may do (resolvers ask these, never a role) ---
 
     @property
@@ -107,6 +117,8 @@ class Scope:
             if self.kind is ScopeKind.OFFICIAL:
                 return "false"
             return self._household(var, b, key="villageCode")
+        if access is Access.FINDING:
+            return self._finding(var, b)
         inner = b.var("sh")
         households = self._household(inner, b)
         if access is Access.PERSON:
@@ -117,6 +129,18 @@ class Scope:
         return (
             f"({own}EXISTS {{ MATCH ({var})-[:PAIRED_WITH]->({inner}:Household) "
             f"WHERE {households} }})"
+        )
+
+    def _finding(self, var: str, b: Binder) -> str:
+        """A finding concerns a household or an official of the scope (REGION only)."""
+        if self.kind is not ScopeKind.REGION:
+            return "false"
+        h, o = b.var("fh"), b.var("fo")
+        households = self.read_filter(Access.HOUSEHOLD, h, b)
+        officials = self.read_filter(Access.OFFICIAL, o, b)
+        return (
+            f"(EXISTS {{ MATCH ({var})-[:CONCERNS]->({h}:Household) WHERE {households} }} "
+            f"OR EXISTS {{ MATCH ({var})-[:CONCERNS]->({o}:Official) WHERE {officials} }})"
         )
 
     def village_filter(self, var: str, b: Binder) -> str | None:

@@ -250,3 +250,11 @@ def check_person_ref(value: str, field: str) -> str:
     if not _UUID.fullmatch(cleaned):
         raise BadUserInput("a person is named by their ref, a UUID", field=field)
     return cleaned
+
+
+def check_uuid(value: str, field: str, what: str = "an id") -> str:
+    """A generated id (a finding's, an audit run's): a UUID in lower case."""
+    cleaned = value.strip().lower()
+    if not _UUID.fullmatch(cleaned):
+        raise BadUserInput(f"{what} is a UUID", field=field)
+    return cleaned

@@ -51,6 +51,11 @@ class Entity(StrEnum):
     POVERTY_LINE = "PovertyLine"  # belongs to no household: keyed by its year
     COOPERATIVE = "Cooperative"
     PRODUCT = "Product"
+    # The file audit's own records (graph/audit_run.py, graph/finding.py,
+    # graph/crosscheck.py): a run started, a finding reviewed, a list imported.
+    AUDIT_RUN = "AuditRun"
+    FINDING = "Finding"
+    CROSS_CHECK_IMPORT = "CrossCheckImport"
 
 
 KEYS: dict[Entity, str] = {
@@ -60,6 +65,9 @@ KEYS: dict[Entity, str] = {
     Entity.POVERTY_LINE: "year",
     Entity.COOPERATIVE: "code",
     Entity.PRODUCT: "code",
+    Entity.AUDIT_RUN: "id",
+    Entity.FINDING: "id",
+    Entity.CROSS_CHECK_IMPORT: "id",
 }
 # A change's key is text; an entity keyed by a number converts it back in Cypher.
 KEY_PARAMS: dict[Entity, str] = {Entity.POVERTY_LINE: "toInteger($key)"}

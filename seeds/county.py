@@ -134,8 +134,11 @@ class _County:
                 secondary.append(other)
         for person in people:
             person.health = health_at(rng, person.age)
-        if cause == "ILLNESS" and all(p.health == "HEALTHY" for p in people):
-            rng.choice(people).health = rng.choice(("CHRONIC_ILLNESS", "SERIOUS_ILLNESS"))
+        # The cause the members bear out (the audit's CAUSE_CONTRADICTION finds none):
+        # a household with a disabled member only is not ill.
+        ill = ("CHRONIC_ILLNESS", "SERIOUS_ILLNESS")
+        if cause == "ILLNESS" and not any(p.health in ill for p in people):
+            rng.choice(people).health = rng.choice(ill)
         if cause == "DISABILITY" and all(p.health != "DISABLED" for p in people):
             rng.choice(people).health = "DISABLED"
         schooling = [schooling_at(rng, p.age) for p in people]

@@ -33,6 +33,7 @@ from graph.bulk import (
     upsert_visits,
 )
 from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments
+from graph.crosscheck import merge_entries
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
 from graph.income import ITEMS
@@ -362,7 +363,8 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
                 "FEMALE",
                 _d(1966, 5, 15),
                 "HEAD",
-                {"health": "CHRONIC_ILLNESS", "labourAbility": "PARTIAL", "ethnicity": "Li"},
+                # Healthy, though the file's main cause is ILLNESS: CAUSE_CONTRADICTION.
+                {"health": "HEALTHY", "labourAbility": "PARTIAL", "ethnicity": "Li"},
                 None,
             )
         ],
@@ -709,6 +711,53 @@ def support(as_of: dt.date, people: dict[str, str]) -> dict[str, list[dict[str, 
     return {"measures": measures, "incomes": incomes}
 
 
+# Imported data that the file audit finds (issue 18; seeds/README.md): written as an
+# import from another system would write it, past the API's checks.
+MO_LAIGEN = ("Mo Laigen", _d(1945, 11, 11))  # also an active member of Shiyuncun 0001
+# A grandmother of Luobi 0001 born in 1912, her ID number with a wrong check character.
+ZHOU_NAINAI = ("Zhou Nainai", "FEMALE", _d(1912, 6, 1), "GRANDMOTHER", 88)
+# Wang Lijuan, the official, is also the spouse of Shiyuncun 0003's head.
+WANG_LIJUAN_ID = ("469030", _d(1975, 4, 12), 62)
+CROSS_CHECK_SOURCE = "Qiongzhong civil service bureau (demo)"
+
+
+def _wrong_check(number: str) -> str:
+    """The ID number with a check character that is not its own."""
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def _imported(
+    ids: dict[tuple[str, dt.date], str], starts: dict[str, dt.date]
+) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]]]:
+    """The imported memberships, the official's ID number and the cross-check lists."""
+    wang_id = id_number(*WANG_LIJUAN_ID)
+    name, sex, born, relation, sequence = ZHOU_NAINAI
+    broken = _wrong_check(id_number("460203", born, sequence))
+    rows: list[tuple[str, dict[str, Any], str]] = [
+        (SHIYUNCUN + "0001", {"idNumber": ids[MO_LAIGEN], "name": MO_LAIGEN[0]}, "OTHER"),
+        (
+            LUOBI + "0001",
+            {"idNumber": broken, "name": name, "sex": sex, "birthDate": born,
+             "health": "CHRONIC_ILLNESS", "labourAbility": "NONE", "schooling": "NOT_IN_SCHOOL"},
+            relation,
+        ),
+        (
+            SHIYUNCUN + "0003",
+            {"idNumber": wang_id, "name": "Wang Lijuan", "sex": "FEMALE",
+             "birthDate": WANG_LIJUAN_ID[1], **HEALTHY_FULL},
+            "SPOUSE",
+        ),
+    ]  # fmt: skip
+    memberships = [
+        {"householdCode": code, "person": person, "ref": seed_person_ref(person["idNumber"]),
+         "relation": rel, "since": starts[code], "until": None, "endReason": None}
+        for code, person, rel in rows
+    ]  # fmt: skip
+    head = next(i for (n, _), i in ids.items() if n == "Ji Haitian")
+    lists = [{"list": "CIVIL_SERVANT", "source": CROSS_CHECK_SOURCE, "idNumbers": [head]}]
+    return memberships, wang_id, lists
+
+
 def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     """The story's rows, dated back from `as_of`, ready for the graph/ upserts."""
 
@@ -718,6 +767,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     households: list[dict[str, Any]] = []
     memberships: list[dict[str, Any]] = []
     ids: dict[tuple[str, dt.date], str] = {}
+    starts: dict[str, dt.date] = {}
     # The first pairing or visit of each household: it was registered by then.
     first_event: dict[str, dt.date] = {}
     events = [(p[2], p[4]) for p in PAIRINGS] + [(v[2], v[3]) for v in VISITS]
@@ -762,6 +812,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         }
         if "deregisteredOn" in extra:
             properties["deregisteredOn"] = ago(int(extra["deregisteredOn"]))
+        starts[code] = start
         households.append({"code": code, "villageCode": code[:12], "properties": properties})
         for position, (name, sex, born, relation, props, span) in enumerate(members):
             key = (name, born)
@@ -790,6 +841,9 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
             )
     officials = [dict(o, properties=dict(o["properties"])) for o in OFFICIALS]
     officials[0]["properties"]["idNumber"] = id_number("460203", dt.date(1984, 6, 18), 31)
+    imported, wang_id, lists = _imported(ids, starts)
+    memberships += imported
+    next(o for o in officials if o["code"] == WANG)["properties"]["idNumber"] = wang_id
     pairings = [
         {
             "id": pid,
@@ -825,6 +879,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         "visits": visits,
         **support(as_of, people),
         **trade.trade(as_of),
+        "crossCheck": lists,
     }
 
 
@@ -846,6 +901,8 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await upsert_cooperatives(tx, rows["cooperatives"], rows["cooperativeMembers"])
         await upsert_lots(tx, rows["lots"], rows["events"], rows["householdTraceCodes"])
         await upsert_payments(tx, rows["payments"])
+        for entry in rows["crossCheck"]:
+            await merge_entries(tx, entry["list"], entry["source"], entry["idNumbers"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 

@@ -30,7 +30,7 @@ import multiprocessing
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.bulk import (
@@ -49,6 +49,7 @@ from graph.db import Database, Tx
 from graph.errors import BadUserInput
 from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
+from seeds.anomalies import plant
 from seeds.county import draw_county
 from seeds.layout import Unit, layout, region_rows
 from seeds.rows import CountyRows, Reserved
@@ -76,6 +77,8 @@ class Summary:
     dropped: int = 0
     drop_seconds: float = 0.0
     seconds: float = 0.0
+    # The audit cases planted, by rule: their finding keys (seeds/anomalies.py).
+    planted: dict[str, list[str]] = field(default_factory=dict)
 
     def line(self) -> str:
         return (
@@ -219,5 +222,8 @@ async def generate(
     if progress is not None and task is not None:
         progress.update(task, description="households", completed=households)
         progress.stop_task(task)
+    summary.planted = await plant(
+        db, households=households, seed=seed, as_of=as_of, progress=progress
+    )
     summary.seconds = time.perf_counter() - started
     return summary

@@ -98,9 +98,26 @@ def app_client(test_settings: Settings, driver: Driver) -> Iterator[TestClient]:
 
 @pytest.fixture()
 def graph(driver: Driver, app_client: TestClient) -> Driver:
-    """An empty graph (schema and marker kept) for this test."""
+    """An empty graph (schema and marker kept) for this test, once the audit runs an
+    earlier test started in the app's background are over."""
+    wait_for_audit_runs(driver)
     wipe(driver)
     return driver
+
+
+def wait_for_audit_runs(driver: Driver, seconds: float = 120) -> None:
+    """Until no audit run is being worked on (claimed, with a recent heartbeat)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        records, _, _ = driver.execute_query(
+            "RETURN EXISTS { MATCH (r:AuditRun {status: 'RUNNING'}) WHERE r.worker IS NOT NULL "
+            "AND r.heartbeatAt > datetime() - duration({seconds: 60}) } AS busy"
+        )
+        if not records[0]["busy"]:
+            return
+        time.sleep(0.1)
 
 
 class Api:

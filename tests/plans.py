@@ -59,6 +59,9 @@ ROOT_ARGS = {
     "cooperative": f'code: "{COOPERATIVE}"',
     "lot": f'traceCode: "{BOTTLED_LOT}"',
     "publicTrace": f'code: "{BOTTLED_LOT}"',
+    "auditRun": 'id: "00000000-0000-4000-8000-000000000001"',
+    "finding": 'id: "00000000-0000-4000-8000-000000000002"',
+    "auditSummary": 'regionCode: "460203"',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -77,6 +80,12 @@ READ_ROOTS = (
     "cooperative",
     "lot",
     "publicTrace",
+    "finding",
+    "auditFindings",
+    "auditRun",
+    "auditSummary",
+    "crossCheckImports",
+    "auditRules",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
 OTHER_ROOTS = ("person", "povertyLine")

@@ -30,11 +30,12 @@ SENTINELS = {
     "product": "SENTINEL-PRODUCT-77",
     "cooperative": "COOP-SENTINEL-77",
     "trace": make(TraceKind.LOT, "SENTNE7XYZ"),
+    "uuid": "5e171e11-0000-4000-8000-00000000abcd",
 }
 NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
            "from_year": 2012, "to_year": 2016, "line_year": 2044}  # fmt: skip
 ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED", "ECOMMERCE",
-               "HONEY")  # fmt: skip
+               "HONEY", "CAUSE_CONTRADICTION", "DISMISSED", "BUSINESS_OWNER")  # fmt: skip
 S, N = SENTINELS, NUMBERS
 CURSORS = {
     "paired": encode_cursor("official-households", [S["cursor_key"], S["pairing"]]),
@@ -50,6 +51,8 @@ CURSORS = {
     "coop_lots": encode_cursor("cooperative-lots", [S["date"], S["trace"]]),
     "lots": encode_cursor("household-lots", [S["date"], S["trace"]]),
     "payments": encode_cursor("household-payments", [S["date"], S["pairing"]]),
+    "findings": encode_cursor("findings", [1551916800000, S["uuid"]]),
+    "imports": encode_cursor("cross-check-imports", [1551916800000, S["uuid"]]),
 }
 C = CURSORS
 
@@ -74,6 +77,7 @@ query($after: String, $days: Int!) {{
     measures(first: {N["first"]}, after: "{C["measures"]}", categories: [ECOMMERCE],
       includeVoided: true) {{ totalCount edges {{ node {{ id }} }} }}
     incomes(fromYear: {N["from_year"]}, toYear: {N["to_year"]}) {{ year }}
+    findings(first: {N["visits_first"]}) {{ id }}
     village {{ children(first: {N["children_first"]}) {{ code }} }}
     cooperatives(includeEnded: true) {{ active }}
     lots(first: {N["first"]}, after: "{C["lots"]}") {{ edges {{ node {{ traceCode }} }} }}
@@ -99,6 +103,14 @@ query($after: String, $days: Int!) {{
     lots(first: {N["first"]}, after: "{C["coop_lots"]}") {{ edges {{ node {{ traceCode }} }} }} }}
   lot(traceCode: "{S["trace"]}") {{ traceCode }}
   publicTrace(code: "{S["trace"]}") {{ kind }}
+  auditRun(id: "{S["uuid"]}") {{ id }}
+  finding(id: "{S["uuid"]}") {{ id {HISTORY} }}
+  auditFindings(where: {{ regionCode: "{S["region"]}", rule: CAUSE_CONTRADICTION,
+    status: DISMISSED, severity: LOW, present: true }}, first: {N["first"]},
+    after: "{C["findings"]}") {{ totalCount edges {{ node {{ id }} }} }}
+  auditSummary(regionCode: "{S["village"]}", present: true) {{ total }}
+  crossCheckImports(list: BUSINESS_OWNER, first: {N["first"]}, after: "{C["imports"]}")
+    {{ edges {{ node {{ id }} }} }}
   pairingCoverage(regionCode: "{S["region"]}", visitWithinDays: {N["days"]},
     asOf: "{S["date"]}", statuses: [EXITED, RETURNED]) {{
     households
@@ -161,7 +173,7 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
     # The values did arrive, as parameters (so the checks above can fail).
     text = " ".join(bound)
     for name in ("household", "official", "region", "village", "unit", "cursor_key", "date",
-                 "product", "cooperative", "trace"):  # fmt: skip
+                 "product", "cooperative", "trace", "uuid"):  # fmt: skip
         assert SENTINELS[name] in text, name
     # A masked view never looks a person up by ID number.
     assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data
@@ -169,5 +181,6 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
     assert "ECOMMERCE" in text and str(N["line_year"]) in bound
     # Incomes are not compiled at all for masked views (Household.incomes is HIDDEN).
     assert (str(N["from_year"]) in bound) is PRINCIPALS[label].sees_personal_data
+    assert "CAUSE_CONTRADICTION" in text and "DISMISSED" in text and "BUSINESS_OWNER" in text
     for number in (N["first"] + 1, N["visits_first"], N["children_first"], N["days"]):
         assert str(number) in bound, number

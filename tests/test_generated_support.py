@@ -73,9 +73,18 @@ def test_generated_measures_and_incomes(graph, test_settings):
                day: 31}))
         RETURN count(m)""", asOf=AS_OF)  # fmt: skip
     assert broken == 0
-    # One record a year, from the registration year to 2020, sized by the members then.
+    # One record a year, from the registration year to 2020, sized by the members then
+    # (but in the two households of each planted duplicate membership, written after
+    # the incomes and past the file's checks for the audit to find: seeds/anomalies.py).
+    joined = [
+        ref.removeprefix("Household:")
+        for key in summary.planted.get("DUPLICATE_MEMBERSHIP", [])
+        for ref in key.split("|")[1:]
+        if ref.startswith("Household:")
+    ]
+    assert joined
     broken = one(graph, """
-        MATCH (h:Household:Generated)
+        MATCH (h:Household:Generated) WHERE NOT h.code IN $joined
         WITH h, COLLECT { MATCH (i:IncomeRecord)-[:INCOME_OF]->(h) RETURN i.year ORDER BY i.year }
                AS years,
              COLLECT { MATCH (i:IncomeRecord)-[:INCOME_OF]->(h)
@@ -84,7 +93,7 @@ def test_generated_measures_and_incomes(graph, test_settings):
                    AND (r.until IS NULL OR r.until > date({year: i.year, month: 12, day: 31})) }
                RETURN i } AS missized
         WHERE years <> range(h.registrationYear, $last) OR size(missized) > 0
-        RETURN count(h)""", last=LAST_INCOME_YEAR)  # fmt: skip
+        RETURN count(h)""", last=LAST_INCOME_YEAR, joined=joined)  # fmt: skip
     assert broken == 0
     # The derived properties are REFRESH_INCOMES' (the Python twin wrote them).
     latest = (

@@ -27,6 +27,14 @@ def run_generator(settings: Settings, as_of: dt.date, seed: int = 7, n: int = SM
     return result
 
 
+def planted_refs(summary: Summary, *rules: str) -> set[str]:
+    """The people and officials (`Person:<ref>`, `Official:<code>`) of the audit cases
+    planted for `rules` (seeds/anomalies.py): their ID numbers or birth dates are wrong
+    on purpose."""
+    return {ref for rule in rules for key in summary.planted.get(rule, [])
+            for ref in key.split("|")[1:] if ref.startswith(("Person:", "Official:"))}  # fmt: skip
+
+
 def rows(driver: Driver, cypher: str, **params: Any) -> list[dict[str, Any]]:
     records, _, _ = driver.execute_query(cypher, params)
     return [dict(r) for r in records]
@@ -154,13 +162,17 @@ def test_same_seed_same_graph_and_a_rerun_duplicates_nothing(
 def test_every_id_number_is_valid_and_unique(
     graph: Driver, test_settings: Settings, as_of: dt.date
 ) -> None:
-    run_generator(test_settings, as_of)
+    summary = run_generator(test_settings, as_of)
+    planted = planted_refs(summary, "INVALID_ID_NUMBER", "IMPLAUSIBLE_AGE", "MEMBER_IS_OFFICIAL")
     people = rows(
         graph,
-        "MATCH (p:Person) RETURN p.idNumber AS id, p.birthDate AS birth, p.sex AS sex "
-        "UNION ALL MATCH (o:Official) RETURN o.idNumber AS id, null AS birth, null AS sex",
+        "MATCH (p:Person) RETURN 'Person:' + p.ref AS ref, p.idNumber AS id, "
+        "p.birthDate AS birth, p.sex AS sex UNION ALL MATCH (o:Official) "
+        "RETURN 'Official:' + o.code AS ref, o.idNumber AS id, null AS birth, null AS sex",
     )
     assert len(people) > SMALL * 4
+    assert planted  # ceil(N / 1,000) cases of each rule
+    people = [p for p in people if p["ref"] not in planted]
     ids = [p["id"] for p in people]
     assert len(set(ids)) == len(ids)
     for p in people:
@@ -177,9 +189,11 @@ def test_every_id_number_is_valid_and_unique(
 def test_every_person_has_a_ref_derived_from_the_id_number(
     graph: Driver, test_settings: Settings, as_of: dt.date
 ) -> None:
-    run_generator(test_settings, as_of)
+    summary = run_generator(test_settings, as_of)
+    planted = planted_refs(summary, "INVALID_ID_NUMBER")
     people = rows(graph, "MATCH (p:Person:Generated) RETURN p.idNumber AS id, p.ref AS ref")
     assert len(people) > SMALL
+    people = [p for p in people if f"Person:{p['ref']}" not in planted]
     assert all(p["ref"] == seed_person_ref(p["id"]) for p in people)
     assert len({p["ref"] for p in people}) == len(people)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +221,19 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         )
         return str(found["household"]["officials"][0]["id"])
 
+    def finding() -> str:
+        """The finding the run of the walk finds (it works in the background)."""
+        deadline = time.monotonic() + 60
+        while True:
+            found = api.data(
+                "{ auditFindings(where: {rule: CAUSE_CONTRADICTION}, first: 1) "
+                "{ edges { node { id } } } }"
+            )["auditFindings"]["edges"]
+            if found:
+                return str(found[0]["node"]["id"])
+            assert time.monotonic() < deadline, "the walk's audit run found nothing"
+            time.sleep(0.05)
+
     return {
         "registerHousehold": ("RegisterHouseholdInput", lambda: {
             "clientMutationId": CMID.format(n=1), "code": new, "villageCode": SHUINAN,
@@ -259,6 +273,15 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "createOfficial": ("CreateOfficialInput", lambda: {
             "clientMutationId": CMID.format(n=5), "code": "O-460203-777", "name": "Walk Official",
             "maxLoad": 5}),
+        "runAudit": ("RunAuditInput", lambda: {
+            "regionCode": "469001", "rules": ["CAUSE_CONTRADICTION"]}),
+        "confirmFinding": ("ReviewFindingInput", lambda: {
+            "findingId": finding(), "note": "walked"}),
+        "reopenFinding": ("ReopenFindingInput", lambda: {"findingId": finding()}),
+        "dismissFinding": ("ReviewFindingInput", lambda: {
+            "findingId": finding(), "note": "walked"}),
+        "importCrossCheckList": ("ImportCrossCheckListInput", lambda: {
+            "list": "VEHICLE_OWNER", "source": "walk", "idNumbers": [NEW_HEAD]}),
         **trade_samples(api),
     }  # fmt: skip
 

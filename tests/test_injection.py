@@ -176,6 +176,7 @@ LIN, WU = "O-460203-001", "O-460203-002"
 FREE_TEXT = {
     "address", "name", "ethnicity", "workPlace", "purpose", "notes", "unit", "position",
     "description", "agency", "reason",
+    "note", "source",
 }  # fmt: skip
 # bankAccount is digits only (graph/validation.check_bank_account).
 CODE_SHAPED = {
@@ -183,6 +184,7 @@ CODE_SHAPED = {
     "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
     "memberIdNumber", "measureId",
     "productCode", "cooperativeCode", "traceCode", "madeFrom",
+    "regionCode", "findingId", "idNumbers",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
 # BAD_USER_INPUT like everywhere else; today it is looked up and answers NOT_FOUND
@@ -327,6 +329,15 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
                 "householdSize": 4, "items": {"wages": 12000}}  # fmt: skip
     if name == "setPovertyLine":
         return {"year": day.year, "line": 4200, "exitLine": 4300, "clientMutationId": cmid}
+    if name == "runAudit":
+        return {"clientMutationId": cmid, "regionCode": "460203100201",
+                "rules": ["NO_RESPONSIBLE_OFFICIAL"]}  # fmt: skip
+    if name in ("confirmFinding", "dismissFinding", "reopenFinding"):
+        finding = finding_in(api, "OPEN" if name != "reopenFinding" else "DISMISSED")
+        return {"clientMutationId": cmid, "findingId": finding, "note": text}
+    if name == "importCrossCheckList":
+        return {"clientMutationId": cmid, "list": "BUSINESS_OWNER", "source": text,
+                "idNumbers": [new_id(n), new_id(n + 100)]}  # fmt: skip
     trade = trade_input(api, name, n, day, text, cmid)
     if trade is None:
         raise AssertionError(f"no base input for {name}: add one")
@@ -380,6 +391,28 @@ def prepared_measure(api: Any, n: int, day: dt.date) -> str:
                    "amount": 100, "agency": "Fenghuang Town Government"}},
     )  # fmt: skip
     return str(created["recordMeasure"]["measure"]["id"])
+
+
+def finding_in(api: Any, status: str) -> str:
+    """The id of the demo's first finding (an audit is run the first time), brought to
+    `status` (OPEN or DISMISSED) through the API: every call reviews the same one, as
+    the other mutations' inputs change the same record."""
+    from test_audit import findings, run_audit
+
+    found = sorted(findings(api), key=lambda f: f["id"])
+    if not found:
+        run_audit(api)
+        found = sorted(findings(api), key=lambda f: f["id"])
+    finding = found[0]
+    review = "mutation($i: {}Input!) {{ {}(input: $i) {{ clientMutationId }} }}"
+    if finding["status"] != status:
+        if finding["status"] != "OPEN":
+            api.data(review.format("ReopenFinding", "reopenFinding"),
+                     {"i": {"findingId": finding["id"]}})  # fmt: skip
+        if status == "DISMISSED":
+            api.data(review.format("ReviewFinding", "dismissFinding"),
+                     {"i": {"findingId": finding["id"], "note": "set up"}})  # fmt: skip
+    return str(finding["id"])
 
 
 # A code-shaped field that only makes sense with another: the other is given valid.
@@ -454,6 +487,14 @@ def read_back(api: Any, name: str, variables: dict[str, Any]) -> dict[Path, Any]
             f"query($c: String!) {{ {root}(code: $c) {{ name }} }}", {"c": variables["code"]}
         )[root]
         return {("name",): found["name"]}
+    if name in ("confirmFinding", "dismissFinding", "reopenFinding"):
+        finding = api.data(
+            "query($id: String!) { finding(id: $id) { note } }", {"id": variables["findingId"]}
+        )["finding"]
+        return {("note",): finding["note"]}
+    if name == "importCrossCheckList":
+        imports = api.data("{ crossCheckImports(first: 1) { edges { node { source } } } }")
+        return {("source",): imports["crossCheckImports"]["edges"][0]["node"]["source"]}
     raise AssertionError(f"no read-back for {name}")
 
 
@@ -543,8 +584,8 @@ def test_free_text_inputs_are_stored_literally(api, demo, graph, name):
     fields = [p for p in mutation_leaves(name) if leaf_name(p) in FREE_TEXT]
     serial = iter(range(1, 1000))
 
-    # The control: the same mutation with plain text (its input may need a record
-    # written first: voidMeasure's measure).
+    # The control: the same mutation with plain text (its input made first: making one
+    # may write: voidMeasure's measure, a finding's audit run).
     plain = base_input(api, name, next(serial), day)
     before = Snapshot(graph)
     body = run_mutation(api, name, plain)

@@ -32,7 +32,7 @@ from api import selection
 from api.auth import Role
 from api.settings import Settings
 from graph.masks import mask_account, mask_id_number, mask_name, mask_phone
-from graph.readmap import TYPES, Custom, Field, Mask, Value
+from graph.readmap import TYPES, Custom, Field, Guard, Mask, Value
 from graph.validation import today_cst
 
 pytestmark = SOCKETS_OF_CANCELLED_RESOLVERS
@@ -77,7 +77,8 @@ def root_fields(query: str, variables: Mapping[str, Any]) -> dict[str, Field]:
 def apply_masks(value: Any, f: Field, type_name: str, hidden: set[str]) -> Any:
     """`value` (of field `f`, of type `type_name`) as a masked view must see it; the
     response keys of fields hidden whole (a HIDDEN Custom: null, its arguments never
-    checked) are added to `hidden`."""
+    checked) are added to `hidden`; fields guarded from masked views are null (and
+    FORBIDDEN, `guarded_keys`)."""
     if value is None:
         return None
     if isinstance(value, list):
@@ -96,24 +97,60 @@ def apply_masks(value: Any, f: Field, type_name: str, hidden: set[str]) -> Any:
             out[sub.key] = None
             hidden.add(sub.key)
             continue
+        if isinstance(entry, Guard) and entry.unmasked:
+            out[sub.key] = None
+            continue
         target = target_of(parent, sub.name)
         if target is not None:
             out[sub.key] = apply_masks(out[sub.key], sub, target.name, hidden)
     return out
 
 
+def guarded_keys(roots: Mapping[str, Field]) -> set[str]:
+    """The response keys of the selected fields guarded from masked views."""
+    found: set[str] = set()
+
+    def walk(f: Field, type_name: str) -> None:
+        type_map = TYPES.get(type_name)
+        for sub in f.fields:
+            entry = type_map.fields.get(sub.name) if type_map is not None else None
+            if isinstance(entry, Guard) and entry.unmasked:
+                found.add(sub.key)
+                continue
+            target = (
+                target_of(object_type(type_name), sub.name) if sub.name != "__typename" else None
+            )
+            if target is not None:
+                walk(sub, target.name)
+
+    for f in roots.values():
+        target = target_of(QUERY, f.name)
+        if target is not None:
+            walk(f, target.name)
+    return found
+
+
+def _under(error: Mapping[str, Any], keys: set[str]) -> bool:
+    return any(step in keys for step in error.get("path") or [] if isinstance(step, str))
+
+
 def masked_like_investigator(body: Mapping[str, Any], roots: Mapping[str, Field]) -> Any:
     """The ADMIN's response as the INVESTIGATOR must get it: masks applied; person()
     null and silent (a masked view never looks an ID number up), but for a malformed ID
     number: that check is on the argument's shape, the same for every role (an error
-    below person() is not: the masked view plans nothing there)."""
+    below person() is not: the masked view plans nothing there); fields guarded from
+    masked views null, and none of the ADMIN's errors under them (they are FORBIDDEN
+    instead: `forbidden_at`)."""
     people = {key for key, f in roots.items() if f.name == "person"}
-    errors = [
-        e
-        for e in body["errors"]
-        if not (e.get("path") and e["path"][0] in people)
-        or (len(e["path"]) == 1 and e.get("extensions", {}).get("code") == "BAD_USER_INPUT")
-    ]
+    guarded = guarded_keys(roots)
+
+    def kept(e: Mapping[str, Any]) -> bool:
+        path = e.get("path") or []
+        if path and path[0] in people:
+            return len(path) == 1 and e.get("extensions", {}).get("code") == "BAD_USER_INPUT"
+        return not _under(e, guarded)
+
+    errors = [e for e in body["errors"] if kept(e)]
     data = body["data"]
     hidden: set[str] = set()
     if data is not None:
@@ -129,6 +166,15 @@ def masked_like_investigator(body: Mapping[str, Any], roots: Mapping[str, Field]
     return {"data": data, "errors": errors}
 
 
+def forbidden_at(body: Mapping[str, Any], roots: Mapping[str, Field]) -> Any:
+    """`body` without its errors under the fields guarded from masked views, which
+    must all be FORBIDDEN."""
+    guarded = guarded_keys(roots)
+    at = [e for e in body["errors"] if _under(e, guarded)]
+    assert {e["extensions"]["code"] for e in at} <= {"FORBIDDEN"}, body
+    return {"data": body["data"], "errors": [e for e in body["errors"] if e not in at]}
+
+
 @SETTINGS
 @given(data=st.data())
 def test_the_investigator_sees_the_admins_answer_masked_in_python(
@@ -137,8 +183,9 @@ def test_the_investigator_sees_the_admins_answer_masked_in_python(
     keys = keys_of(ways, ["4602031002010001", "4690011002010001"])
     query, variables = data.draw(operations(keys, today_cst()), label="operation")
     admin = ways.execute(query, ADMIN, variables)
-    expected = masked_like_investigator(admin, root_fields(query, variables))
-    assert ways.execute(query, INVESTIGATOR, variables) == expected
+    roots = root_fields(query, variables)
+    expected = masked_like_investigator(admin, roots)
+    assert forbidden_at(ways.execute(query, INVESTIGATOR, variables), roots) == expected
     # The auditor sees what the ADMIN sees, unmasked.
     assert ways.execute(query, CALLERS["auditor"], variables) == admin
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.audit import AuditRule, Severity
+from graph.audit_run import AuditRunStatus
+from graph.crosscheck import CrossCheckList
 from graph.explore import EdgeType, NodeType
+from graph.finding import FindingStatus
 from graph.household import (
     DeregistrationReason,
     HouseholdAttribute,
@@ -87,3 +91,15 @@ strawberry.enum(
     description="Why a payment was made: ACCEPTANCE, a cooperative took the lot; SALE, "
     "an order line.",
 )
+strawberry.enum(AuditRule, description="The file audit's rules (auditRules describes each).")
+strawberry.enum(Severity, description="How serious a finding is.")
+strawberry.enum(
+    FindingStatus,
+    description="OPEN until an auditor confirms or dismisses it (with a note); reopened, "
+    "OPEN again.",
+)
+strawberry.enum(
+    AuditRunStatus,
+    description="RUNNING while the rules are worked through; DONE, or FAILED (error says why).",
+)
+strawberry.enum(CrossCheckList, description="Registries whose ID numbers the audit checks.")

@@ -27,6 +27,7 @@ from graph.person import MembershipEndReason, Relation
 from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
+    from api.types.audit import Finding
     from api.types.cooperative import CooperativeMembership
     from api.types.history import ChangeConnection
     from api.types.income import IncomeRecord
@@ -172,6 +173,15 @@ class Household:
     def incomes(
         self, from_year: int | None = None, to_year: int | None = None
     ) -> list[Annotated[IncomeRecord, strawberry.lazy("api.types.income")]] | None:
+        return compiled()
+
+    @strawberry.field(
+        description="The audit's findings that concern it, newest lastSeenAt first (first: at "
+        "most 100); FORBIDDEN for field officials and investigators."
+    )
+    def findings(
+        self, first: int = 20
+    ) -> list[Annotated[Finding, strawberry.lazy("api.types.audit")]] | None:
         return compiled()
 
     @strawberry.field(description="Its changes, newest first (not for field officials: FORBIDDEN).")

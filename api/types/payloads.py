@@ -7,6 +7,7 @@ import strawberry
 
 from api.context import Context
 from api.execution import read_entity
+from api.types.audit import AuditRun, CrossCheckImport, Finding
 from api.types.cooperative import Cooperative
 from api.types.household import Household
 from api.types.income import IncomeRecord, PovertyLine
@@ -156,3 +157,35 @@ class LotsPayload:
     @strawberry.field(description="The cooperative that accepted them (acceptLots).")
     async def cooperative(self, info: strawberry.Info[Context, None]) -> Cooperative | None:
         return await entity(info, "cooperative", code=self._cooperative)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class AuditRunPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The run, RUNNING: follow it with auditRun(id).")
+    async def run(self, info: strawberry.Info[Context, None]) -> AuditRun | None:
+        return await entity(info, "auditRun", id=self._id)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class FindingPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def finding(self, info: strawberry.Info[Context, None]) -> Finding | None:
+        return await entity(info, "finding", id=self._id)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class CrossCheckImportPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="What the import did: how many numbers were new.")
+    async def cross_check_import(
+        self, info: strawberry.Info[Context, None]
+    ) -> CrossCheckImport | None:
+        return await entity(info, "CrossCheckImport#id", id=self._id)  # type: ignore[no-any-return]

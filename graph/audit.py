@@ -1,0 +1,380 @@
+"""Auditing the files (DOMAIN.md section 7): the rules.
+
+Each rule is a function of one unit (a household-code prefix: a county-level unit of
+the region a run covers) and the run's date, returning `(cypher, params)`. The
+statement finds the rule's cases among the unit's households on file (not
+deregistered), by an index seek on household_code per unit, and returns one row per
+case with these columns (graph/audit_run.py turns them into findings):
+
+    key         the rule and the sorted refs of what the case concerns (`finding_key`)
+    severity    HIGH, MEDIUM or LOW
+    summary     what was found, in words that hold no personal value
+    place       the household code that places the case in the region tree: the
+                smallest of the households it concerns (for an official, of the
+                households in poverty they are actively paired with)
+    households, people, officials
+                the nodes the finding CONCERNS
+
+A case is returned only by the unit its place lies in, so one that spans two units (a
+person in households of two counties) is found once. Refs are `Household:<code>`,
+`Person:<ref>` (the random ref, never the ID number), `Official:<code>` and
+`List:<name>` (a cross-check list).
+
+The rules, in the order `auditRules` lists them:
+
+    DUPLICATE_MEMBERSHIP     HIGH    a person with more than one active membership
+    INVALID_ID_NUMBER        HIGH    an active member's ID number: wrong check
+                                     character or impossible birth date
+    IMPLAUSIBLE_AGE          MEDIUM  an active member over 110, or a head under 16
+    MEMBER_IS_OFFICIAL       HIGH    an active member whose ID number is an official's
+    CROSS_CHECK_MATCH        HIGH    an active member on a cross-check list (MEDIUM for
+                                     DEATH_REGISTER)
+    CAUSE_CONTRADICTION      LOW     a main cause its active members contradict
+    NO_RESPONSIBLE_OFFICIAL  MEDIUM  a household in poverty without an active
+                                     RESPONSIBLE pairing
+    OFFICIAL_OVERLOADED      LOW     an official paired in the unit above maxLoad
+
+The last two count what pairing coverage counts (graph/coverage.py), so their
+findings equal its `uncovered` households and `overloadedOfficials` today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from graph.compiler import Binder, Compiler, Plan, Post, View, plan, root
+from graph.household import IN_POVERTY
+from graph.readmap import Field, Value, declare
+
+Statement = tuple[str, dict[str, Any]]
+
+
+class AuditRule(StrEnum):
+    DUPLICATE_MEMBERSHIP = "DUPLICATE_MEMBERSHIP"
+    INVALID_ID_NUMBER = "INVALID_ID_NUMBER"
+    IMPLAUSIBLE_AGE = "IMPLAUSIBLE_AGE"
+    MEMBER_IS_OFFICIAL = "MEMBER_IS_OFFICIAL"
+    CROSS_CHECK_MATCH = "CROSS_CHECK_MATCH"
+    CAUSE_CONTRADICTION = "CAUSE_CONTRADICTION"
+    NO_RESPONSIBLE_OFFICIAL = "NO_RESPONSIBLE_OFFICIAL"
+    OFFICIAL_OVERLOADED = "OFFICIAL_OVERLOADED"
+
+
+class Severity(StrEnum):
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+def finding_key(rule: str, refs: Iterable[str]) -> str:
+    """A finding's key: the rule and the sorted refs of what it concerns, joined by
+    `|` (the rules print the same in Cypher; the generator's planted report uses it)."""
+    return "|".join([rule, *sorted(refs)])
+
+
+def _key(refs: str) -> str:
+    """Cypher for `finding_key($rule, refs)`, `refs` a list expression."""
+    return (
+        f"reduce(k = $rule, ref IN COLLECT {{ UNWIND {refs} AS r RETURN r ORDER BY r }} "
+        "| k + '|' + ref)"
+    )
+
+
+# The unit's households on file, by a seek on household_code.
+_HOUSEHOLDS = "MATCH (h:Household) WHERE h.code STARTS WITH $unit AND h.deregisteredOn IS NULL"
+# And their active members.
+_MEMBERS = f"{_HOUSEHOLDS} MATCH (p:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL"
+_HOUSEHOLD_REF = "'Household:' + h.code"
+_PERSON_REF = "'Person:' + p.ref"
+
+
+def _returns(
+    refs: str,
+    summary: str,
+    *,
+    severity: str = "$severity",
+    place: str = "h.code",
+    households: str = "[h]",
+    people: str = "[p]",
+    officials: str = "[]",
+) -> str:
+    return (
+        f"RETURN {_key(refs)} AS key, {severity} AS severity, {summary} AS summary, "
+        f"{place} AS place, {households} AS households, {people} AS people, "
+        f"{officials} AS officials"
+    )
+
+
+def _params(rule: AuditRule, unit: str, **more: Any) -> dict[str, Any]:
+    return {"rule": rule.value, "unit": unit, "severity": RULES[rule].severity.value, **more}
+
+
+def duplicate_membership(unit: str, today: dt.date) -> Statement:
+    """A person with more than one active membership of households on file (the graph
+    keeps one node per ID number, so the same ID in two households shows this way).
+    Cost: the unit's active members, each person's MEMBER_OF degree (a count kept on
+    the node), and the memberships of those with more than one."""
+    cypher = f"""
+    {_MEMBERS} AND COUNT {{ (p)-[:MEMBER_OF]->() }} > 1
+    WITH DISTINCT p
+    WITH p, COLLECT {{
+      MATCH (p)-[a:MEMBER_OF]->(x:Household) WHERE a.until IS NULL AND x.deregisteredOn IS NULL
+      RETURN x ORDER BY x.code }} AS hs
+    WHERE size(hs) > 1 AND hs[0].code STARTS WITH $unit
+    {_returns(f"[{_PERSON_REF}] + [x IN hs | 'Household:' + x.code]",
+              "'a person holds ' + toString(size(hs)) + ' active memberships of households "
+              "on file'", place="hs[0].code", households="hs")}"""  # fmt: skip
+    return cypher, _params(AuditRule.DUPLICATE_MEMBERSHIP, unit)
+
+
+# ISO 7064 MOD 11-2, as graph/validation.py computes it.
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CHECK = "10X98765432"
+
+
+def id_number_problem(n: str) -> str:
+    """Cypher: what is wrong with ID number expression `n` as check_id_number sees it
+    (its shape, a birth date that is impossible, before 1900 or after $today, its
+    check character), or null when nothing is. Uses $weights, $checks, $todayNumber."""
+    y, mo, d = (f"toInteger(substring({n}, {a}, {b}))" for a, b in ((6, 4), (10, 2), (12, 2)))
+    leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
+    days = (
+        f"CASE WHEN {mo} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+        f"WHEN {mo} IN [4, 6, 9, 11] THEN 30 ELSE 31 END"
+    )
+    real = (
+        f"{mo} >= 1 AND {mo} <= 12 AND {d} >= 1 AND {d} <= {days} AND {y} >= 1900 "
+        f"AND {y} * 10000 + {mo} * 100 + {d} <= $todayNumber"
+    )
+    total = f"reduce(s = 0, i IN range(0, 16) | s + toInteger(substring({n}, i, 1)) * $weights[i])"
+    return (
+        f"CASE WHEN NOT ({n} =~ '[0-9]{{17}}[0-9X]') THEN 'is not 17 digits and a check character' "
+        f"WHEN NOT ({real}) THEN 'holds an impossible birth date' "
+        f"WHEN substring($checks, {total} % 11, 1) <> right({n}, 1) "
+        "THEN 'has a wrong check character' END"
+    )
+
+
+def invalid_id_number(unit: str, today: dt.date) -> Statement:
+    """An active member whose ID number has a wrong check character or an impossible
+    birth date (imported data: the API refuses both). Cost: the unit's active members,
+    each number checked in the statement."""
+    summary = '"an active member\'s ID number " + problem'
+    cypher = f"""
+    {_MEMBERS}
+    WITH h, p, {id_number_problem("p.idNumber")} AS problem
+    WHERE problem IS NOT NULL
+    {_returns(f"[{_HOUSEHOLD_REF}, {_PERSON_REF}]", summary)}
+    """
+    number = today.year * 10000 + today.month * 100 + today.day
+    return cypher, _params(
+        AuditRule.INVALID_ID_NUMBER, unit, weights=ID_WEIGHTS, checks=ID_CHECK, todayNumber=number
+    )
+
+
+OLDEST = 110
+YOUNGEST_HEAD = 16
+
+
+def implausible_age(unit: str, today: dt.date) -> Statement:
+    """An active member over 110, or a head under 16, on the run's date. Cost: the
+    unit's active members, their birth dates compared."""
+    cypher = f"""
+    {_MEMBERS} AND p.birthDate IS NOT NULL
+    WITH h, p, m, p.birthDate < $today - duration({{years: $oldest}}) AS old,
+         m.relation = 'HEAD' AND p.birthDate > $today - duration({{years: $youngest}}) AS young
+    WHERE old OR young
+    {_returns(f"[{_HOUSEHOLD_REF}, {_PERSON_REF}]",
+              "CASE WHEN old THEN 'an active member is over ' + toString($oldest) "
+              "ELSE 'the head is under ' + toString($youngest) END")}
+    """  # fmt: skip
+    return cypher, _params(
+        AuditRule.IMPLAUSIBLE_AGE, unit, today=today, oldest=OLDEST, youngest=YOUNGEST_HEAD
+    )
+
+
+def member_is_official(unit: str, today: dt.date) -> Statement:
+    """An active member whose ID number is an official's. Cost: the unit's active
+    members, a seek on official_id_number each."""
+    cypher = f"""
+    {_MEMBERS}
+    MATCH (o:Official {{idNumber: p.idNumber}})
+    {_returns(f"[{_HOUSEHOLD_REF}, {_PERSON_REF}, 'Official:' + o.code]",
+              "'an active member holds the ID number of an official'", officials="[o]")}
+    """  # fmt: skip
+    return cypher, _params(AuditRule.MEMBER_IS_OFFICIAL, unit)
+
+
+def cross_check_match(unit: str, today: dt.date) -> Statement:
+    """An active member whose ID number is on an imported cross-check list (HIGH;
+    MEDIUM for DEATH_REGISTER): one finding per list. Cost: the unit's active members,
+    a seek on cross_check_entry_id_number each."""
+    cypher = f"""
+    {_MEMBERS}
+    MATCH (e:CrossCheckEntry {{idNumber: p.idNumber}})
+    WITH DISTINCT h, p, e.list AS list
+    {_returns(f"[{_HOUSEHOLD_REF}, {_PERSON_REF}, 'List:' + list]",
+              "'an active member is on the ' + list + ' list'",
+              severity="CASE list WHEN 'DEATH_REGISTER' THEN 'MEDIUM' ELSE $severity END")}
+    """  # fmt: skip
+    return cypher, _params(AuditRule.CROSS_CHECK_MATCH, unit)
+
+
+# main cause -> (the member property that supports it, its values, what the summary says)
+CAUSE_SUPPORT: dict[str, tuple[str, list[str], str]] = {
+    "ILLNESS": ("health", ["CHRONIC_ILLNESS", "SERIOUS_ILLNESS"], "chronically or seriously ill"),
+    "DISABILITY": ("health", ["DISABLED"], "disabled"),
+    "SCHOOLING_COSTS": (
+        "schooling", ["COMPULSORY", "HIGH_SCHOOL", "VOCATIONAL", "COLLEGE"], "in school"),
+}  # fmt: skip
+
+
+def cause_contradiction(unit: str, today: dt.date) -> Statement:
+    """A household whose main cause its active members contradict: ILLNESS and none
+    CHRONIC_ILLNESS or SERIOUS_ILLNESS; DISABILITY and none DISABLED; SCHOOLING_COSTS
+    and none in COMPULSORY, HIGH_SCHOOL, VOCATIONAL or COLLEGE. Cost: the unit's
+    households, the members of those with one of the three causes."""
+    support = " ".join(
+        f"WHEN '{cause}' THEN q.{prop} IN $support.{cause}"
+        for cause, (prop, _, _) in CAUSE_SUPPORT.items()
+    )
+    cypher = f"""
+    {_HOUSEHOLDS} AND h.mainCause IN $causes
+    AND NOT EXISTS {{
+      MATCH (q:Person)-[a:MEMBER_OF]->(h) WHERE a.until IS NULL
+        AND CASE h.mainCause {support} ELSE false END }}
+    {_returns(f"[{_HOUSEHOLD_REF}]",
+              "'the main cause is ' + h.mainCause + ' but no active member is ' "
+              "+ $says[h.mainCause]", people="[]")}
+    """  # fmt: skip
+    return cypher, _params(
+        AuditRule.CAUSE_CONTRADICTION,
+        unit,
+        causes=list(CAUSE_SUPPORT),
+        support={cause: values for cause, (_, values, _) in CAUSE_SUPPORT.items()},
+        says={cause: says for cause, (_, _, says) in CAUSE_SUPPORT.items()},
+    )
+
+
+def no_responsible_official(unit: str, today: dt.date) -> Statement:
+    """A REGISTERED or RETURNED household without an active RESPONSIBLE pairing, as
+    coverage counts it (the derived responsibleOfficial). Cost: the unit's households."""
+    cypher = f"""
+    {_HOUSEHOLDS} AND h.status IN $inPoverty AND h.responsibleOfficial IS NULL
+    {_returns(f"[{_HOUSEHOLD_REF}]",
+              "'a ' + h.status + ' household has no active RESPONSIBLE official'", people="[]")}
+    """  # fmt: skip
+    return cypher, _params(AuditRule.NO_RESPONSIBLE_OFFICIAL, unit, inPoverty=list(IN_POVERTY))
+
+
+def official_overloaded(unit: str, today: dt.date) -> Statement:
+    """An official actively paired with a household in poverty of the unit whose load
+    (active pairings) exceeds maxLoad, as coverage's overloadedOfficials counts them.
+    Cost: the unit's households in poverty and their active pairings."""
+    poor = "x.status IN $inPoverty AND x.deregisteredOn IS NULL"
+    cypher = f"""
+    {_HOUSEHOLDS} AND h.status IN $inPoverty
+    MATCH (h)<-[r:PAIRED_WITH]-(o:Official)
+    WHERE r.until IS NULL AND o.maxLoad IS NOT NULL AND coalesce(o.load, 0) > o.maxLoad
+    WITH DISTINCT o
+    WITH o, COLLECT {{ MATCH (o)-[q:PAIRED_WITH]->(x:Household) WHERE q.until IS NULL AND {poor}
+                       RETURN x.code ORDER BY x.code LIMIT 1 }}[0] AS place
+    WHERE place STARTS WITH $unit
+    {_returns("['Official:' + o.code]",
+              "'an official carries ' + toString(o.load) + ' active pairings, above their "
+              "maximum of ' + toString(o.maxLoad)",
+              place="place", households="[]", people="[]", officials="[o]")}
+    """  # fmt: skip
+    return cypher, _params(AuditRule.OFFICIAL_OVERLOADED, unit, inPoverty=list(IN_POVERTY))
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    severity: Severity
+    description: str
+    build: Callable[[str, dt.date], Statement]
+
+
+RULES: dict[AuditRule, RuleSpec] = {
+    AuditRule.DUPLICATE_MEMBERSHIP: RuleSpec(
+        Severity.HIGH,
+        "A person with more than one active membership of households on file (one node "
+        "per ID number: the same ID in two households shows this way).",
+        duplicate_membership,
+    ),
+    AuditRule.INVALID_ID_NUMBER: RuleSpec(
+        Severity.HIGH,
+        "An active member whose ID number has a wrong check character or an impossible "
+        "birth date (imported data).",
+        invalid_id_number,
+    ),
+    AuditRule.IMPLAUSIBLE_AGE: RuleSpec(
+        Severity.MEDIUM,
+        f"An active member over {OLDEST}, or a head under {YOUNGEST_HEAD}, on the run's date.",
+        implausible_age,
+    ),
+    AuditRule.MEMBER_IS_OFFICIAL: RuleSpec(
+        Severity.HIGH, "An active member whose ID number is an official's.", member_is_official
+    ),
+    AuditRule.CROSS_CHECK_MATCH: RuleSpec(
+        Severity.HIGH,
+        "An active member on an imported cross-check list (MEDIUM for DEATH_REGISTER).",
+        cross_check_match,
+    ),
+    AuditRule.CAUSE_CONTRADICTION: RuleSpec(
+        Severity.LOW,
+        "Main cause ILLNESS and no active member CHRONIC_ILLNESS or SERIOUS_ILLNESS; "
+        "DISABILITY and none DISABLED; SCHOOLING_COSTS and none in COMPULSORY, HIGH_SCHOOL, "
+        "VOCATIONAL or COLLEGE schooling.",
+        cause_contradiction,
+    ),
+    AuditRule.NO_RESPONSIBLE_OFFICIAL: RuleSpec(
+        Severity.MEDIUM,
+        "A REGISTERED or RETURNED household without an active RESPONSIBLE pairing.",
+        no_responsible_official,
+    ),
+    AuditRule.OFFICIAL_OVERLOADED: RuleSpec(
+        Severity.LOW,
+        "An official paired in the region whose load exceeds maxLoad.",
+        official_overloaded,
+    ),
+}
+
+
+def rule_statement(rule: AuditRule, unit: str, today: dt.date) -> Statement:
+    """The statement of `rule` over one unit (a household-code prefix) on `today`."""
+    return RULES[rule].build(unit, today)
+
+
+def rule_rows() -> list[Mapping[str, str]]:
+    """auditRules: every rule with its severity and description, in order."""
+    return [
+        {"rule": rule.value, "severity": spec.severity.value, "description": spec.description}
+        for rule, spec in RULES.items()
+    ]
+
+
+declare(
+    "AuditRuleInfo",
+    ("r",),
+    {
+        "rule": Value("{r}.rule"),
+        "severity": Value("{r}.severity"),
+        "description": Value("{r}.description"),
+    },
+)
+
+
+@root("auditRules")
+def plan_rules(field: Field, view: View, shape: Any) -> Plan:
+    """auditRules: the rules with their severity and description (no read of the graph:
+    the list is a parameter)."""
+    b = Binder()
+    post = Post(field=field)
+    node = Compiler(view, b).project("AuditRuleInfo", {"r": "r"}, field.fields, post)
+    cypher = f"RETURN [r IN {b.const(rule_rows())} | {node}] AS data"
+    return plan(cypher, b, post)

@@ -1,0 +1,84 @@
+"""The generator's planted audit cases (seeds/anomalies.py, issue 18 done-when 7): on
+10,000 generated households a run finds every planted case of the first six rules and
+nothing else for them; the last two rules find what coverage counts."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from conftest import run_on_db
+from test_audit import run_audit
+from typer.testing import CliRunner
+
+from graph.validation import today_cst
+from seeds.anomalies import PLANTED_RULES
+from seeds.generator import generate
+
+HOUSEHOLDS = 10_000
+
+
+def present_keys(graph) -> dict[str, set[str]]:
+    records, _, _ = graph.execute_query(
+        "MATCH (f:Finding {present: true}) RETURN f.rule AS rule, f.key AS key"
+    )
+    found: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        found[r["rule"]].add(r["key"])
+    return found
+
+
+def test_a_run_finds_every_planted_case_and_nothing_else(api, graph, test_settings):
+    today = today_cst()
+    summary = run_on_db(
+        test_settings, lambda db: generate(db, households=HOUSEHOLDS, seed=1, as_of=today)
+    )
+    planted = summary.planted
+    assert {rule: len(keys) for rule, keys in planted.items()} == {
+        rule.value: HOUSEHOLDS // 1000 for rule in PLANTED_RULES
+    }
+    # Spread over the counties: each rule's cases in as many units as there are cases.
+    for keys in planted.values():
+        units = {ref[len("Household:"):][:6] for key in keys for ref in key.split("|")
+                 if ref.startswith("Household:")}  # fmt: skip
+        assert len(units) >= len(keys)
+    run = run_audit(api)
+    assert run["status"] == "DONE", run
+    found = present_keys(graph)
+    for rule in PLANTED_RULES:
+        assert found[rule.value] == set(planted[rule.value]), rule
+    coverage = api.data(
+        '{ pairingCoverage(regionCode: "460000") { households coveredHouseholds '
+        "overloadedOfficials } }"
+    )["pairingCoverage"]
+    uncovered = coverage["households"] - coverage["coveredHouseholds"]
+    assert len(found["NO_RESPONSIBLE_OFFICIAL"]) == uncovered > 0
+    assert len(found["OFFICIAL_OVERLOADED"]) == coverage["overloadedOfficials"] > 0
+    # A second run finds the same, and adds nothing.
+    again = run_audit(api)
+    assert (again["added"], again["gone"], again["found"]) == (0, 0, run["found"])
+
+
+def test_the_planted_report(graph, test_settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    from api.cli import app
+
+    monkeypatch.setenv("FUPIN_MODE", "development")
+    monkeypatch.setenv("NEO4J_URI", test_settings.bolt_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", test_settings.neo4j_password.get_secret_value())
+    report = tmp_path / "planted.json"
+    args = ["seed", "--households", "1500", "--seed", "3", "--planted-report", str(report)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "planted 12 audit cases" in result.output
+    written = json.loads(report.read_text())
+    assert (written["seed"], written["households"]) == (3, 1500)
+    assert {rule: len(keys) for rule, keys in written["planted"].items()} == {
+        rule.value: 2 for rule in PLANTED_RULES
+    }
+    # The same seed plants the same cases.
+    again = tmp_path / "again.json"
+    result = CliRunner().invoke(app, [*args[:-1], str(again)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(again.read_text()) == written
