@@ -66,6 +66,7 @@ class Text:
     categories: dict[ProductCategory, str]
     # (one, several) of each unit
     units: dict[QuantityUnit, tuple[str, str]]
+    separator: str
 
 
 TEXT: dict[Lang, Text] = {
@@ -112,6 +113,7 @@ TEXT: dict[Lang, Text] = {
             QuantityUnit.DOZEN: ("打", "打"),
             QuantityUnit.LITRE: ("升", "升"),
         },
+        separator="，按",
     ),
     Lang.EN: Text(
         site="Poverty alleviation product trace",
@@ -158,5 +160,6 @@ TEXT: dict[Lang, Text] = {
             QuantityUnit.DOZEN: ("dozen", "dozen"),
             QuantityUnit.LITRE: ("litre", "litres"),
         },
+        separator=", by the ",
     ),
 }

@@ -90,11 +90,15 @@ def _row(label: str, value: str) -> str:
     return f"<div><dt>{escape(label)}</dt><dd>{value}</dd></div>\n"
 
 
-def _product(t: Text, product: Mapping[str, Any], field: str) -> str:
-    category = t.categories[ProductCategory(product["category"])]
+def _product(t: Text, product: Mapping[str, Any], field: str, *, unit: bool = False) -> str:
+    """A product's name and its category (and the unit it is counted in, in a list
+    where two products may share a name: honey by the kilogram and by the bottle)."""
+    about = t.categories[ProductCategory(product["category"])]
+    if unit:
+        about += t.separator + t.units[QuantityUnit(product["unit"])][0]
     return (
         f'<span data-field="{field}">{escape(product["name"])}</span> '
-        f'<span class="category">({escape(category)})</span>'
+        f'<span class="category">({escape(about)})</span>'
     )
 
 
@@ -106,7 +110,7 @@ def _place(place: Mapping[str, Any]) -> str:
 
 
 def _products(t: Text, products: Sequence[Mapping[str, Any]]) -> str:
-    items = "".join(f"<li>{_product(t, p, 'products')}</li>" for p in products)
+    items = "".join(f"<li>{_product(t, p, 'products', unit=True)}</li>" for p in products)
     return f'<ul class="products">{items}</ul>'
 
 
@@ -226,7 +230,8 @@ ASSETS = {
 
 
 async def asset(request: Request) -> Response:
-    name = request.path_params["name"]
+    # A browser opening the QR code's SVG by itself asks for /favicon.ico.
+    name = request.path_params.get("name", "trace-icon.svg")
     if name not in ASSETS:
         return Response("not found", status_code=404, media_type="text/plain")
     path, media_type = ASSETS[name]
@@ -238,4 +243,5 @@ def routes() -> list[BaseRoute]:
         Route("/t/{code}", public(trace_page), methods=["GET"]),
         Route("/qr/{code}.svg", public(trace_qr), methods=["GET"]),
         Route("/static/{name}", asset, methods=["GET"]),
+        Route("/favicon.ico", asset, methods=["GET"]),
     ]

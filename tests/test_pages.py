@@ -224,6 +224,7 @@ def test_the_stylesheet_and_icon(app_client, graph):
     assert "@import" not in css.text and "url(" not in css.text  # no font or image
     assert app_client.get("/static/trace-icon.svg").headers["content-type"] == "image/svg+xml"
     assert app_client.get("/static/nothing.css").status_code == 404
+    assert app_client.get("/favicon.ico").headers["content-type"] == "image/svg+xml"
 
 
 def test_open_to_anyone_in_production_without_a_token(test_settings, demo):
