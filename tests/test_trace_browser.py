@@ -15,12 +15,13 @@ import pytest
 from browser import SCREENSHOTS
 from test_pages import personal_values
 
+from api.auth import Role, mint_token
 from api.catalogue import TEXT, Lang
 from api.pages import number
 from graph.testdb import wipe
 from graph.trace_code import trace_url
 from seeds.demo import load_demo
-from seeds.trade import BOTTLED_LOT, CHICKEN_LOT
+from seeds.trade import BOTTLED_LOT, CHICKEN_LOT, TUNCHANG_HOUSEHOLD
 
 AS_OF = dt.date(2026, 11, 1)
 WIDTH = 360
@@ -132,3 +133,45 @@ def test_the_qr_code_decodes_to_the_page(phone, live_url, test_settings, code):
     assert decoded == trace_url(test_settings.public_base_url, code)
     # And that URL's path is the page of the code.
     assert decoded.removeprefix(test_settings.public_base_url) == f"/t/{code}"
+
+
+def test_a_cooperative_named_like_a_script_shows_its_name_as_text(phone, live_url, test_settings):
+    name = "<script>alert(1)</script>"
+    token = {"authorization": f"Bearer {mint_token(test_settings, Role.ADMIN)}"}
+    for query, given in [
+        (
+            "mutation($i: CreateCooperativeInput!) { createCooperative(input: $i) "
+            "{ cooperative { code } } }",
+            {
+                "clientMutationId": "browser-coop-0001",
+                "code": "COOP-469022-08",
+                "name": name,
+                "villageCode": TUNCHANG_HOUSEHOLD[:12],
+            },
+        ),
+        (
+            "mutation($i: RegisterLotInput!) { registerLot(input: $i) { lot { traceCode } } }",
+            {
+                "clientMutationId": "browser-lot-0001",
+                "productCode": "WILD-HONEY",
+                "quantity": 5,
+                "producedOn": "2026-10-20",
+                "cooperativeCode": "COOP-469022-08",
+            },
+        ),
+    ]:
+        body = httpx2.post(
+            live_url + "/graphql",
+            json={"query": query, "variables": {"i": given}},
+            headers=token,
+            timeout=30,
+        ).json()
+        assert "errors" not in body, body
+    lot = body["data"]["registerLot"]["lot"]["traceCode"]
+    dialogs: list[str] = []
+    page = phone.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{live_url}/t/{lot}")
+    assert shown(page, "cooperative") == [name]
+    assert page.eval_on_selector_all("script", "ss => ss.length") == 0
+    assert dialogs == []
