@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import production_settings
 from starlette.testclient import TestClient
 
 from api import pages
@@ -19,7 +19,6 @@ from api.auth import Role
 from api.catalogue import TEXT, Lang, choose
 from api.ratelimit import BURST, TokenBuckets
 from api.schema import schema
-from api.settings import load_settings
 from graph.trace_code import TraceKind, new, trace_url
 from seeds.demo import story
 from seeds.trade import (
@@ -54,16 +53,6 @@ def personal_values(as_of: dt.date) -> set[str]:
         props = household["properties"]
         found |= {str(props[k]) for k in ("address", "headPhone") if props.get(k)}
     return found
-
-
-@pytest.fixture()
-def fresh_limit(app_client: Any) -> Iterator[None]:
-    """A bucket of its own for this test's anonymous calls (the app's is shared)."""
-    state = app_client.app.state
-    kept = state.limiter
-    state.limiter = TokenBuckets(600)
-    yield
-    state.limiter = kept
 
 
 def text_of(html: str, field: str) -> list[str]:
@@ -228,12 +217,8 @@ def test_the_stylesheet_and_icon(app_client, graph):
 
 
 def test_open_to_anyone_in_production_without_a_token(test_settings, demo):
-    production = load_settings(
-        NEO4J_URI=test_settings.bolt_uri,
-        NEO4J_PASSWORD=test_settings.neo4j_password.get_secret_value(),
-        FUPIN_MODE="production",
-        FUPIN_JWT_SECRET="a-production-secret-of-at-least-32-characters",
-        FUPIN_PUBLIC_BASE_URL="https://trace.example.org/",
+    production = production_settings(
+        test_settings, FUPIN_PUBLIC_BASE_URL="https://trace.example.org/"
     )
     with TestClient(create_app(production, migrate=False)) as client:
         assert client.get(f"/t/{BOTTLED_LOT}").status_code == 200
