@@ -258,16 +258,10 @@ class Failed(Exception):
     pass
 
 
-def origin(url: str) -> str:
-    """The scheme, host and port of `url` (where a bench's `path` is asked)."""
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
-
-
 async def _post(client: httpx2.AsyncClient, url: str, bench: Bench) -> float:
     started = time.perf_counter()
     if bench.path:
-        response = await client.get(origin(url) + bench.path)
+        response = await client.get(client.base_url.join(url).join(bench.path))  # url's origin
     else:
         response = await client.post(
             url, json={"query": bench.query, "variables": dict(bench.variables)}
