@@ -26,15 +26,23 @@ $(VENDOR_STAMP): $(STAMP) web/package.json web/package-lock.json api/vendor.py
 
 install: $(STAMP) $(VENDOR_STAMP)
 
-# The pages' browser tests need Debian's Chromium (tests/browser.py): installed with apt
-# when missing (as root, as CI runs, or through sudo). Playwright never downloads one.
+# The pages' browser tests need Debian's Chromium (tests/browser.py), zbarimg (zbar-tools,
+# to decode the QR codes it draws) and a Chinese font (for the screenshots of the Chinese
+# pages): installed with apt when missing (as root, as CI runs, or through sudo).
+# Playwright never downloads a browser.
 CHROMIUM ?= /usr/bin/chromium
+ZBARIMG ?= /usr/bin/zbarimg
+CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 browser:
-	@test -x $(CHROMIUM) || { \
-	  echo "Chromium is missing: installing Debian's chromium package"; \
+	@missing=; test -x $(CHROMIUM) || missing=" chromium"; \
+	test -x $(ZBARIMG) || missing="$$missing zbar-tools"; \
+	test -f $(CJK_FONT) || missing="$$missing fonts-wqy-microhei"; \
+	if [ -n "$$missing" ]; then \
+	  echo "missing for the browser tests, installing from Debian:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  $$sudo apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium; }
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 neo4j-start: install
 	$(BIN)/fupin neo4j start

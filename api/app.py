@@ -1,5 +1,6 @@
 """The Starlette application: `/graphql`, `/healthz`, `/readyz`, the explorer page
-`/explore` (api/explorer.py) and in development GraphiQL's assets under `/graphiql`
+`/explore` (api/explorer.py), the public trace page `/t/{code}` and its QR code
+`/qr/{code}.svg` (api/pages.py) and in development GraphiQL's assets under `/graphiql`
 (api/graphiql.py).
 
 One async Neo4j driver lives for the app's lifetime (opened and closed by the
@@ -35,7 +36,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api import explorer, graphiql, runs
+from api import explorer, graphiql, pages, runs
 from api.auth import principal_from_header
 from api.context import Context
 from api.errors import http_error, with_code
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
         *explorer.routes(),
+        *pages.routes(),
     ]
     if settings.mode == "development":
         routes.append(graphiql.assets())

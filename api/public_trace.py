@@ -19,7 +19,8 @@ class PublicTraceQuery:
         "day, place, cooperative and how many households contributed (a cooperative's or a "
         "household's place and products). Lower case, spaces and hyphens are accepted. "
         "Never a person. Null for a well-formed code of nothing; a malformed one is "
-        "BAD_USER_INPUT.",
+        "BAD_USER_INPUT. The same as a page for a phone: /t/{code}, and its QR code: "
+        "/qr/{code}.svg.",
         permission_classes=[policy(*EVERYONE)],
     )
     async def public_trace(

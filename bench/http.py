@@ -1,4 +1,5 @@
-"""Latency of named GraphQL queries over HTTP: p50, p95 and mean of each.
+"""Latency of named GraphQL queries, and of plain GETs of pages, over HTTP: p50, p95
+and mean of each.
 
     .venv/bin/python -m bench.http --url http://127.0.0.1:8094/graphql [--token T]
         [-n 200] [--warmup 20] [--max-seconds 60] [--concurrency 1] [--only NAME ...]
@@ -6,10 +7,12 @@
 Each query runs `--warmup` times unmeasured, then `-n` times (or until `--max-seconds`
 have passed), `--concurrency` requests in flight at once, over one keep-alive HTTP/1.1
 client on loopback. A response that is not 200, or carries GraphQL `errors`, stops that
-query and is reported. The table goes to stdout; the same figures go to
+query and is reported. A bench with a `path` is a plain GET of that path on the same
+origin as `--url` (the public trace page, its QR code), with the same token and the same
+checks but the GraphQL ones. The table goes to stdout; the same figures go to
 bench/results/http-<time>.json and .md (git-ignored).
 
-To benchmark another query, add one line to QUERIES below.
+To benchmark another query or page, add one line to QUERIES below.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class Bench:
     variables: Mapping[str, Any] = field(default_factory=dict)
     # Rows to skip with real cursors before measuring (a page this deep in the list).
     depth: int = 0
+    # A plain GET of this path (on --url's origin) instead of a GraphQL query.
+    path: str = ""
 
 
 REGION_COUNTS = """
@@ -237,6 +242,8 @@ QUERIES: tuple[Bench, ...] = (
         {"where": {"regionCode": "460000", "severity": "HIGH"}},
     ),
     Bench("auditSummary(province)", AUDIT_SUMMARY, {"code": "460000"}),
+    Bench("GET /t/{code} (the bottled honey's page)", "", path=f"/t/{BOTTLED_LOT}?lang=zh"),
+    Bench("GET /qr/{code}.svg (its QR code)", "", path=f"/qr/{BOTTLED_LOT}.svg"),
 )
 
 SKIP = """
@@ -285,12 +292,17 @@ class Failed(Exception):
 
 async def _post(client: httpx2.AsyncClient, url: str, bench: Bench) -> float:
     started = time.perf_counter()
-    response = await client.post(
-        url, json={"query": bench.query, "variables": dict(bench.variables)}
-    )
+    if bench.path:
+        response = await client.get(client.base_url.join(url).join(bench.path))  # url's origin
+    else:
+        response = await client.post(
+            url, json={"query": bench.query, "variables": dict(bench.variables)}
+        )
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise Failed(f"HTTP {response.status_code}: {response.text[:300]}")
+    if bench.path:
+        return elapsed
     body = response.json()
     if body.get("errors"):
         raise Failed(f"GraphQL errors: {json.dumps(body['errors'])[:300]}")

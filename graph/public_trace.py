@@ -19,16 +19,22 @@ It reaches no household, person, household code, income or measure: only the typ
 declared here and Region-free place names, so nothing added to Household later can
 leak through it (tests/test_public_trace.py walks the schema). The plan's kind comes
 from the code's kind letter, so the statement is one seek on that label's trace code.
+`read_public_trace` runs the same planner without GraphQL, for the page and its QR
+code (api/pages.py).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.compiler import Binder, Compiler, Plan, Post, Request, View, finish, plan, root
+from graph.db import Database
 from graph.readmap import Custom, Embed, Field, Rel, Value, declare
+from graph.scope import Scope
 from graph.trace_code import LABELS, TraceKind, parse
+from graph.validation import today_cst
 
 # The lots a lot was made from, any depth (itself at depth 0): lots form a tree.
 UPSTREAM = "((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*"
@@ -195,3 +201,61 @@ def plan_public_trace(field: Field, view: View, shape: Any) -> Plan:
     )
     cypher = f"MATCH (n:{LABELS[kind]} {{traceCode: {code}}}) RETURN {node} AS data"
     return plan(cypher, b, post)
+
+
+Selection = Mapping[str, "Selection | None"]
+
+# Everything publicTrace answers: what the page shows.
+EVERYTHING: Selection = {
+    "kind": None,
+    "traceCode": None,
+    "product": {"name": None, "category": None, "unit": None},
+    "producedOn": None,
+    "quantity": None,
+    "unit": None,
+    "place": {
+        "village": {"code": None, "name": None},
+        "town": {"code": None, "name": None},
+        "county": {"code": None, "name": None},
+    },
+    "cooperative": {"name": None, "traceCode": None},
+    "contributingHouseholds": None,
+    "products": {"name": None, "category": None, "unit": None},
+}
+# Only whether the code names something (the QR code's 404).
+EXISTENCE: Selection = {"traceCode": None}
+
+
+def _fields(selection: Selection) -> tuple[Field, ...]:
+    return tuple(
+        Field(name, name, fields=_fields(sub) if sub else ()) for name, sub in selection.items()
+    )
+
+
+# The public's view: no household scope, personal fields masked (none are reachable).
+_PUBLIC = View(Scope.nothing(), True)
+
+
+@functools.cache
+def _page_plan(kind: TraceKind, everything: bool) -> Plan:
+    chosen = EVERYTHING if everything else EXISTENCE
+    field = Field("publicTrace", "publicTrace", fields=_fields(chosen))
+    return plan_public_trace(field, _PUBLIC, kind)
+
+
+async def read_public_trace(
+    db: Database, code: str, *, everything: bool = True
+) -> dict[str, Any] | None:
+    """What publicTrace(code) answers with every field selected (publicTrace's own
+    planner, without GraphQL), or with only `traceCode` (`everything=False`); None for
+    a well-formed code of nothing, BAD_USER_INPUT for a malformed one. One statement:
+    a seek on the unique trace code of the label its kind letter names, then for a lot
+    or a cooperative the upstream walk."""
+    kind = parse(code, "code")[0]
+    compiled = _page_plan(kind, everything)
+    params = compiled.bind(Request({"code": code}, _PUBLIC.scope, today_cst()))
+    record = await db.read_one(compiled.cypher, params, timeout=compiled.timeout)
+    if record is None:
+        return None
+    value, _ = finish(record["data"], compiled.post, params, ("publicTrace",))
+    return value  # type: ignore[no-any-return]

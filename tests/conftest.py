@@ -162,6 +162,29 @@ class Api:
 
 
 @pytest.fixture()
+def fresh_limit(app_client: TestClient) -> Iterator[None]:
+    """A bucket of its own for this test's anonymous calls (the app's is shared)."""
+    from api.ratelimit import TokenBuckets
+
+    state = app_client.app.state
+    kept = state.limiter
+    state.limiter = TokenBuckets(120)
+    yield
+    state.limiter = kept
+
+
+def production_settings(settings: Settings, **more: Any) -> Settings:
+    """The test database's settings in production mode (its secrets set)."""
+    return load_settings(
+        NEO4J_URI=settings.bolt_uri,
+        NEO4J_PASSWORD=settings.neo4j_password.get_secret_value(),
+        FUPIN_MODE="production",
+        FUPIN_JWT_SECRET="a-production-secret-of-at-least-32-characters",
+        **more,
+    )
+
+
+@pytest.fixture()
 def api(app_client: TestClient, test_settings: Settings, graph: Driver) -> Api:
     return Api(app_client, test_settings)
 

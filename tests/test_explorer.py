@@ -8,13 +8,13 @@ import json
 import re
 from pathlib import Path
 
+from conftest import production_settings
 from graphql import parse, validate
 from starlette.testclient import TestClient
 
 from api import explorer
 from api.app import create_app
 from api.schema import schema
-from api.settings import load_settings
 from graph.explore import EdgeType
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,13 +68,7 @@ def test_the_drawing_library_is_the_pinned_cytoscape(app_client, graph):
 
 
 def test_the_page_is_served_in_production_too(test_settings, graph):
-    production = load_settings(
-        NEO4J_URI=test_settings.bolt_uri,
-        NEO4J_PASSWORD=test_settings.neo4j_password.get_secret_value(),
-        FUPIN_MODE="production",
-        FUPIN_JWT_SECRET="a-production-secret-of-at-least-32-characters",
-    )
-    with TestClient(create_app(production, migrate=False)) as client:
+    with TestClient(create_app(production_settings(test_settings), migrate=False)) as client:
         page = client.get("/explore")
         assert page.status_code == 200 and page.headers["content-security-policy"] == POLICY
         assert client.get("/explore/explorer.js").status_code == 200

@@ -3,14 +3,13 @@ anyone, what it never reaches, malformed and unknown codes, and the anonymous li
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
 from api.auth import Role
-from api.ratelimit import BURST, TokenBuckets
+from api.ratelimit import BURST
 from api.schema import schema
 from graph.trace_code import TraceKind, new
 from seeds.trade import (
@@ -34,16 +33,6 @@ FULL = """query($code: String!) { publicTrace(code: $code) {
   kind traceCode product { name category unit } producedOn quantity unit
   place { village { code name } town { code name } county { code name } }
   cooperative { name traceCode } contributingHouseholds products { name unit } } }"""
-
-
-@pytest.fixture()
-def fresh_limit(app_client: Any) -> Iterator[None]:
-    """A bucket of its own for this test's anonymous calls (the app's is shared)."""
-    state = app_client.app.state
-    kept = state.limiter
-    state.limiter = TokenBuckets(120)
-    yield
-    state.limiter = kept
 
 
 def trace(api: Any, code: str, query: str = FULL, **kw: Any) -> Any:
