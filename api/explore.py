@@ -16,7 +16,7 @@ from api.auth import EXPLORERS, policy
 from api.context import Context
 from api.execution import resolve_root
 from api.types.explore import Graph, GraphNode
-from graph.explore import EdgeType
+from graph.explore_kinds import EdgeType
 
 
 @strawberry.type

@@ -18,7 +18,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from api.vendor import CYTOSCAPE, VENDOR
-from graph.explore import EdgeType
+from graph.explore_kinds import EdgeType
 
 PAGE = Path(__file__).resolve().parent / "static" / "explorer"
 

@@ -1,303 +1,39 @@
 """Exploring the graph (issue 20): a node by what a search box gets (`entity`), a node's
 neighbourhood (`neighborhood`) and the shortest paths between two nodes (`paths`), for
-auditors and investigators. Each is one statement, run with a 3-second timeout.
-
-A node is named by a ref, `Type:key`:
-
-    type        key                    label shown
-    Region      its code               name
-    Household   its code               code
-    Person      its ref (a UUID)       name (masked for roles without personal data)
-    Official    its code               name
-    Visit       its id                 date
-    Measure     its id                 category
-
-Support measures (MEASURE_FOR, DELIVERED, RECEIVED_BY) are followed only when
-edgeTypes names them, so a neighbourhood by default is what it was before them. Income
-records are not explored: they are nothing but personal figures (Household.incomes).
-    Product     its code               name
-    Cooperative its code               name
-    Lot         its trace code         trace code
-    TraceEvent  its id                 bizStep
-    Payment     its id                 date (its amount, personal, masked)
-
-A person's key is the random `ref` every person gets (graph/model.py), never the ID
-number, which is personal. What a node or an edge shows is an allow-list of fields of
-its type in the read map (`NODES`, `EDGES` below): the Cypher, kind and `Mask` of each
-are the typed API's own (graph/household.py, graph/person.py, ...), so a role without
-personal data sees the same masked values here as in `household { ... }`, and the raw
-value never leaves Neo4j for it.
-
-NodeType and EdgeType, the GraphQL enums, are graph/model.py's Label and Rel minus the
-internal ones: no input ever becomes a label or a relationship type, and a label or
-type added later must bring its allow-list here (checked when this module loads).
+auditors and investigators. Each is one statement, run with a 3-second timeout. What a
+node or an edge shows, and how a ref names a node, is graph/explore_kinds.py's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import graph.cooperative
-import graph.household
-import graph.income  # Household's income fields
-import graph.lot
-import graph.measure
-import graph.official
-import graph.payment
-import graph.person
-import graph.product
-import graph.region
-import graph.trace_event
-import graph.visit  # noqa: F401  (the read maps the allow-lists name)
 from graph.compiler import Binder, Compiler, Getter, Plan, Post, Request, View, plan, root
-from graph.cooperative import check_cooperative_code
-from graph.errors import BadUserInput, Forbidden
-from graph.measure import check_measure_id
-from graph.model import Label, Rel
-from graph.product import check_product_code
-from graph.readmap import TYPES, Field, Value, placeholders
+from graph.errors import Forbidden
+from graph.explore_kinds import (
+    NODES,
+    OPT_IN_RELS,
+    EdgeType,
+    key_of,
+    parse_ref,
+    shown,
+    trace_code_of,
+    type_of,
+)
+from graph.model import Label
+from graph.readmap import Field
 from graph.scope import ScopeKind
-from graph.trace_code import TraceKind, check_trace_code, normalize
+from graph.trace_code import TraceKind, normalize
 from graph.validation import (
     check_household_code,
     check_id_number,
     check_official_code,
-    check_person_ref,
     check_range,
-    check_record_id,
     check_region_code,
-    check_visit_id,
 )
-
-
-def _trace_code_of(kind: TraceKind) -> Callable[[str, str], str]:
-    def check(value: str, field: str) -> str:
-        return check_trace_code(value, field, kind)
-
-    return check
-
 
 TIMEOUT_S = 3.0
-
-# Labels and relationship types that bookkeeping owns, never shown (some land later).
-INTERNAL_LABELS = frozenset(
-    {
-        "ClientMutation",
-        "SchemaVersion",
-        "FupinTestDatabase",
-        "Generated",
-        "AuditRun",
-        "AuditLock",
-        "CrossCheckEntry",
-        "CrossCheckImport",
-        "ChangeRecord",
-        # Reference data with no relationship: nothing to explore (povertyLines reads it).
-        "PovertyLine",
-        # Personal figures only, read through Household.incomes.
-        "IncomeRecord",
-        # Findings are for auditors and region officers, not for every explorer (an
-        # investigator may not read them): never shown, never walked.
-        "Finding",
-    }
-)
-INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF", "CONCERNS"})
-# Followed only when edgeTypes names them.
-OPT_IN_RELS: frozenset[str] = frozenset({"MEASURE_FOR", "DELIVERED", "RECEIVED_BY"})
-
-
-@dataclass(frozen=True)
-class NodeKind:
-    """A node type: the property its ref names (`key`), the read-map type whose fields
-    it shows (`source`, read with the node as `var`), the field shown as its label, the
-    allow-list of fields shown as its properties (`lists`: those holding lists), and
-    the check a ref's key must pass."""
-
-    label: Label
-    key: str
-    source: str
-    var: str
-    caption: str
-    properties: tuple[str, ...]
-    check: Callable[[str, str], str]
-    lists: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class EdgeKind:
-    """A relationship type and the fields of its read-map type (`source`, the
-    relationship as `var`) shown as its properties."""
-
-    rel: Rel
-    source: str = ""
-    var: str = ""
-    properties: tuple[str, ...] = ()
-
-
-NODES: dict[Label, NodeKind] = {
-    kind.label: kind
-    for kind in (
-        NodeKind(
-            Label.REGION, "code", "Region", "r", "name", ("code", "name", "level"),
-            check_region_code,
-        ),
-        NodeKind(
-            Label.HOUSEHOLD, "code", "Household", "h", "code",
-            ("code", "villageCode", "status", "attribute", "mainCause", "secondaryCauses",
-             "registrationYear", "standard", "monitored", "housingGrade", "housingArea",
-             "safeWater", "electricity", "roadAccess", "sanitaryToilet", "cooperativeMember",
-             "plannedExitYear", "address", "headPhone", "bankAccount", "debt", "memberCount",
-             "responsibleOfficialCode", "lastVisitDate", "deregisteredOn",
-             "deregistrationReason", "latestIncomeYear", "latestPerCapitaNet",
-             "previousPerCapitaNet", "traceCode"),
-            check_household_code, ("secondaryCauses",),
-        ),
-        NodeKind(
-            Label.PERSON, "ref", "Person", "p", "name",
-            ("idNumber", "name", "sex", "birthDate", "ethnicity", "education", "schooling",
-             "health", "labourAbility", "workPlace", "workMonths", "medicalInsurance",
-             "criticalIllnessInsurance", "pension", "diedOn", "phone"),
-            check_person_ref,
-        ),
-        NodeKind(
-            Label.OFFICIAL, "code", "Official", "o", "name",
-            ("code", "name", "unit", "position", "phone", "idNumber", "maxLoad", "load"),
-            check_official_code,
-        ),
-        NodeKind(
-            Label.VISIT, "id", "Visit", "v", "date",
-            ("id", "date", "purpose", "notes", "latitude", "longitude"),
-            check_visit_id,
-        ),
-        NodeKind(
-            Label.MEASURE, "id", "Measure", "m", "category",
-            ("id", "category", "date", "amount", "quantity", "unit", "description", "agency",
-             "termMonths", "notes", "voidedOn", "voidReason"),
-            check_measure_id,
-        ),
-        NodeKind(
-            Label.PRODUCT, "code", "Product", "p", "name", ("code", "name", "category", "unit"),
-            check_product_code,
-        ),
-        NodeKind(
-            Label.COOPERATIVE, "code", "Cooperative", "c", "name",
-            ("code", "name", "traceCode", "villageCode"), check_cooperative_code,
-        ),
-        NodeKind(
-            Label.LOT, "traceCode", "Lot", "l", "traceCode",
-            ("traceCode", "quantity", "remaining", "unit", "producedOn", "villageCode"),
-            _trace_code_of(TraceKind.LOT),
-        ),
-        NodeKind(
-            Label.TRACE_EVENT, "id", "TraceEvent", "e", "bizStep",
-            ("id", "eventType", "bizStep", "kind", "eventTime", "readPoint", "bizTransaction"),
-            check_record_id,
-        ),
-        NodeKind(
-            Label.PAYMENT, "id", "Payment", "p", "date",
-            ("id", "amount", "date", "source", "voidedOn"), check_record_id,
-        ),
-    )
-}  # fmt: skip
-
-EDGES: dict[Rel, EdgeKind] = {
-    kind.rel: kind
-    for kind in (
-        EdgeKind(Rel.PART_OF),
-        EdgeKind(Rel.IN_VILLAGE),
-        EdgeKind(
-            Rel.MEMBER_OF, "HouseholdMember", "m", ("relation", "since", "until", "endReason")
-        ),
-        EdgeKind(Rel.PAIRED_WITH, "Pairing", "r", ("id", "role", "since", "until")),
-        EdgeKind(Rel.MADE_VISIT),
-        EdgeKind(Rel.VISIT_TO),
-        EdgeKind(Rel.MEASURE_FOR),
-        EdgeKind(Rel.DELIVERED),
-        EdgeKind(Rel.RECEIVED_BY),
-        EdgeKind(Rel.LOCATED_IN),
-        EdgeKind(Rel.COOPERATIVE_MEMBER, "CooperativeMembership", "m", ("since", "until")),
-        EdgeKind(Rel.OF_PRODUCT),
-        EdgeKind(Rel.PRODUCED),
-        EdgeKind(Rel.OWNS),
-        EdgeKind(Rel.INPUT, "TraceQuantity", "r", ("quantity",)),
-        EdgeKind(Rel.OUTPUT, "TraceQuantity", "r", ("quantity",)),
-        EdgeKind(Rel.PAID_TO),
-        EdgeKind(Rel.PAID_FOR),
-    )
-}
-
-NodeType = StrEnum(  # type: ignore[misc]
-    "NodeType", [(label.name, label.name) for label in Label if label not in INTERNAL_LABELS]
-)
-EdgeType = StrEnum(  # type: ignore[misc]
-    "EdgeType", [(rel.name, rel.value) for rel in Rel if rel not in INTERNAL_RELS]
-)
-NodeType.__doc__ = "The kinds of node exploring shows (graph/model.py's labels)."
-EdgeType.__doc__ = "The kinds of relationship exploring follows (graph/model.py's types)."
-
-
-def _allow_list_problems() -> list[str]:
-    """What is wrong with the allow-lists: a shown label or type without one, or a
-    field that is not a plain value of the node (or relationship) alone."""
-    labels = [Label[n.name] for n in NodeType]
-    problems = [f"label {label} has no NodeKind" for label in labels if label not in NODES]
-    problems += [f"type {e.value} has no EdgeKind" for e in EdgeType if Rel(e.value) not in EDGES]
-    kinds: list[tuple[str, str, Iterable[str]]] = [
-        (k.source, k.var, (k.caption, *k.properties)) for k in NODES.values()
-    ]
-    kinds += [(k.source, k.var, k.properties) for k in EDGES.values() if k.source]
-    for source, var, names in kinds:
-        for name in names:
-            entry = TYPES[source].fields.get(name)
-            if not isinstance(entry, Value) or placeholders(entry.cypher) != {var}:
-                problems.append(f"{source}.{name} is not a value of {{{var}}} alone")
-    return problems
-
-
-_PROBLEMS = _allow_list_problems()
-if _PROBLEMS:
-    raise RuntimeError("; ".join(_PROBLEMS))
-
-BY_NAME: dict[str, NodeKind] = {kind.label.value: kind for kind in NODES.values()}
-
-
-def parse_ref(value: str, field: str) -> tuple[NodeKind, str]:
-    """The node kind and the checked key of a ref `Type:key`; BAD_USER_INPUT (on
-    `field`) when malformed. The message never repeats the value."""
-    name, colon, key = str(value).strip().partition(":")
-    kind = BY_NAME.get(name)
-    if not colon or kind is None:
-        types = ", ".join(BY_NAME)
-        raise BadUserInput(f"a ref is Type:key, Type one of {types}", field=field)
-    return kind, kind.check(key, field)
-
-
-# --- Cypher of a node, whatever its kind ---------------------------------------------
-
-
-def cases(n: str, then: Callable[[NodeKind], str], otherwise: str = "null") -> str:
-    """A CASE over the node kinds of node expression `n`."""
-    whens = " ".join(f"WHEN {n}:{kind.label} THEN {then(kind)}" for kind in NODES.values())
-    return f"CASE {whens} ELSE {otherwise} END"
-
-
-def type_of(n: str) -> str:
-    return cases(n, lambda kind: f"'{kind.label.name}'")
-
-
-def key_of(n: str) -> str:
-    return cases(n, lambda kind: f"{n}.{kind.key}")
-
-
-def shown(n: str) -> str:
-    """Node `n` is of a kind exploring shows, and has its key."""
-    return f"{key_of(n)} IS NOT NULL"
-
-
-def ref_of(n: str) -> str:
-    return cases(n, lambda kind: f"'{kind.label}:' + {n}.{kind.key}")
 
 
 def edge_types(request: Request) -> list[str]:
@@ -355,9 +91,9 @@ _ENTITIES: dict[str, tuple[Label, str, Callable[[str, str], str]]] = {
     "region": (Label.REGION, "code", check_region_code),
     "official": (Label.OFFICIAL, "code", check_official_code),
     "idNumber": (Label.PERSON, "idNumber", check_id_number),
-    "lot": (Label.LOT, "traceCode", _trace_code_of(TraceKind.LOT)),
-    "cooperativeTrace": (Label.COOPERATIVE, "traceCode", _trace_code_of(TraceKind.COOPERATIVE)),
-    "householdTrace": (Label.HOUSEHOLD, "traceCode", _trace_code_of(TraceKind.HOUSEHOLD)),
+    "lot": (Label.LOT, "traceCode", trace_code_of(TraceKind.LOT)),
+    "cooperativeTrace": (Label.COOPERATIVE, "traceCode", trace_code_of(TraceKind.COOPERATIVE)),
+    "householdTrace": (Label.HOUSEHOLD, "traceCode", trace_code_of(TraceKind.HOUSEHOLD)),
 }
 _TRACE_SHAPES = {"C": "cooperativeTrace", "H": "householdTrace"}
 

@@ -35,7 +35,7 @@ Nodes (key property first):
               criticalIllnessInsurance, pension, diedOn, phone, ref})
         ref: a random UUID set when the person is created (unique; migration step 4
         gave one to people created before): it names the person where the ID number,
-        personal, must not (graph/explore.py's `Person:<ref>`). The seeds derive it
+        personal, must not (graph/explore_kinds.py's `Person:<ref>`). The seeds derive it
         from the synthetic ID number instead, so their runs are reproducible.
         Enums: graph/person.py (Sex, Relation, Education, Schooling, Health,
         LabourAbility; MembershipEndReason for MEMBER_OF.endReason).

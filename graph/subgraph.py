@@ -1,6 +1,6 @@
 """How nodes and relationships read as the API's Graph: the read map of GraphNode,
 GraphEdge, GraphProperty and Graph (graph/readmap.py), for any node or relationship
-exploring shows (graph/explore.py's NODES and EDGES).
+exploring shows (graph/explore_kinds.py's NODES and EDGES).
 
 A node's properties are the allow-list of its kind, each written as text (lists joined
 with commas, dates in ISO form) from the read-map value of the typed API, with that
@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from graph.compiler import Compiler, Post, masked
-from graph.explore import EDGES, cases, key_of, ref_of, type_of
+from graph.explore_kinds import EDGES, cases, key_of, ref_of, type_of
 from graph.readmap import TYPES, Custom, Field, Mask, Value, declare
 
 _STORED = re.compile(r"\{(\w+)\}\.(\w+)")  # a property as it is stored: {v}.name
@@ -23,7 +23,7 @@ _STORED = re.compile(r"\{(\w+)\}\.(\w+)")  # a property as it is stored: {v}.nam
 
 def _value(source: str, name: str) -> Value:
     entry = TYPES[source].fields[name]
-    assert isinstance(entry, Value)  # graph/explore.py checks its allow-lists on import
+    assert isinstance(entry, Value)  # graph/explore_kinds.py checks its allow-lists on import
     return entry
 
 

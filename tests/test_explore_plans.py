@@ -14,10 +14,10 @@ from graphql import parse
 
 from api import selection
 from api.schema import schema
-from graph import explore
+from graph import explore, explore_kinds
 from graph.compiler import ROOTS, Plan, Request, View
 from graph.errors import BadUserInput, Forbidden
-from graph.explore import EDGES, NODES, EdgeType, NodeType, parse_ref
+from graph.explore_kinds import EDGES, NODES, EdgeType, NodeType, parse_ref
 from graph.model import Label, Rel
 from graph.readmap import TYPES, Value
 from graph.scope import Scope
@@ -67,31 +67,33 @@ def test_node_and_edge_types_are_the_models_labels_and_types_minus_the_internal_
         "ClientMutation", "SchemaVersion", "FupinTestDatabase", "Generated", "ChangeRecord",
         "AuditRun", "AuditLock", "Finding", "CrossCheckEntry", "CrossCheckImport",
     }  # fmt: skip
-    assert internal <= explore.INTERNAL_LABELS
+    assert internal <= explore_kinds.INTERNAL_LABELS
     assert {t.value for t in NodeType} == {
-        label.name for label in Label if label.value not in explore.INTERNAL_LABELS
+        label.name for label in Label if label.value not in explore_kinds.INTERNAL_LABELS
     }
     assert "POVERTY_LINE" not in {t.value for t in NodeType}  # reference data, no edges
     assert "INCOME_RECORD" not in {t.value for t in NodeType}  # personal figures only
     assert {t.value for t in EdgeType} == {
-        rel.value for rel in Rel if rel.value not in explore.INTERNAL_RELS
+        rel.value for rel in Rel if rel.value not in explore_kinds.INTERNAL_RELS
     }
     # Every type shown has its allow-list, every field of it a plain value of the node.
     assert {Label[t.value] for t in NodeType} == set(NODES)
     assert {Rel(t.value) for t in EdgeType} == set(EDGES)
-    assert explore._allow_list_problems() == []
+    assert explore_kinds._allow_list_problems() == []
 
 
 def test_a_label_without_an_allow_list_is_reported(monkeypatch):
     monkeypatch.delitem(NODES, Label.VISIT)
-    assert explore._allow_list_problems() == ["label Visit has no NodeKind"]
+    assert explore_kinds._allow_list_problems() == ["label Visit has no NodeKind"]
 
 
 def test_an_allow_list_naming_a_field_that_reads_another_row_is_reported(monkeypatch):
     visit = NODES[Label.VISIT]
     # Visit.householdCode reads the household's row, not the visit's.
     monkeypatch.setitem(NODES, Label.VISIT, replace(visit, properties=("householdCode",)))
-    assert explore._allow_list_problems() == ["Visit.householdCode is not a value of {v} alone"]
+    assert explore_kinds._allow_list_problems() == [
+        "Visit.householdCode is not a value of {v} alone"
+    ]
 
 
 def test_the_allow_lists_carry_the_typed_fields_masks():
@@ -164,7 +166,9 @@ def test_a_neighborhood_is_one_statement_whose_values_are_parameters():
     assert params["ref"] == FU_HOUSEHOLD
     assert (params["limit"], params["more"]) == (7, 8)
     # Support measures are followed only when asked for.
-    assert params["types"] == [e.value for e in EdgeType if e.value not in explore.OPT_IN_RELS]
+    assert params["types"] == [
+        e.value for e in EdgeType if e.value not in explore_kinds.OPT_IN_RELS
+    ]
     assert "MATCH (start:Household {code: $ref})" in plan.cypher
     assert plan.cypher.count("CALL (nodes, frontier)") == 2
     assert re.findall(r"'([^']*)'", plan.cypher)  # only code's own literals are quoted

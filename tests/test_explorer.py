@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from api import explorer
 from api.app import create_app
 from api.schema import schema
-from graph.explore import EdgeType
+from graph.explore_kinds import EdgeType
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = (ROOT / "api" / "static" / "explorer" / "explorer.js").read_text()

@@ -9,7 +9,7 @@ import strawberry
 from graph.audit import AuditRule, Severity
 from graph.audit_run import AuditRunStatus
 from graph.crosscheck import CrossCheckList
-from graph.explore import EdgeType, NodeType
+from graph.explore_kinds import EdgeType, NodeType
 from graph.finding import FindingStatus
 from graph.household import (
     DeregistrationReason,

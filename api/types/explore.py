@@ -8,7 +8,7 @@ from __future__ import annotations
 import strawberry
 
 import api.types.enums  # noqa: F401  (registers the enums first)
-from graph.explore import EdgeType, NodeType
+from graph.explore_kinds import EdgeType, NodeType
 
 
 @strawberry.type(
