@@ -36,6 +36,7 @@ from api.products import ProductMutation, ProductQuery
 from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
 from api.statements import StatementCount
+from api.sync import SyncMutation, SyncQuery
 from api.visits import VisitMutation
 
 # One module per noun; the order is the schema's (schema.graphql).
@@ -52,6 +53,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ProductQuery,
     CooperativeQuery,
     LotQuery,
+    SyncQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -65,6 +67,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ProductMutation,
     CooperativeMutation,
     LotMutation,
+    SyncMutation,
 )
 
 

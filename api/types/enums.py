@@ -31,6 +31,7 @@ from graph.person import (
     Sex,
 )
 from graph.product import ProductCategory, QuantityUnit
+from graph.sync import SyncOutcome, SyncState
 from graph.trace_code import TraceKind
 from graph.trace_event import EventType, TransformationKind
 
@@ -86,4 +87,14 @@ strawberry.enum(
     PaymentSource,
     description="Why a payment was made: ACCEPTANCE, a cooperative took the lot; SALE, "
     "an order line.",
+)
+strawberry.enum(
+    SyncOutcome,
+    description="What became of a field record: STORED now; DUPLICATE, stored before "
+    "(nothing written); REJECTED, not stored (code, field and message say why).",
+)
+strawberry.enum(
+    SyncState,
+    description="STORED: the caller's record with this clientId is stored; UNKNOWN: no "
+    "record of the caller's has it (never sent, rejected, or another caller's).",
 )
