@@ -59,6 +59,7 @@ ROOT_ARGS = {
     "cooperative": f'code: "{COOPERATIVE}"',
     "lot": f'traceCode: "{BOTTLED_LOT}"',
     "publicTrace": f'code: "{BOTTLED_LOT}"',
+    "syncStatus": 'clientIds: ["phone-record-0001"]',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -77,6 +78,7 @@ READ_ROOTS = (
     "cooperative",
     "lot",
     "publicTrace",
+    "syncStatus",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
 OTHER_ROOTS = ("person", "povertyLine")
