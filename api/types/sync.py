@@ -17,7 +17,8 @@ class SyncResult:
     status: SyncOutcome
     code: str | None = strawberry.field(
         description="REJECTED: the error code the single mutation gives (BAD_USER_INPUT, "
-        "NOT_FOUND, CONFLICT, FORBIDDEN, DATABASE_UNAVAILABLE: send it again)."
+        "NOT_FOUND, CONFLICT, FORBIDDEN); DATABASE_UNAVAILABLE: the outcome is unknown, send "
+        "the record again (a stored one answers DUPLICATE)."
     )
     field: str | None = strawberry.field(
         description="REJECTED: the input at fault, within the batch: records[3].visit.date."
