@@ -102,7 +102,9 @@ def mint_token(
         raise ValueError(f"{role.value} takes no scope")
     now = int(time.time())
     claims: dict[str, Any] = {
-        "sub": subject or f"dev-{role.value.lower()}",
+        # Two officials' or two regions' dev tokens are two callers (their client
+        # mutation ids and field records are their own).
+        "sub": subject or "-".join(["dev", role.value.lower(), *([scope] if scope else [])]),
         "role": role.value,
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
@@ -211,6 +213,8 @@ HOUSEHOLD_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
 # every record, INVESTIGATOR masked.
 EXPLORERS = (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR)
 VISIT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
+# The field app's offline sync (syncFieldRecords, syncStatus): whoever records visits.
+FIELD_APP_USERS = VISIT_WRITERS
 HISTORY_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGATOR)
 # Support measures and incomes: recorded by whoever may write the household (a field
 # official for their paired households); voided by the household's writers; poverty

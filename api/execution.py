@@ -60,6 +60,7 @@ import graph.product
 import graph.public_trace
 import graph.region
 import graph.subgraph
+import graph.sync
 import graph.trace_event
 import graph.visit
 from api import selection
@@ -93,6 +94,7 @@ READ_MODULES = (
     graph.public_trace,
     graph.region,
     graph.subgraph,
+    graph.sync,
     graph.trace_event,
     graph.visit,
 )
@@ -282,7 +284,7 @@ class CompiledReads(SchemaExtension):
             if plan is None:
                 f = selection.field(query_type, key, nodes, op.fragments, variables, args)
                 plan = PLANS.get(name, f, view, cache_key)
-            request = Request(args, view.scope, today)
+            request = Request(args, view.scope, today, principal.subject)
             value, problems = await run(db, plan, request, (key,), markers=False)
         except FupinError as error:
             return key, None, [_error(Problem((key,), error, root_field))], not nullable
@@ -355,7 +357,7 @@ async def _read(info: strawberry.Info[Any, Any], name: str, args: Mapping[str, A
     f = _info_field(info, args)
     root = ROOTS[name]
     plan = root.plan(replace(f, args={}), view, root.shape(args))
-    request = Request(args, view.scope, today_cst())
+    request = Request(args, view.scope, today_cst(), context.principal.subject)
     value, _ = await run(context.db, plan, request, (f.key,), markers=True)
     return value
 

@@ -4,6 +4,10 @@ Household.incomes), writes run in the write frame (graph/income.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
 import strawberry
 
 from api.auth import AUTHENTICATED, POVERTY_LINE_WRITERS, SUPPORT_WRITERS, policy
@@ -11,10 +15,11 @@ from api.context import Context
 from api.execution import resolve_root
 from api.types.income import PovertyLine
 from api.types.payloads import IncomePayload, PovertyLinePayload
-from api.writes import actor, cmid, given, mutation
+from api.writes import CLIENT_ID, RECORDED_AT, Checked, actor, cmid, given, mutation
 from graph import income as graph_income
 from graph import poverty_line
 from graph import validation as check
+from graph.write import Actor, Mutation
 
 
 @strawberry.type
@@ -76,6 +81,31 @@ class SetPovertyLineInput:
     client_mutation_id: str | None = None
 
 
+@strawberry.input(
+    description="A year's income recorded on the field app (syncFieldRecords): "
+    "recordIncome's input, with the record's clientId and the phone's clock."
+)
+class FieldIncomeInput(RecordIncomeInput):
+    client_mutation_id: str = strawberry.field(name="clientId", description=CLIENT_ID)
+    recorded_at: dt.datetime = strawberry.field(description=RECORDED_AT)
+
+
+def checked_income(info: strawberry.Info[Context, None], input: RecordIncomeInput) -> Checked:
+    """recordIncome's input checked as far as the API does (the rest is graph/income.py's),
+    bound to graph/income.py's record_income."""
+    household = check.check_household_code(input.household_code, "input.householdCode")
+    items = given(input.items, graph_income.ITEMS)
+    db, today = info.context.db, check.today_cst()
+
+    async def write(actor: Actor, mutation: Mutation, stamp: Mapping[str, Any]) -> dict[str, Any]:
+        return await graph_income.record_income(
+            db, actor, mutation, household, input.year, items, input.household_size,
+            input.expected_version, today, stamp=stamp,
+        )  # fmt: skip
+
+    return Checked(write, household)
+
+
 @strawberry.type
 class IncomeMutation:
     @strawberry.mutation(
@@ -87,20 +117,11 @@ class IncomeMutation:
         self, info: strawberry.Info[Context, None], input: RecordIncomeInput
     ) -> IncomePayload:
         client_id = check.check_client_mutation_id(input.client_mutation_id)
-        household = check.check_household_code(input.household_code, "input.householdCode")
-        items = given(input.items, graph_income.ITEMS)
-        result = await graph_income.record_income(
-            info.context.db,
-            actor(info),
-            mutation("recordIncome", input, client_id),
-            household,
-            input.year,
-            items,
-            input.household_size,
-            input.expected_version,
-            check.today_cst(),
+        income = checked_income(info, input)
+        result = await income.write(actor(info), mutation("recordIncome", input, client_id), {})
+        return IncomePayload(
+            client_mutation_id=client_id, _id=result["id"], _household=income.household
         )
-        return IncomePayload(client_mutation_id=client_id, _id=result["id"], _household=household)
 
     @strawberry.mutation(
         description="Set the poverty line of a year (created or changed).",

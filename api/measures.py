@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 import strawberry
 
 from api.auth import MEASURE_VOIDERS, SUPPORT_WRITERS, policy
 from api.context import Context
 from api.types.payloads import MeasurePayload
-from api.writes import DATES, actor, cmid, mutation
+from api.writes import CLIENT_ID, DATES, RECORDED_AT, Checked, actor, cmid, mutation
 from graph import measure as graph_measure
 from graph import validation as check
 from graph.measure import MeasureCategory
+from graph.write import Actor, Mutation
 
 
 @strawberry.input
@@ -56,6 +59,48 @@ class VoidMeasureInput:
     client_mutation_id: str | None = None
 
 
+@strawberry.input(
+    description="A measure delivered on the field app (syncFieldRecords; supplies handed "
+    "out are category SUPPLIES): recordMeasure's input, with the record's clientId and the "
+    "phone's clock."
+)
+class FieldMeasureInput(RecordMeasureInput):
+    client_mutation_id: str = strawberry.field(name="clientId", description=CLIENT_ID)
+    recorded_at: dt.datetime = strawberry.field(description=RECORDED_AT)
+
+
+def checked_measure(info: strawberry.Info[Context, None], input: RecordMeasureInput) -> Checked:
+    """recordMeasure's input checked as far as the API does (the rest is graph/
+    measure.py's check_measure), bound to graph/measure.py's record_measure."""
+    named = (
+        None
+        if input.official_code is None
+        else check.check_official_code(input.official_code, "input.officialCode")
+    )
+    official = info.context.scope.acting_official(named, "input.officialCode")
+    today = check.today_cst()
+    member = (
+        None
+        if input.member_id_number is None
+        else check.check_id_number(input.member_id_number, "input.memberIdNumber", today=today)
+    )
+    household = check.check_household_code(input.household_code, "input.householdCode")
+    values = {
+        "category": input.category, "date": input.date, "amount": input.amount,
+        "quantity": input.quantity, "unit": input.unit, "description": input.description,
+        "agency": input.agency, "termMonths": input.term_months, "notes": input.notes,
+    }  # fmt: skip
+    db = info.context.db
+
+    async def write(actor: Actor, mutation: Mutation, stamp: Mapping[str, Any]) -> dict[str, Any]:
+        return await graph_measure.record_measure(
+            db, actor, mutation, str(uuid.uuid4()), household, values, official, member, today,
+            stamp=stamp,
+        )  # fmt: skip
+
+    return Checked(write, household, input.date)
+
+
 @strawberry.type
 class MeasureMutation:
     @strawberry.mutation(
@@ -67,36 +112,11 @@ class MeasureMutation:
         self, info: strawberry.Info[Context, None], input: RecordMeasureInput
     ) -> MeasurePayload:
         client_id = check.check_client_mutation_id(input.client_mutation_id)
-        named = (
-            None
-            if input.official_code is None
-            else check.check_official_code(input.official_code, "input.officialCode")
+        measure = checked_measure(info, input)
+        result = await measure.write(actor(info), mutation("recordMeasure", input, client_id), {})
+        return MeasurePayload(
+            client_mutation_id=client_id, _id=result["id"], _household=measure.household
         )
-        official = info.context.scope.acting_official(named, "input.officialCode")
-        today = check.today_cst()
-        member = (
-            None
-            if input.member_id_number is None
-            else check.check_id_number(input.member_id_number, "input.memberIdNumber", today=today)
-        )
-        household = check.check_household_code(input.household_code, "input.householdCode")
-        values = {
-            "category": input.category, "date": input.date, "amount": input.amount,
-            "quantity": input.quantity, "unit": input.unit, "description": input.description,
-            "agency": input.agency, "termMonths": input.term_months, "notes": input.notes,
-        }  # fmt: skip
-        result = await graph_measure.record_measure(
-            info.context.db,
-            actor(info),
-            mutation("recordMeasure", input, client_id),
-            str(uuid.uuid4()),
-            household,
-            values,
-            official,
-            member,
-            today,
-        )
-        return MeasurePayload(client_mutation_id=client_id, _id=result["id"], _household=household)
 
     @strawberry.mutation(
         description="Void a measure recorded in error: it stays, with the date and reason, "

@@ -38,6 +38,7 @@ from api.products import ProductMutation, ProductQuery
 from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
 from api.statements import StatementCount
+from api.sync import SyncMutation, SyncQuery
 from api.visits import VisitMutation
 
 # One module per noun; the order is the schema's (schema.graphql).
@@ -55,6 +56,7 @@ QUERY_TYPES: tuple[type, ...] = (
     CooperativeQuery,
     LotQuery,
     AuditQuery,
+    SyncQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -69,6 +71,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     CooperativeMutation,
     LotMutation,
     AuditMutation,
+    SyncMutation,
 )
 
 

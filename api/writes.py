@@ -5,6 +5,7 @@ input's given fields by their GraphQL names, and a payload's entity read back.""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,10 +16,30 @@ from api.context import Context
 from api.execution import read_entity
 from graph import validation as check
 from graph.errors import BadUserInput
+from graph.sync import Writer
 from graph.write import Actor, Mutation
 
 UNSET: Any = strawberry.UNSET
 DATES = f"A date {check.DATE_RANGE}."
+CLIENT_ID = (
+    "8-64 letters, digits or . _ : -, made by the phone once per record: the record's "
+    "clientMutationId (sending it again stores nothing twice)."
+)
+RECORDED_AT = (
+    "When the record was made, by the phone's clock (without an offset: China Standard "
+    "Time); at most 5 minutes ahead of the server's."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    """A recording mutation's input after its checks (the same for the mutation and
+    for the field app's sync): `write(actor, mutation, stamp)` runs its graph
+    function; `day` is the date the record is about (None: the day it was made)."""
+
+    write: Writer
+    household: str
+    day: dt.date | None = None
 
 
 def actor(info: strawberry.Info[Context, None]) -> Actor:

@@ -1,6 +1,6 @@
 """Client mutation ids: a phone's retry of a mutation writes nothing twice.
 
-A `(:ClientMutation {id, kind, subject, digest, result, createdAt})` node is claimed,
+A `(:ClientMutation {id, kind, subject, digest, result, resultId, createdAt})` node is claimed,
 the change made and the result settled in one transaction (graph/write.py). A retry is
 the same request: the same id, caller, kind of mutation and input (the digest). The
 same id with another input is a client bug and answers CONFLICT, with nothing written.
@@ -77,6 +77,15 @@ async def claim_client_mutation(
     assert record is not None
     if record["result"] is None:
         return None
+    return stored_result(record, kind, subject, digest)
+
+
+def stored_result(
+    record: Mapping[str, Any], kind: str, subject: str | None, digest: str | None
+) -> Any:
+    """The result of a settled claim (`record`: its kind, subject, digest and result)
+    for a retry by `subject` of a `kind` request with `digest`; CONFLICT (on FIELD) when
+    it is not the same caller, kind of mutation and request."""
     if record["subject"] != subject:
         raise Conflict("this clientMutationId was already used", field=FIELD)
     if record["kind"] != kind:
@@ -93,7 +102,9 @@ async def claim_client_mutation(
 async def settle_client_mutation(tx: Tx, client_mutation_id: str | None, result: Any) -> None:
     if client_mutation_id is None:
         return
+    # The result's id on its own too: what syncStatus answers (graph/sync.py).
+    entity = result.get("id") if isinstance(result, Mapping) else None
     await tx.run(
-        "MATCH (c:ClientMutation {id: $id}) SET c.result = $result",
-        {"id": client_mutation_id, "result": json.dumps(result)},
+        "MATCH (c:ClientMutation {id: $id}) SET c.result = $result, c.resultId = $resultId",
+        {"id": client_mutation_id, "result": json.dumps(result), "resultId": entity},
     )

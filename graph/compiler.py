@@ -58,16 +58,18 @@ class View:
 
     @property
     def kind(self) -> tuple[str, bool]:
-        return (self.scope.kind.value, self.masked)
+        return (self.scope.view_kind, self.masked)
 
 
 @dataclass(frozen=True)
 class Request:
-    """What a cached plan is bound to: the root field's arguments, the scope, today."""
+    """What a cached plan is bound to: the root field's arguments, the scope, today,
+    and the caller's token subject (for what belongs to the caller: graph/sync.py)."""
 
     args: Mapping[str, Any]
     scope: Scope
     today: dt.date
+    subject: str | None = None
 
 
 Getter = Callable[[Request], Any]
@@ -107,6 +109,9 @@ class Binder:
     def today(self) -> str:
         return self.slot("today", _today)
 
+    def subject(self) -> str:
+        return self.slot("subject", _subject)
+
 
 def _scope_code(request: Request) -> Any:
     return request.scope.code
@@ -114,6 +119,10 @@ def _scope_code(request: Request) -> Any:
 
 def _today(request: Request) -> Any:
     return request.today
+
+
+def _subject(request: Request) -> Any:
+    return request.subject
 
 
 # --- the post-pass ----------------------------------------------------------------

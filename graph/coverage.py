@@ -39,13 +39,12 @@ from graph.household import (
     IN_POVERTY,
     WINDOW_DAYS,
     HouseholdStatus,
-    active_on,
     on_file,
     overdue_expression,
     status_on,
 )
 from graph.readmap import Access, Embed, Field, declare
-from graph.scope import ScopeKind
+from graph.scope import ScopeKind, active_on
 from graph.validation import check_date, check_range, check_region_code, today_cst
 
 # --- village summaries --------------------------------------------------------------

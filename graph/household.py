@@ -31,6 +31,7 @@ from graph.readmap import (
     Value,
     declare,
 )
+from graph.scope import active_on
 from graph.validation import check_date, check_household_code, check_range
 
 LATEST_VISITS_MAX = 20
@@ -178,11 +179,6 @@ def status_on(h: str, as_of: str = "$asOf") -> str:
         f"CASE WHEN {h}.deregisteredOn > {as_of}"
         f" THEN coalesce({h}.statusBeforeDeregistration, {h}.status) ELSE {h}.status END"
     )
-
-
-def active_on(r: str, as_of: str = "$asOf") -> str:
-    """Pairing or membership `r` was active on `as_of`: begun by then, not ended."""
-    return f"{r}.since <= {as_of} AND ({r}.until IS NULL OR {r}.until > {as_of})"
 
 
 def covered_on(h: str, as_of: str = "$asOf", pairing: str = "coveredPair") -> str:

@@ -24,11 +24,11 @@ from typing import Any
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root, seek
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict
-from graph.household import active_on
 from graph.model import Label, Rel
 from graph.poverty_line import EARLIEST_YEAR, YEARS, line_in_force, threshold_of
 from graph.readmap import Access, Custom, Field, Kind, Mask, Value, declare, extend
 from graph.readmap import Rel as RelEntry
+from graph.scope import active_on
 from graph.validation import check_range, check_year
 from graph.write import Actor, Entity, Mutation, Write, write
 
@@ -267,6 +267,8 @@ async def record_income(
     household_size: int | None,
     expected_version: int | None,
     today: dt.date,
+    *,
+    stamp: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Create the household's income record of `year`, or replace it: {id, code}.
 
@@ -276,7 +278,9 @@ async def record_income(
     version as `expected_version` (none, or another: CONFLICT on input.expectedVersion;
     so is a version given when there is no record to replace). The household must be
     in scope and on file; its derived income properties are refreshed. Recorded on the
-    household (field `incomes`, hidden from roles without personal data).
+    household (field `incomes`, hidden from roles without personal data). `stamp`:
+    more properties to keep on the record (the field app's recordedAt, receivedAt,
+    deviceId), never in its history.
     """
     check_income_year(year, today)
     values = check_items(items, "input.items")
@@ -308,14 +312,15 @@ async def record_income(
                     field="input.householdSize",
                 )
         properties = {"year": year, **values, "householdSize": size}
+        stored = {**properties, **(stamp or {})}
         if existing is None:
             record_id = str(uuid.uuid4())
             await w.tx.run(
-                CREATE_INCOME, {"code": household_code, "id": record_id, "properties": properties}
+                CREATE_INCOME, {"code": household_code, "id": record_id, "properties": stored}
             )
         else:
             record_id = str(existing["id"])
-            await w.tx.run(REPLACE_INCOME, {"id": record_id, "properties": properties})
+            await w.tx.run(REPLACE_INCOME, {"id": record_id, "properties": stored})
         await refresh_incomes(w.tx, [household_code])
         version = 1 if existing is None else int(existing["version"]) + 1
         after = {**properties, "version": version}

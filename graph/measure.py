@@ -24,7 +24,7 @@ from graph.compiler import Compiler, Plan, Post, Request, View, root, seek
 from graph.cursor import KeyKind
 from graph.db import Database
 from graph.errors import BadUserInput, Conflict, NotFound
-from graph.household import active_on, check_after_registration
+from graph.household import check_after_registration
 from graph.model import Label, Rel
 from graph.readmap import (
     Access,
@@ -40,6 +40,7 @@ from graph.readmap import (
     extend,
 )
 from graph.readmap import Rel as RelEntry
+from graph.scope import active_on
 from graph.write import Actor, Entity, Mutation, Write, write
 
 
@@ -236,6 +237,8 @@ async def record_measure(
     official_code: str | None,
     member_id_number: str | None,
     today: dt.date,
+    *,
+    stamp: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Record a support measure ({category, date, amount, quantity, unit, description,
     agency, termMonths, notes}): {id}.
@@ -245,7 +248,8 @@ async def record_measure(
     date on or after its registration, the official (when named) exist and be visible
     to the caller (else NOT_FOUND: a field official is always their own deliverer,
     `Scope.acting_official`), and the member (when named) an active member on the
-    date. One transaction: a seek per key.
+    date. One transaction: a seek per key. `stamp`: more properties to keep on it
+    (the field app's recordedAt, receivedAt, deviceId), never in its history.
     """
     properties = check_measure(values, official_code, today)
     visible, visible_params = actor.scope.filter(Access.OFFICIAL, "o")
@@ -274,7 +278,8 @@ async def record_measure(
             recipient = member["ref"]
         await w.tx.run(
             CREATE_MEASURE,
-            {"household": household_code, "id": measure_id, "properties": properties,
+            {"household": household_code, "id": measure_id,
+             "properties": {**properties, **(stamp or {})},
              "official": official_code, "member": member_id_number},
         )  # fmt: skip
         after = {

@@ -12,6 +12,10 @@ coverage respect it too. Out-of-scope data simply does not match.
                                          one of those households
     NONE      none                       none                       none
 
+A field official's scope `paired_on(day)` holds instead the households they were paired
+with on that day, ended pairings included: the field app's sync (graph/sync.py) writes
+a record under the pairing that held on its date. Only writes use it.
+
 Cooperatives (`Access.COOPERATIVE`): ALL every one, REGION those whose village lies in
 the subtree, OFFICIAL and NONE none (a field official's scope holds households only).
 It decides what a caller may write (a cooperative, the lots it owns); cooperatives and
@@ -25,7 +29,8 @@ findings).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +43,11 @@ if TYPE_CHECKING:
     from graph.db import Database
 
 
+def active_on(r: str, as_of: str = "$asOf") -> str:
+    """Pairing or membership `r` was active on `as_of`: begun by then, not ended."""
+    return f"{r}.since <= {as_of} AND ({r}.until IS NULL OR {r}.until > {as_of})"
+
+
 class ScopeKind(StrEnum):
     ALL = "ALL"
     REGION = "REGION"
@@ -48,10 +58,11 @@ class ScopeKind(StrEnum):
 @dataclass(frozen=True)
 class Scope:
     """ALL sees every household; REGION one subtree; OFFICIAL one official's pairings;
-    NONE nothing."""
+    NONE nothing. An OFFICIAL scope with `on` set: the pairings of that day."""
 
     kind: ScopeKind
     code: str | None = None
+    on: dt.date | None = None
 
     @classmethod
     def everything(cls) -> Scope:
@@ -74,6 +85,16 @@ class Scope:
         """The predicate on the audit's own records (runs, imports): only a scope that
         sees everything reads them (the roles that run audits have it)."""
         return "true" if self.kind is ScopeKind.ALL else "false"
+
+    def paired_on(self, day: dt.date) -> Scope:
+        """A field official's scope as of `day`: the households they were paired with
+        that day, even if the pairing has ended since (every other scope is itself)."""
+        return replace(self, on=day) if self.kind is ScopeKind.OFFICIAL else self
+
+    @property
+    def view_kind(self) -> str:
+        """What changes a statement's text: the kind, and whether it is of a day."""
+        return self.kind.value if self.on is None else f"{self.kind.value}@on"
 
     # --- what the scope may do (resolvers ask these, never a role) ---
 
@@ -163,9 +184,13 @@ class Scope:
                 f"{region}.prefixes WHERE {var}.{key} STARTS WITH {prefix}) }}"
             )
         pairing = b.var("scopePair")
+        if self.on is None:
+            active = f"{pairing}.until IS NULL"
+        else:
+            active = active_on(pairing, b.slot("pairedOn", _paired_on))
         return (
             f"EXISTS {{ MATCH ({var})<-[{pairing}:PAIRED_WITH]-(:Official {{code: {code}}}) "
-            f"WHERE {pairing}.until IS NULL }}"
+            f"WHERE {active} }}"
         )
 
     def household_filter(self, var: str = "h") -> tuple[str, dict[str, Any]]:
@@ -182,7 +207,16 @@ class Scope:
             raise ValueError("var must be a Cypher identifier chosen in code")
         b = Binder()
         cypher = self.read_filter(access, var, b).replace("$scope", "$scopeCode")
-        return cypher, ({"scopeCode": self.code} if b.slots else {})
+        params: dict[str, Any] = {}
+        if "scope" in b.slots:
+            params["scopeCode"] = self.code
+        if "pairedOn" in b.slots:
+            params["pairedOn"] = self.on
+        return cypher, params
+
+
+def _paired_on(request: Any) -> Any:
+    return request.scope.on
 
 
 async def scope_exists(db: Database, scope: Scope) -> bool:

@@ -19,12 +19,12 @@ from typing import Any
 
 from graph.db import Database
 from graph.errors import BadUserInput, Conflict
-from graph.household import active_on
 from graph.lot import check_quantity, create_lots, fresh_trace_codes, record_event
 from graph.model import Label
 from graph.payment import CREATE_PAYMENTS, PaymentSource, amount_fen
 from graph.product import product_units
 from graph.readmap import Embed, Kind, Rel, Value, declare
+from graph.scope import active_on
 from graph.trace_code import TraceKind
 from graph.write import Actor, Entity, Mutation, Write, write
 

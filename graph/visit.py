@@ -4,13 +4,15 @@ section 4). Recording one keeps `h.lastVisitDate` current in the same transactio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from graph.compiler import Plan, Request, View, root, seek
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, NotFound
-from graph.household import active_on, check_after_registration
+from graph.household import check_after_registration
 from graph.readmap import Access, Embed, Field, Kind, Mask, Value, declare
+from graph.scope import active_on
 from graph.write import Actor, Entity, Mutation, Write, write
 
 declare(
@@ -66,6 +68,7 @@ async def record_visit(
     properties: dict[str, Any],
     *,
     standing_in_for: str | None = None,
+    stamp: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Record a visit ({date, purpose, notes, latitude, longitude}): {id}.
 
@@ -76,7 +79,8 @@ async def record_visit(
     registration, and the official was paired with the household on that day, or
     names in `standing_in_for` an official of the same unit who was (recorded on the
     visit as `standingInFor`); otherwise BAD_USER_INPUT and nothing is written. It is
-    recorded on the household (field `visits`: never its notes or GPS point).
+    recorded on the household (field `visits`: never its notes or GPS point). `stamp`:
+    more properties to keep on it (the field app's recordedAt, receivedAt, deviceId).
     """
     visible, visible_params = actor.scope.filter(Access.OFFICIAL, "o")
 
@@ -92,7 +96,7 @@ async def record_visit(
         await _check_paired_on_the_day(
             w.tx, household_code, official_code, standing_in_for, properties["date"]
         )
-        recorded = {**properties, "standingInFor": standing_in_for}
+        recorded = {**properties, **(stamp or {}), "standingInFor": standing_in_for}
         await w.tx.run(
             CREATE_VISIT,
             {

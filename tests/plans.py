@@ -62,6 +62,7 @@ ROOT_ARGS = {
     "auditRun": 'id: "00000000-0000-4000-8000-000000000001"',
     "finding": 'id: "00000000-0000-4000-8000-000000000002"',
     "auditSummary": 'regionCode: "460203"',
+    "syncStatus": 'clientIds: ["phone-record-0001"]',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -86,6 +87,7 @@ READ_ROOTS = (
     "auditSummary",
     "crossCheckImports",
     "auditRules",
+    "syncStatus",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
 OTHER_ROOTS = ("person", "povertyLine")

@@ -748,3 +748,51 @@ def test_in_scope_writers_record_measures_and_incomes(support_story):
         **FIELD_PAIRED.kw(),
     )
     assert body["data"]["recordMeasure"]["measure"]["deliveredBy"] == {"code": "OFF-A"}
+
+
+# --- the field app's sync ------------------------------------------------------------
+
+SYNC = """mutation($input: SyncFieldRecordsInput!) {
+  syncFieldRecords(input: $input) { results { clientId status code id } } }"""
+SYNC_STATUS = "query($ids: [String!]!) { syncStatus(clientIds: $ids) { clientId status id } }"
+
+
+def sync_visit(caller: Caller, household: str, official: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "clientId": f"matrix-sync-{household}-{caller.role.value}-{caller.scope}".replace(
+            " ", "-"
+        )[:64],
+        "recordedAt": dt.datetime.now(dt.UTC).isoformat(),
+        "householdCode": household, "date": dt.date.today().isoformat(), "purpose": "sync",
+    }  # fmt: skip
+    if caller.role is not Role.FIELD_OFFICIAL:
+        record["officialCode"] = official
+    return {"visit": record}
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_field_records_sync_within_scope(story, graph, caller):
+    """syncFieldRecords and syncStatus: the field app's users (ADMIN, REGION_OFFICER,
+    FIELD_OFFICIAL), each record in the caller's scope (out of it: NOT_FOUND, nothing
+    written); the roles that record nothing FORBIDDEN, the public UNAUTHENTICATED."""
+    records = [sync_visit(caller, HA, "OFF-A"), sync_visit(caller, HB, "OFF-B")]
+    variables = {"input": {"deviceId": "matrix-phone-1", "records": records}}
+    ids = [r["visit"]["clientId"] for r in records]
+    before = counts(graph)
+    body = story.post(SYNC, variables, **caller.kw())
+    status = story.post(SYNC_STATUS, {"ids": ids}, **caller.kw())
+    if caller in (PUBLIC, AUDITOR, INVESTIGATOR):
+        code = {"UNAUTHENTICATED"} if caller is PUBLIC else {"FORBIDDEN"}
+        assert error_codes(body) == code and error_codes(status) == code, caller.label
+        assert counts(graph) == before
+        return
+    assert "errors" not in body and "errors" not in status, (body, status)
+    results = body["data"]["syncFieldRecords"]["results"]
+    expected = [
+        ("STORED", None) if household in SEES[caller] else ("REJECTED", "NOT_FOUND")
+        for household in (HA, HB)
+    ]
+    assert [(r["status"], r["code"]) for r in results] == expected, caller.label
+    assert [s["status"] for s in status["data"]["syncStatus"]] == [
+        "STORED" if household in SEES[caller] else "UNKNOWN" for household in (HA, HB)
+    ]

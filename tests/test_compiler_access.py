@@ -143,6 +143,10 @@ ENTITIES = [
 # Roots of public reference data, the same for every caller, reached by no scoped
 # record; their policy refuses callers with no token (api/incomes.py).
 REFERENCE_ROOTS = {"povertyLines", "povertyLine"}
+# Roots of the caller's own bookkeeping, bound to their token subject and reaching no
+# scoped record: syncStatus (graph/sync.py; tests/test_sync.py checks another
+# caller's records are UNKNOWN).
+OWN_ROOTS = {"syncStatus"}
 
 
 # Roots that read no scoped record: the audit's runs and imports (only a scope that
@@ -156,7 +160,7 @@ def statements(label: str) -> list[tuple[str, Compiled]]:
     principal = PRINCIPALS[label]
     everything = label in ("admin", "investigator")
     found = [(root, compile_one(doc, principal)) for root, doc in full_docs()
-             if root not in REFERENCE_ROOTS and (
+             if root not in REFERENCE_ROOTS | OWN_ROOTS and (
                  everything or root not in UNSCOPED_ROOTS | CONSTANT_ROOTS
                  or (label == "public" and root in UNSCOPED_ROOTS))]  # fmt: skip
     found += [(doc[:20], compile_one(doc, principal)) for doc in FILTER_DOCS]
@@ -366,8 +370,9 @@ def test_a_personal_field_leaves_only_through_its_mask(type_name, field_name, en
 
 
 # Roots under which nothing personal lies: regions (counts), the product catalogue and
-# the public trace (issue 15), the audit's runs, summary, imports and rules (E1).
-NO_PERSONAL_ROOTS = {"region", "products", "product", "publicTrace",
+# the public trace (issue 15), the audit's runs, summary, imports and rules (E1), the
+# field app's sync status (G2).
+NO_PERSONAL_ROOTS = {"region", "products", "product", "publicTrace", "syncStatus",
                      "auditRun", "auditSummary", "crossCheckImports", "auditRules"}  # fmt: skip
 
 

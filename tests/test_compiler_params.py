@@ -31,6 +31,7 @@ SENTINELS = {
     "cooperative": "COOP-SENTINEL-77",
     "trace": make(TraceKind.LOT, "SENTNE7XYZ"),
     "uuid": "5e171e11-0000-4000-8000-00000000abcd",
+    "client": "phone-sentinel-0077",
 }
 NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
            "from_year": 2012, "to_year": 2016, "line_year": 2044}  # fmt: skip
@@ -102,6 +103,7 @@ query($after: String, $days: Int!) {{
       {{ edges {{ active }} }}
     lots(first: {N["first"]}, after: "{C["coop_lots"]}") {{ edges {{ node {{ traceCode }} }} }} }}
   lot(traceCode: "{S["trace"]}") {{ traceCode }}
+  syncStatus(clientIds: ["{S["client"]}"]) {{ clientId }}
   publicTrace(code: "{S["trace"]}") {{ kind }}
   auditRun(id: "{S["uuid"]}") {{ id }}
   finding(id: "{S["uuid"]}") {{ id {HISTORY} }}
@@ -173,7 +175,7 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
     # The values did arrive, as parameters (so the checks above can fail).
     text = " ".join(bound)
     for name in ("household", "official", "region", "village", "unit", "cursor_key", "date",
-                 "product", "cooperative", "trace", "uuid"):  # fmt: skip
+                 "product", "cooperative", "trace", "uuid", "client"):  # fmt: skip
         assert SENTINELS[name] in text, name
     # A masked view never looks a person up by ID number.
     assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data

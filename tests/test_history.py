@@ -270,6 +270,12 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
             "year": 2020, "items": {"wages": 12000}, "householdSize": 4}),
         "setPovertyLine": ("SetPovertyLineInput", lambda: {
             "year": 2021, "line": 4100, "exitLine": 4200}),
+        # The field app's batch: its records are recorded by their own mutations' code.
+        "syncFieldRecords": ("SyncFieldRecordsInput", lambda: {
+            "deviceId": "walk-phone-01", "records": [{"visit": {
+                "clientId": CMID.format(n=8), "recordedAt": dt.datetime.now(dt.UTC).isoformat(),
+                "householdCode": FU_HOUSEHOLD, "officialCode": LIN, "date": TODAY.isoformat(),
+                "purpose": "walk"}}]}),
         "createOfficial": ("CreateOfficialInput", lambda: {
             "clientMutationId": CMID.format(n=5), "code": "O-460203-777", "name": "Walk Official",
             "maxLoad": 5}),
@@ -342,7 +348,7 @@ def test_every_mutation_records_its_change(api, demo, graph):
     for name, (input_type, variables) in calls.items():
         before = len(records(graph))
         api.data(
-            f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ clientMutationId }} }}",
+            f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ __typename }} }}",
             {"i": {k: v for k, v in variables().items() if v is not None}},
         )
         after = records(graph)

@@ -183,7 +183,7 @@ CODE_SHAPED = {
     "clientMutationId", "code", "newCode", "villageCode", "householdCode", "officialCode",
     "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
     "memberIdNumber", "measureId",
-    "productCode", "cooperativeCode", "traceCode", "madeFrom",
+    "productCode", "cooperativeCode", "traceCode", "madeFrom", "deviceId", "clientId",
     "regionCode", "findingId", "idNumbers",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
@@ -199,7 +199,28 @@ LOOKUP_KEYS = {
     ("recordMeasure", "householdCode"), ("recordMeasure", "officialCode"),
     ("recordMeasure", "memberIdNumber"), ("voidMeasure", "measureId"),
     ("recordIncome", "householdCode"),
+    ("syncFieldRecords:visit", "householdCode"), ("syncFieldRecords:visit", "officialCode"),
+    ("syncFieldRecords:measure", "householdCode"), ("syncFieldRecords:measure", "officialCode"),
+    ("syncFieldRecords:measure", "memberIdNumber"),
+    ("syncFieldRecords:income", "householdCode"),
 }  # fmt: skip
+
+# The field app's batch (syncFieldRecords) is walked once per kind of record, as
+# "syncFieldRecords:visit" and so on: its records are the single mutations' inputs, and
+# a record refused answers REJECTED with the code the single mutation gives, which these
+# tests take as that code's error.
+SYNC = "syncFieldRecords"
+SYNC_KINDS = {"visit": "recordVisit", "measure": "recordMeasure", "income": "recordIncome"}
+
+
+def cases() -> list[str]:
+    """Every mutation, the field app's batch once per kind of record."""
+    return [
+        case
+        for name in CORE.mutation_type.fields
+        for case in ([f"{SYNC}:{kind}" for kind in SYNC_KINDS] if name == SYNC else [name])
+    ]
+
 
 Path = tuple[str | int, ...]
 
@@ -224,8 +245,10 @@ def string_leaves(t: GraphQLInputObjectType, prefix: Path = ()) -> list[Path]:
 
 
 def mutation_leaves(name: str) -> list[Path]:
-    input_type = _strip(CORE.mutation_type.fields[name].args["input"].type)
-    return string_leaves(input_type)
+    base, _, kind = name.partition(":")
+    input_type = _strip(CORE.mutation_type.fields[base].args["input"].type)
+    leaves = string_leaves(input_type)
+    return [p for p in leaves if not kind or len(p) < 3 or p[2] == kind]
 
 
 def leaf_name(path: Path) -> str:
@@ -276,6 +299,12 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
     field (and every optional code-shaped one) filled with a plain value."""
     text = f"plain text {n}"
     cmid = f"inject-{name}-{n:04d}"
+    if name.startswith(f"{SYNC}:"):
+        kind = name.partition(":")[2]
+        record = base_input(api, SYNC_KINDS[kind], n, day)
+        record["clientId"] = record.pop("clientMutationId").replace(":", "-")
+        record["recordedAt"] = dt.datetime.now(dt.UTC).isoformat()
+        return {"deviceId": f"inject-phone-{n:03d}", "records": [{kind: record}]}
     if name == "registerHousehold":
         return {
             "clientMutationId": cmid, "code": f"{SHUINAN}{100 + n:04d}", "villageCode": SHUINAN,
@@ -423,11 +452,21 @@ COMPANIONS: dict[tuple[str, str], dict[str, Any]] = {
 
 
 def run_mutation(api: Any, name: str, variables: dict[str, Any]) -> dict[str, Any]:
-    t = _strip(CORE.mutation_type.fields[name].args["input"].type)
-    return api.post(
-        f"mutation($input: {t.name}!) {{ {name}(input: $input) {{ clientMutationId }} }}",
+    base = name.partition(":")[0]
+    t = _strip(CORE.mutation_type.fields[base].args["input"].type)
+    if base != SYNC:
+        return api.post(
+            f"mutation($input: {t.name}!) {{ {name}(input: $input) {{ clientMutationId }} }}",
+            {"input": variables},
+        )
+    body = api.post(
+        f"mutation($input: {t.name}!) {{ {SYNC}(input: $input) {{ results {{ status code }} }} }}",
         {"input": variables},
     )
+    results = ((body.get("data") or {}).get(SYNC) or {}).get("results") or []
+    rejected = [{"extensions": {"code": r["code"]}} for r in results if r["status"] == "REJECTED"]
+    errors = [*(body.get("errors") or []), *rejected]
+    return {**body, "errors": errors} if errors else body
 
 
 MEMBER_READ = """query($c: String!) { household(code: $c) { address
@@ -436,6 +475,10 @@ MEMBER_READ = """query($c: String!) { household(code: $c) { address
 
 def read_back(api: Any, name: str, variables: dict[str, Any]) -> dict[Path, Any]:
     """The stored value of every free-text leaf of `variables`, read back as ADMIN."""
+    if name.startswith(f"{SYNC}:"):
+        kind = name.partition(":")[2]
+        stored = read_back(api, SYNC_KINDS[kind], variables["records"][0][kind])
+        return {("records", 0, kind, *path): value for path, value in stored.items()}
     if name in ("registerHousehold", "updateHousehold", "addMember", "updateMember"):
         code = variables.get("code") or variables["householdCode"]
         household = api.data(MEMBER_READ, {"c": code})["household"]
@@ -568,10 +611,12 @@ def test_every_string_input_is_classified():
     # And the walk reaches the nested member inputs.
     assert ("members", 0, "workPlace") in mutation_leaves("registerHousehold")
     assert ("member", "ethnicity") in mutation_leaves("addMember")
+    assert ("records", 0, "measure", "agency") in mutation_leaves(f"{SYNC}:measure")
+    assert ("records", 0, "visit", "clientId") in mutation_leaves(f"{SYNC}:visit")
 
 
 def free_text_mutations() -> list[str]:
-    return [n for n in CORE.mutation_type.fields if any(
+    return [n for n in cases() if any(
         leaf_name(p) in FREE_TEXT for p in mutation_leaves(n))]  # fmt: skip
 
 
@@ -638,7 +683,7 @@ def refusals(api: Any, graph: Any, name: str, day: dt.date, paths: list[Path]) -
     return seen
 
 
-@pytest.mark.parametrize("name", list(CORE.mutation_type.fields))
+@pytest.mark.parametrize("name", cases())
 def test_code_shaped_inputs_refuse_every_payload(api, demo, graph, name):
     """Every payload in every code-shaped field (codes, ID numbers, phones,
     clientMutationId) of an otherwise valid input writes nothing and is BAD_USER_INPUT

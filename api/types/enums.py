@@ -35,6 +35,7 @@ from graph.person import (
     Sex,
 )
 from graph.product import ProductCategory, QuantityUnit
+from graph.sync import SyncOutcome, SyncState
 from graph.trace_code import TraceKind
 from graph.trace_event import EventType, TransformationKind
 
@@ -103,3 +104,13 @@ strawberry.enum(
     description="RUNNING while the rules are worked through; DONE, or FAILED (error says why).",
 )
 strawberry.enum(CrossCheckList, description="Registries whose ID numbers the audit checks.")
+strawberry.enum(
+    SyncOutcome,
+    description="What became of a field record: STORED now; DUPLICATE, stored before "
+    "(nothing written); REJECTED, not stored (code, field and message say why).",
+)
+strawberry.enum(
+    SyncState,
+    description="STORED: the caller's record with this clientId is stored; UNKNOWN: no "
+    "record of the caller's has it (never sent, rejected, or another caller's).",
+)
