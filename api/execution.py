@@ -39,6 +39,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
+import graph.assessment
 import graph.cooperative
 import graph.coverage
 import graph.explore
@@ -55,6 +56,7 @@ import graph.poverty_line
 import graph.product
 import graph.public_trace
 import graph.region
+import graph.status
 import graph.subgraph
 import graph.trace_event
 import graph.visit
@@ -70,6 +72,7 @@ PLAN_CACHE_SIZE = 1024
 
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
+    graph.assessment,
     graph.cooperative,
     graph.coverage,
     graph.explore,
@@ -84,6 +87,7 @@ READ_MODULES = (
     graph.product,
     graph.public_trace,
     graph.region,
+    graph.status,
     graph.subgraph,
     graph.trace_event,
     graph.visit,

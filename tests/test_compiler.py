@@ -175,6 +175,9 @@ UNBOUNDED_IN_MAP = {
     "TraceEvent.outputs",
     "Product.madeFrom",
     "Household.cooperatives",
+    # an assessment's eight checks, and a check's members at fault (its household's)
+    "Assessment.checks",
+    "ExitCheck.members",
 }
 SINGLE_IN_MAP = {
     "Household.village",
@@ -182,6 +185,8 @@ SINGLE_IN_MAP = {
     "IncomeRecord.povertyLine",
     "Measure.deliveredBy",
     "Measure.recipient",
+    "StatusChange.assessment",
+    "Assessment.verifiedBy",
     "Cooperative.village",
     "Lot.owner",
     "Lot.producer",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.assessment import ExitCheckKind
 from graph.explore import EdgeType, NodeType
 from graph.household import (
     DeregistrationReason,
@@ -31,6 +32,7 @@ from graph.person import (
     Sex,
 )
 from graph.product import ProductCategory, QuantityUnit
+from graph.status import StatusReason
 from graph.trace_code import TraceKind
 from graph.trace_event import EventType, TransformationKind
 
@@ -86,4 +88,16 @@ strawberry.enum(
     PaymentSource,
     description="Why a payment was made: ACCEPTANCE, a cooperative took the lot; SALE, "
     "an order line.",
+)
+strawberry.enum(
+    ExitCheckKind,
+    description="The checks of an exit assessment: income above the line, the two "
+    "no-worries (FOOD, CLOTHING), the three guarantees (COMPULSORY_EDUCATION, "
+    "MEDICAL_INSURANCE, SAFE_HOUSING), SAFE_WATER and the village's confirmation.",
+)
+strawberry.enum(
+    StatusReason,
+    description="Why a household's status changed: REGISTERED (its file was opened), "
+    "BACKFILLED (files older than the history: 1 January of the registration year), "
+    "EXIT_ASSESSMENT (a passed assessment), RETURN_TO_POVERTY, DEREGISTERED.",
 )
