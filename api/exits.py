@@ -67,7 +67,8 @@ class ExitMutation:
         self, info: strawberry.Info[Context, None], input: AssessExitInput
     ) -> ExitPayload:
         today = check.today_cst()
-        client_id = None if input.dry_run else cmid(input.client_mutation_id)
+        given = cmid(input.client_mutation_id)
+        client_id = None if input.dry_run else given
         household = check.check_household_code(input.household_code, "input.householdCode")
         request = graph_assessment.ExitRequest(
             household,
@@ -84,7 +85,7 @@ class ExitMutation:
             info.context.db, actor(info), mutation("assessExit", input, client_id), request, today
         )
         return ExitPayload(
-            client_mutation_id=cmid(input.client_mutation_id),
+            client_mutation_id=given,
             _id=result["id"],
             _household=household,
             _computed=result.get("assessment"),

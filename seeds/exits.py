@@ -85,18 +85,19 @@ def exits(
     for row in households:
         code, props = row["code"], row["properties"]
         first = "REGISTERED" if code in events else props["status"]
-        steps: list[Step] = [(first, dt.date(props["registrationYear"], 1, 1), StatusReason.REGISTERED,
-                  None, None), *events.get(code, [])]  # fmt: skip
+        opened = dt.date(props["registrationYear"], 1, 1)
+        steps: list[Step] = [(first, opened, StatusReason.REGISTERED, None, None)]
+        steps += events.get(code, [])
         if props.get("deregisteredOn") is not None:
             steps.append(
                 ("DEREGISTERED", props["deregisteredOn"], StatusReason.DEREGISTERED, None, None)
             )
         before: str | None = None
-        for seq, (to, on, reason, cause, aid) in enumerate(steps, 1):
+        for seq, (to, day, reason, why, decided) in enumerate(steps, 1):
             changes.append(
                 {"id": f"demo-status-{code}-{seq}", "householdCode": code, "from": before,
-                 "to": to, "on": on, "reason": reason.value, "cause": cause, "seq": seq,
-                 "assessmentId": aid}
+                 "to": to, "on": day, "reason": reason.value, "cause": why, "seq": seq,
+                 "assessmentId": decided}
             )  # fmt: skip
             before = to
     return {"assessments": assessments, "statusChanges": changes}

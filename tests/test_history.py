@@ -254,6 +254,14 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "recordIncome": ("RecordIncomeInput", lambda: {
             "clientMutationId": CMID.format(n=7), "householdCode": FU_HOUSEHOLD,
             "year": 2020, "items": {"wages": 12000}, "householdSize": 4}),
+        # Recorded on the household: an assessment (failed: not insured), a return.
+        "assessExit": ("AssessExitInput", lambda: {
+            "clientMutationId": CMID.format(n=8), "householdCode": SHUINAN + "0002",
+            "year": TODAY.year, "verifiedBy": LIN, "foodSecure": True, "clothingSecure": True,
+            "villageConfirmed": True}),
+        "returnToPoverty": ("ReturnToPovertyInput", lambda: {
+            "clientMutationId": CMID.format(n=9), "householdCode": FU_HOUSEHOLD,
+            "cause": "ILLNESS"}),
         "setPovertyLine": ("SetPovertyLineInput", lambda: {
             "year": 2021, "line": 4100, "exitLine": 4200}),
         "createOfficial": ("CreateOfficialInput", lambda: {

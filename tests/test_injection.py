@@ -181,7 +181,7 @@ FREE_TEXT = {
 CODE_SHAPED = {
     "clientMutationId", "code", "newCode", "villageCode", "householdCode", "officialCode",
     "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
-    "memberIdNumber", "measureId",
+    "memberIdNumber", "measureId", "verifiedBy",
     "productCode", "cooperativeCode", "traceCode", "madeFrom",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
@@ -327,6 +327,12 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
                 "householdSize": 4, "items": {"wages": 12000}}  # fmt: skip
     if name == "setPovertyLine":
         return {"year": day.year, "line": 4200, "exitLine": 4300, "clientMutationId": cmid}
+    if name == "assessExit":  # stored, failed: Shuinan 0002's members are not insured
+        return {"clientMutationId": cmid, "householdCode": SHUINAN + "0002", "year": day.year,
+                "verifiedBy": LIN, "foodSecure": True, "clothingSecure": True,
+                "villageConfirmed": True}  # fmt: skip
+    if name == "returnToPoverty":  # the story's household EXITED on D-20
+        return {"clientMutationId": cmid, "householdCode": FU, "cause": "ILLNESS"}
     trade = trade_input(api, name, n, day, text, cmid)
     if trade is None:
         raise AssertionError(f"no base input for {name}: add one")
