@@ -126,7 +126,7 @@ query HouseholdExits($code: String!) {
   household(code: $code) {
     code status statusSince exitYear statusOn
     statusHistory { from to on reason cause }
-    assessments { id year date passed threshold perCapitaNet householdSize
+    assessments { id year date passed threshold perCapitaNet householdSize housingGrade
       verifiedBy { code } checks { check passed reason members { ref } } }
   }
 }

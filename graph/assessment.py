@@ -12,8 +12,9 @@ assessment's date:
     SAFE_WATER            safeWater true
     VILLAGE_CONFIRMATION  attested (villageConfirmed)
 
-A check's reason is a fixed sentence (REASONS), never a personal value; its figures
-sit in their own fields and the members at fault are named by their refs. A passed
+A check's reason is a fixed sentence (REASONS), never a personal value; the figures
+sit in the assessment's own fields (threshold, perCapitaNet, householdSize,
+housingGrade) and the members at fault are named by their refs. A passed
 assessment writes a StatusChange to EXITED (graph/status.py) and bumps the version; a
 failed one is stored and changes nothing else; a dry run writes nothing. Recorded on
 the household (field `assessments`, and `status` when it exits).
@@ -125,10 +126,6 @@ def _reason(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
     return f"{c.b.const(REASONS)}[split({row['c']}, ':')[1]]"
 
 
-def _figure(kind: ExitCheckKind, expr: str) -> str:
-    return f"CASE WHEN split({{c}}, ':')[0] = '{kind}' THEN {expr} END"
-
-
 declare(
     "ExitCheck",
     ("a", "c"),
@@ -136,9 +133,6 @@ declare(
         "check": Value("split({c}, ':')[0]"),
         "passed": Value(f"split({{c}}, ':')[1] = '{PASSED}'"),
         "reason": Custom(_reason),
-        "threshold": Value(_figure(ExitCheckKind.INCOME, "{a}.threshold")),
-        "perCapitaNet": Value(_figure(ExitCheckKind.INCOME, "{a}.perCapitaNet"), mask=Mask.HIDDEN),
-        "housingGrade": Value(_figure(ExitCheckKind.SAFE_HOUSING, "{a}.housingGrade")),
         "members": RelEntry(
             "Person",
             f"MATCH ({{p}}:{Label.PERSON})",
@@ -163,6 +157,7 @@ declare(
         "threshold": Value("{a}.threshold"),
         "perCapitaNet": Value("{a}.perCapitaNet", mask=Mask.HIDDEN),
         "householdSize": Value("{a}.householdSize"),
+        "housingGrade": Value("{a}.housingGrade"),
         "createdAt": Value("{a}.createdAt", Kind.DATETIME),
         "checks": RelEntry("ExitCheck", "UNWIND {a}.checks AS {c}"),
         "verifiedBy": RelEntry(

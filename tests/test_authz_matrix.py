@@ -764,7 +764,7 @@ def test_in_scope_writers_record_measures_and_incomes(support_story):
 
 STATUS = """query($code: String!) { household(code: $code) {
   status statusOn statusHistory { from to reason } assessments { year perCapitaNet
-    checks { check passed perCapitaNet members { name } } } } }"""
+    checks { check passed members { name } } } } }"""
 
 
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)

@@ -51,7 +51,7 @@ def update_address(api: Any, cmid: str = "history-update-01") -> dict[str, Any]:
             "expectedVersion": version,
             "clientMutationId": cmid,
             "address": "No. 8, Shuinan Village",
-            "housingGrade": "B",
+            "housingGrade": "A",
         }
     }
     api.data(UPDATE, variables)
@@ -77,7 +77,7 @@ def test_an_update_is_recorded_with_before_and_after(api, demo):
         "after": "No. 8, Shuinan Village",
     }
     assert changes["housingGrade"]["before"] == before["housingGrade"]
-    assert changes["housingGrade"]["after"] == "B"
+    assert changes["housingGrade"]["after"] == "A"
 
 
 def test_a_retry_and_a_refusal_record_nothing(api, demo):
@@ -131,7 +131,7 @@ def test_investigators_see_personal_values_masked_and_no_subject(api, demo):
     address = next(c for c in entry["changes"] if c["field"] == "address")
     assert address["before"] is None and address["after"] is None
     grade = next(c for c in entry["changes"] if c["field"] == "housingGrade")
-    assert grade["after"] == "B"  # not personal: shown
+    assert grade["after"] == "A"  # not personal: shown
     assert entry["subject"] is None
     assert "Shuinan Village" not in json.dumps(entry)
 

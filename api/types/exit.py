@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @strawberry.type(
     description="One check of an exit assessment, on the file as it stood on the "
-    "assessment's date. Its figures sit in their own fields."
+    "assessment's date. Its figures are the assessment's own fields."
 )
 class ExitCheck:
     check: ExitCheckKind
@@ -30,13 +30,6 @@ class ExitCheck:
     reason: str | None = strawberry.field(
         description="Why it failed, a fixed sentence (null when it passed)."
     )
-    threshold: int | None = strawberry.field(
-        description="INCOME: the threshold of the line in force in the year."
-    )
-    per_capita_net: int | None = strawberry.field(
-        description="INCOME: the year's perCapitaNet (null without a record). Personal."
-    )
-    housing_grade: HousingGrade | None = strawberry.field(description="SAFE_HOUSING: the grade.")
     members: list[Annotated[Person, strawberry.lazy("api.types.person")]] = strawberry.field(
         description="The members at fault (COMPULSORY_EDUCATION, MEDICAL_INSURANCE), masked "
         "like any person."
@@ -59,6 +52,9 @@ class Assessment:
         "null for some roles."
     )
     household_size: int | None = strawberry.field(description="As the income record has it.")
+    housing_grade: HousingGrade | None = strawberry.field(
+        description="On the date (SAFE_HOUSING: A or B)."
+    )
     created_at: dt.datetime | None
     checks: list[ExitCheck] = strawberry.field(description="Every check, in a fixed order.")
     verified_by: Annotated[Official, strawberry.lazy("api.types.official")] | None = (
