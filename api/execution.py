@@ -39,6 +39,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
+import graph.assessment
 import graph.audit
 import graph.audit_run
 import graph.cooperative
@@ -59,6 +60,7 @@ import graph.poverty_line
 import graph.product
 import graph.public_trace
 import graph.region
+import graph.status
 import graph.subgraph
 import graph.sync
 import graph.trace_event
@@ -75,6 +77,7 @@ PLAN_CACHE_SIZE = 1024
 
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
+    graph.assessment,
     graph.cooperative,
     graph.audit,
     graph.audit_run,
@@ -93,6 +96,7 @@ READ_MODULES = (
     graph.product,
     graph.public_trace,
     graph.region,
+    graph.status,
     graph.subgraph,
     graph.sync,
     graph.trace_event,

@@ -113,7 +113,10 @@ class UpdateHouseholdInput:
     attribute: HouseholdAttribute | None = UNSET
     standard: IdentificationStandard | None = UNSET
     status: HouseholdStatus | None = strawberry.field(
-        default=UNSET, description="REGISTERED or RETURNED; never EXITED or DEREGISTERED."
+        default=UNSET,
+        description="Kept for old clients: only the household's current status (no change). "
+        "Status changes go through assessExit and returnToPoverty (another status: "
+        "BAD_USER_INPUT on input.status).",
     )
     registration_date: dt.date | None = strawberry.field(
         default=UNSET,
@@ -188,8 +191,9 @@ class HouseholdMutation:
         return HouseholdPayload(client_mutation_id=client_id, _code=result["code"])
 
     @strawberry.mutation(
-        description="Change a household's file (expectedVersion must be current); never to "
-        "EXITED or DEREGISTERED. With newCode and villageCode, move it to another village.",
+        description="Change a household's file (expectedVersion must be current); never its "
+        "status (assessExit, returnToPoverty). With newCode and villageCode, move it to "
+        "another village.",
         permission_classes=[policy(*HOUSEHOLD_WRITERS)],
     )
     async def update_household(

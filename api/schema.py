@@ -18,6 +18,7 @@ from api.cooperatives import CooperativeMutation, CooperativeQuery
 from api.coverage import CoverageQuery
 from api.errors import MaskUnexpectedErrors, MutationOutcome, log_unexpected
 from api.execution import CompiledReads, install
+from api.exits import ExitMutation
 from api.explore import ExploreQuery
 from api.history import HistoryQuery
 from api.households import DeregistrationMutation, HouseholdMutation, HouseholdQuery
@@ -66,6 +67,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     VisitMutation,
     MeasureMutation,
     IncomeMutation,
+    ExitMutation,
     OfficialMutation,
     ProductMutation,
     CooperativeMutation,

@@ -126,6 +126,17 @@ query HouseholdsSupport($where: HouseholdWhere, $after: String) {{
 }}
 """
 
+HOUSEHOLD_EXITS = """
+query HouseholdExits($code: String!) {
+  household(code: $code) {
+    code status statusSince exitYear statusOn
+    statusHistory { from to on reason cause }
+    assessments { id year date passed threshold perCapitaNet householdSize housingGrade
+      verifiedBy { code } checks { check passed reason members { ref } } }
+  }
+}
+"""
+
 GRAPH = """
   truncated
   nodes { ref type label properties { name value } }
@@ -205,6 +216,11 @@ QUERIES: tuple[Bench, ...] = (
         "households(first 50) county filter, with measures and incomes, page 1",
         HOUSEHOLDS_SUPPORT,
         {"where": COUNTY_REGISTERED},
+    ),
+    Bench(
+        "household(code) with statusHistory and assessments",
+        HOUSEHOLD_EXITS,
+        {"code": HOUSEHOLD_CODE},
     ),
     Bench("pairingCoverage(county 469030)", COVERAGE, {"code": "469030"}),
     Bench("pairingCoverage(province)", COVERAGE, {"code": "460000"}),

@@ -2,6 +2,11 @@
 
     .venv/bin/python -m bench.write --url http://127.0.0.1:8094/graphql [--code CODE]
         [-n 200] [--warmup 20] [--rounds 1] [--url ANOTHER ...]
+        [--assess-exit --verified-by OFFICIAL --year YEAR]
+
+With --assess-exit each request is an `assessExit` of the household instead (every
+check, the assessment stored: a REGISTERED household whose checks fail stays
+REGISTERED, so each request writes another failed assessment).
 
 Each request changes the household's address (a new value each time) with the version
 the last answer gave, so every one is a real change through the whole write frame:
@@ -59,6 +64,30 @@ async def measure(
     return sorted(timings)
 
 
+ASSESS = """
+mutation Assess($input: AssessExitInput!) {
+  assessExit(input: $input) { assessment { id passed } }
+}
+"""
+
+
+async def measure_exits(
+    client: httpx2.AsyncClient, url: str, args: argparse.Namespace
+) -> list[float]:
+    timings: list[float] = []
+    for i in range(args.warmup + args.requests):
+        attempt = {"clientMutationId": f"bench-{time.time_ns()}", "householdCode": args.code,
+                   "year": args.year, "verifiedBy": args.verified_by, "foodSecure": True,
+                   "clothingSecure": True, "villageConfirmed": True}  # fmt: skip
+        started = time.perf_counter()
+        data = await _call(client, url, ASSESS, {"input": attempt})
+        if i >= args.warmup:
+            timings.append((time.perf_counter() - started) * 1000)
+        if data["assessExit"]["assessment"]["passed"]:
+            raise SystemExit("the household passed (it EXITED): pick one whose checks fail")
+    return sorted(timings)
+
+
 async def run(args: argparse.Namespace) -> None:
     import httpx2
 
@@ -69,7 +98,11 @@ async def run(args: argparse.Namespace) -> None:
         print("| ---: | --- | ---: | ---: | ---: | ---: |")
         for r in range(args.rounds):
             for url in args.url:
-                ms = await measure(client, url, args.code, args.requests, args.warmup)
+                ms = (
+                    await measure_exits(client, url, args)
+                    if args.assess_exit
+                    else await measure(client, url, args.code, args.requests, args.warmup)
+                )
                 print(
                     f"| {r + 1} | {url} | {len(ms)} | {percentile(ms, 0.5):.1f} | "
                     f"{percentile(ms, 0.95):.1f} | {statistics.fmean(ms):.1f} |",
@@ -87,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-n", "--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--assess-exit", action="store_true", help="time assessExit instead")
+    parser.add_argument("--verified-by", help="assessExit: an official paired with the household")
+    parser.add_argument("--year", type=int, default=2020, help="assessExit: the year assessed")
     args = parser.parse_args(argv)
     args.url = args.url or ["http://127.0.0.1:8094/graphql"]
     asyncio.run(run(args))

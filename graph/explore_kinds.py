@@ -15,12 +15,15 @@ A node is named by a ref, `Type:key`:
     Lot         its trace code         trace code
     TraceEvent  its id                 bizStep
     Payment     its id                 date (its amount, personal, masked)
+    StatusChange its id                to
+    Assessment  its id                 year (its perCapitaNet, personal, masked)
 
 Support measures (MEASURE_FOR, DELIVERED, RECEIVED_BY) are followed only when
 edgeTypes names them, so a neighbourhood by default is what it was before them. Income
 records are not explored: they are nothing but personal figures (Household.incomes).
-Findings of the file audit are not either: an investigator explores but may not read
-them.
+Status changes and exit assessments (STATUS_OF, DECIDED_BY, ASSESSES, VERIFIED) are
+opt-in like measures. Findings of the file audit are not explored: an investigator
+explores but may not read them.
 
 A person's key is the random `ref` every person gets (graph/model.py), never the ID
 number, which is personal. What a node or an edge shows is an allow-list of fields of
@@ -40,6 +43,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import graph.assessment
 import graph.cooperative
 import graph.household
 import graph.income  # Household's income fields
@@ -50,6 +54,7 @@ import graph.payment
 import graph.person
 import graph.product
 import graph.region
+import graph.status
 import graph.trace_event
 import graph.visit  # noqa: F401  (the read maps the allow-lists name)
 from graph.cooperative import check_cooperative_code
@@ -99,7 +104,9 @@ INTERNAL_LABELS = frozenset(
 )
 INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF", "CONCERNS"})
 # Followed only when edgeTypes names them.
-OPT_IN_RELS: frozenset[str] = frozenset({"MEASURE_FOR", "DELIVERED", "RECEIVED_BY"})
+OPT_IN_RELS: frozenset[str] = frozenset(
+    {"MEASURE_FOR", "DELIVERED", "RECEIVED_BY", "STATUS_OF", "DECIDED_BY", "ASSESSES", "VERIFIED"}
+)
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,15 @@ NODES: dict[Label, NodeKind] = {
             check_measure_id,
         ),
         NodeKind(
+            Label.STATUS_CHANGE, "id", "StatusChange", "s", "to",
+            ("id", "from", "to", "on", "reason", "cause"), check_record_id,
+        ),
+        NodeKind(
+            Label.ASSESSMENT, "id", "Assessment", "a", "year",
+            ("id", "year", "date", "passed", "threshold", "perCapitaNet", "householdSize"),
+            check_record_id,
+        ),
+        NodeKind(
             Label.PRODUCT, "code", "Product", "p", "name", ("code", "name", "category", "unit"),
             check_product_code,
         ),
@@ -210,6 +226,10 @@ EDGES: dict[Rel, EdgeKind] = {
         EdgeKind(Rel.MEASURE_FOR),
         EdgeKind(Rel.DELIVERED),
         EdgeKind(Rel.RECEIVED_BY),
+        EdgeKind(Rel.STATUS_OF),
+        EdgeKind(Rel.DECIDED_BY),
+        EdgeKind(Rel.ASSESSES),
+        EdgeKind(Rel.VERIFIED),
         EdgeKind(Rel.LOCATED_IN),
         EdgeKind(Rel.COOPERATIVE_MEMBER, "CooperativeMembership", "m", ("since", "until")),
         EdgeKind(Rel.OF_PRODUCT),

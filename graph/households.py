@@ -127,7 +127,7 @@ def _household_conditions(b: Binder, view: View, shape: Any) -> list[str]:
         where.append("h.deregisteredOn IS NULL" if current else on_file("h", day))
     if "status" in given:
         where.append(f"{status} = {b.slot('status', arg('where', 'status'))}")
-    for name in ("attribute", "mainCause"):
+    for name in ("attribute", "mainCause", "exitYear"):
         if name in given:
             where.append(f"h.{name} = {b.slot(name, arg('where', name))}")
     if responsible is not None:

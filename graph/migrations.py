@@ -18,6 +18,7 @@ from graph.db import Database
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import CATALOGUE, UPSERT_CATALOGUE
+from graph.status import BACKFILL_FIRST, WITHOUT_HISTORY
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,27 @@ STEPS: tuple[Step, ...] = (
             "CREATE INDEX cross_check_import_at IF NOT EXISTS "
             "FOR (n:CrossCheckImport) ON (n.importedAt)",
             "CREATE INDEX official_id_number IF NOT EXISTS FOR (n:Official) ON (n.idNumber)",
+        ),
+    ),
+    Step(
+        11,
+        "exit assessments and status history (graph/assessment.py, graph/status.py): their "
+        "keys, households by exit year; each household without a history gets {null to its "
+        "status, 1 January of its registration year, BACKFILLED} (a deregistered one: the "
+        "status it had, then DEREGISTERED on its date) and its statusSince",
+        (
+            "CREATE CONSTRAINT status_change_id IF NOT EXISTS "
+            "FOR (n:StatusChange) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT assessment_id IF NOT EXISTS "
+            "FOR (n:Assessment) REQUIRE n.id IS UNIQUE",
+            "CREATE INDEX household_exit_year IF NOT EXISTS FOR (n:Household) ON (n.exitYear)",
+        ),
+        (
+            _batched(
+                f"MATCH (h:Household) WHERE {WITHOUT_HISTORY}",
+                f"SET h.statusSince = coalesce(h.deregisteredOn, {REGISTRATION_FROM_YEAR}) "
+                f"WITH h {BACKFILL_FIRST}",
+            ),
         ),
     ),
 )

@@ -18,7 +18,8 @@ Nodes (key property first):
                  plannedExitYear, version, createdAt, updatedAt,
                  deregisteredOn, deregistrationReason,
                  memberCount, responsibleOfficial, lastVisitDate,
-                 latestIncomeYear, latestPerCapitaNet, previousPerCapitaNet})
+                 latestIncomeYear, latestPerCapitaNet, previousPerCapitaNet,
+                 statusSince, exitYear})
         code: the village's 12 digits followed by 4 digits (a 16-digit number).
         The last three are derived and kept current in the transaction that changes
         what they derive from: memberCount (active memberships), responsibleOfficial
@@ -53,6 +54,19 @@ Nodes (key property first):
                     householdSize, version, createdAt, updatedAt})
         A household's income of one year, whole yuan (graph/income.py, which holds the
         one perCapitaNet formula); at most one a household and year.
+    (:StatusChange {id, from, to, on, reason, cause, seq, createdAt})
+        One change of a household's status (graph/status.py): `from` null for the
+        first; reason REGISTERED, BACKFILLED, EXIT_ASSESSMENT, RETURN_TO_POVERTY or
+        DEREGISTERED (StatusReason); cause: a return's PovertyCause; seq orders the
+        changes of one household on the same day. The household's statusSince (the
+        latest change's date) and exitYear (the latest passed assessment's year) are
+        derived from them and its assessments (graph/status.py `refresh_status`).
+    (:Assessment {id, year, date, passed, threshold, perCapitaNet, householdSize,
+                  housingGrade, checks, faults, verifiedBy, foodSecure, clothingSecure,
+                  villageConfirmed, createdAt})
+        An exit assessment (graph/assessment.py): checks lists every ExitCheckKind
+        as 'KIND:OUTCOME' (OUTCOME PASSED or the failure's reason code), faults the
+        members at fault as 'KIND:<person ref>'; verifiedBy the official's code.
     (:PovertyLine {year, line, exitLine, updatedAt})
         The line from `year` on (yuan per person per year) until a later row; the exit
         threshold is exitLine, else line. Data, not code: a migration MERGEs the
@@ -120,6 +134,10 @@ Relationships:
     (:Official)-[:DELIVERED]->(:Measure)     optional: the deliverer, else m.agency
     (:Measure)-[:RECEIVED_BY]->(:Person)     optional: the member who received it
     (:IncomeRecord)-[:INCOME_OF]->(:Household)
+    (:StatusChange)-[:STATUS_OF]->(:Household)
+    (:StatusChange)-[:DECIDED_BY]->(:Assessment)   the exit it records
+    (:Assessment)-[:ASSESSES]->(:Household)
+    (:Official)-[:VERIFIED]->(:Assessment)
     (:Cooperative)-[:LOCATED_IN]->(:Region {level: 'VILLAGE'})
     (:Household)-[:COOPERATIVE_MEMBER {id, since, until}]->(:Cooperative)
         active while until IS NULL.
@@ -150,6 +168,8 @@ class Label(StrEnum):
     MEASURE = "Measure"
     INCOME_RECORD = "IncomeRecord"
     POVERTY_LINE = "PovertyLine"
+    STATUS_CHANGE = "StatusChange"
+    ASSESSMENT = "Assessment"
     PRODUCT = "Product"
     COOPERATIVE = "Cooperative"
     LOT = "Lot"
@@ -177,6 +197,10 @@ class Rel(StrEnum):
     DELIVERED = "DELIVERED"
     RECEIVED_BY = "RECEIVED_BY"
     INCOME_OF = "INCOME_OF"
+    STATUS_OF = "STATUS_OF"
+    DECIDED_BY = "DECIDED_BY"
+    ASSESSES = "ASSESSES"
+    VERIFIED = "VERIFIED"
     LOCATED_IN = "LOCATED_IN"
     COOPERATIVE_MEMBER = "COOPERATIVE_MEMBER"
     OF_PRODUCT = "OF_PRODUCT"

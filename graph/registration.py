@@ -24,6 +24,7 @@ from graph.household import (
 )
 from graph.membership import NewMember, add_members, check_members_free
 from graph.scope import Scope
+from graph.status import StatusReason, record_status
 from graph.write import Actor, Entity, Mutation, Write, write
 
 # The household file's fields a mutation may set, by their GraphQL (and property)
@@ -71,9 +72,7 @@ def check_household_values(values: Mapping[str, Any], today: dt.date) -> dict[st
             continue
         if hasattr(value, "value"):
             value = value.value
-        if name == "status":
-            check_settable_status(value, field)
-        elif name == "registrationYear":
+        if name == "registrationYear":
             check.check_year(value, field, high=today.year)
         elif name == "plannedExitYear":
             check.check_year(value, field)
@@ -227,8 +226,10 @@ async def register_household(
 
     The code in the caller's scope (FORBIDDEN otherwise, before anything about stored
     households is read), the village (level VILLAGE), a free code, no member active
-    elsewhere; on any refusal nothing stays."""
+    elsewhere; on any refusal nothing stays. Its status history begins: {null -> its
+    status, its registration date, REGISTERED}."""
     check_members(new.members)
+    status = check_settable_status(str(new.properties["status"]), "input.status")
 
     async def work(w: Write) -> dict[str, Any]:
         await check_code_in_scope(w.tx, new.code, w.scope, "input.villageCode")
@@ -242,6 +243,10 @@ async def register_household(
         w.touch(households=[new.code], bump=False)
         w.created(Entity.HOUSEHOLD, new.code, {"villageCode": new.village_code, **new.properties})
         await add_members(w, new.code, new.members)
+        await record_status(
+            w.tx, new.code, before=None, to=status, on=new.properties["registrationDate"],
+            reason=StatusReason.REGISTERED,
+        )  # fmt: skip
         return {"code": new.code}
 
     return await write(db, actor, mutation, work)
@@ -259,13 +264,19 @@ async def update_household(
     """Apply `changes` (a None value removes the property) and, with `move_to`
     (new code, village code), move the household: {code}.
 
-    Refuses a stale version (CONFLICT), a deregistered household, causes that do not
+    Refuses a stale version (CONFLICT), a deregistered household, a status other than
+    the stored one (BAD_USER_INPUT: status changes go through assessExit and
+    returnToPoverty; the same one is no change), causes that do not
     fit together once merged with the stored ones, a registration date after the
     first pairing or visit, and a move out of the caller's region (FORBIDDEN, decided
     on the new code before any stored household is read)."""
 
     async def work(w: Write) -> dict[str, Any]:
         state = await w.household(code, field="input.code", expected_version=expected_version)
+        if "status" in changes and changes["status"] != state["status"]:
+            raise BadUserInput(
+                "status changes go through assessExit and returnToPoverty", field="input.status"
+            )
         _check_causes(state, changes)
         await _check_registration_change(w.tx, code, state, changes)
         await w.update(Entity.HOUSEHOLD, code, changes)
@@ -312,6 +323,10 @@ async def deregister_household(
         check_after_registration(state, on, "input.date")
         record = await w.tx.single(DEREGISTER, {"code": code, "on": on, "reason": reason.value})
         ended = [e for e in (record["ended"] if record else []) if e["official"] is not None]
+        await record_status(
+            w.tx, code, before=state["status"], to="DEREGISTERED", on=on,
+            reason=StatusReason.DEREGISTERED,
+        )  # fmt: skip
         w.changed(
             Entity.HOUSEHOLD,
             code,

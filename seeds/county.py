@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 
 from graph.bulk import BATCH, to_line
+from graph.bulk_exit import EXIT_BATCH
 from seeds import names
 from seeds.draw import (
     ASSISTING_SHARE,
@@ -45,6 +46,7 @@ from seeds.draw import (
     schooling_at,
     stamp,
 )
+from seeds.exit_draw import draw_exits, exit_facts
 from seeds.idnumber import seed_person_ref
 from seeds.layout import Unit, Village
 from seeds.rows import CountyRows, Reserved
@@ -88,7 +90,7 @@ class _County:
         self.rng = random.Random(f"fupin-generator/{seed}/{unit.code}")
         self.ids = IdNumbers(self.rng, unit.code, reserved.id_numbers)
         self.reserved = reserved
-        self.rows = CountyRows(unit, {k: [] for k in BATCH})
+        self.rows = CountyRows(unit, {k: [] for k in (*BATCH, *EXIT_BATCH)})
         self.homes: list[_Home] = []
         self.officials: list[_Official] = []
         self.serial = {"P": 0, "V": 0}
@@ -117,6 +119,14 @@ class _County:
         self.rows.lines["measures"] = support.measures
         self.rows.lines["incomes"] = support.incomes
         self._encode(support.derived)
+        exits = draw_exits(self.seed, self.unit.code, self.as_of, [
+            exit_facts(h.code, h.reg_date, h.values, self.people.get(h.code, ()), [
+                o.code for o, role, _, _ in _pairings(h) if role == "RESPONSIBLE"
+            ], support.figures.get(h.code, {}))
+            for h in self.homes
+        ])  # fmt: skip
+        self.rows.lines["assessments"] = exits.assessments
+        self.rows.lines["statusChanges"] = exits.changes
         return self.rows
 
     # households and members
@@ -153,6 +163,9 @@ class _County:
         reg_date = dt.date(year, 1, 1) + days(rng, 0, 364)
         reg_date = min(reg_date, as_of - dt.timedelta(days=1))
         status = pick(rng, STATUSES)
+        # An EXITED file passes the exit checks (seeds/exit_draw.py): the values below
+        # are drawn as before and written so.
+        exited = status == "EXITED"
         attribute = (
             "EXTREME_POVERTY_SUPPORT"
             if size <= 2 and people[0].age >= 60 and rng.random() < 0.45
@@ -172,7 +185,7 @@ class _County:
             same_family = person.relation not in ("SPOUSE", "MOTHER", "OTHER")
             person.name = names.person_name(rng, person.male, family if same_family else None)
             phone = head_phone if index == 0 else None
-            self._member(code, reg_date, person, school, ethnicity, phone)
+            self._member(code, reg_date, person, school, ethnicity, phone, exited=exited)
         extra = rng.random()
         if extra < 0.02:  # a parent who died since registration
             male = rng.random() < 0.5
@@ -190,6 +203,8 @@ class _County:
 
         exit_year = rng.randint(max(year + 1, 2016), max(year + 1, 2020))
         grade = pick(rng, HOUSING)
+        if exited and grade in ("C", "D"):
+            grade = "B"
         created = stamp(rng, reg_date)
         updated_on = max(reg_date, as_of - days(rng, 0, 365))
         home_lat = round(village.lat + rng.uniform(-0.008, 0.008), 6)
@@ -201,7 +216,8 @@ class _County:
             "NATIONAL" if rng.random() < 0.92 else "PROVINCIAL", attribute, status,
             status == "RETURNED" or (status == "EXITED" and rng.random() < 0.3),
             cause, secondary, grade, round(rng.uniform(14, 32) * (size**0.6), 1),
-            rng.random() < 0.9, rng.random() < 0.98, rng.random() < 0.93, rng.random() < 0.75,
+            rng.random() < 0.9 or exited, rng.random() < 0.98, rng.random() < 0.93,
+            rng.random() < 0.75,
             rng.random() < 0.3, exit_year, 1, created, stamp(rng, updated_on),
             rng.randint(2, 60) * 1000 if rng.random() < 0.4 else 0,
         ]  # fmt: skip
@@ -218,8 +234,11 @@ class _County:
         phone: str | None,
         until: dt.date | None = None,
         reason: str | None = None,
+        *,
+        exited: bool = False,
     ) -> None:
         rng, age = self.rng, person.age
+        written = "COMPULSORY" if exited and schooling == "DROPPED_OUT" else schooling
         birth = birth_date(rng, self.as_of, age)
         works = age >= 18 and schooling == "NOT_IN_SCHOOL" and person.health != "SERIOUS_ILLNESS"
         labour = labour_at(rng, age, person.health, schooling)
@@ -237,10 +256,10 @@ class _County:
                 household, id_number, person.name,
                 "MALE" if person.male else "FEMALE", birth,
                 ethnicity if rng.random() < 0.9 or person.relation != "SPOUSE" else "HAN",
-                education_at(rng, age, schooling), schooling, person.health, labour,
+                education_at(rng, age, schooling), written, person.health, labour,
                 rng.choice(WORK_PLACES) if working else None,
                 rng.randint(3, 12) if working else 0,
-                rng.random() < 0.98, rng.random() < 0.95,
+                (insured := rng.random() < 0.98 or exited), rng.random() < 0.95,
                 age >= 16 and schooling == "NOT_IN_SCHOOL" and rng.random() < 0.8,
                 until if reason == "DECEASED" else None, phone, seed_person_ref(id_number),
                 person.relation, since, until, reason,
@@ -249,7 +268,7 @@ class _County:
         if until is None:
             self.rows.people += 1
         self.people.setdefault(household, []).append(
-            MemberFacts(id_number, since, until, age, person.health, schooling, labour)
+            MemberFacts(id_number, since, until, age, person.health, written, labour, insured)
         )
 
     # officials and pairings

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from graph.assessment import upsert_assessments
 from graph.bulk import (
     upsert_households,
     upsert_incomes,
@@ -41,8 +42,10 @@ from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import upsert_catalogue
 from graph.region import RegionRow
+from graph.status import upsert_status_changes
 from graph.validation import id_check_character
 from seeds import trade
+from seeds.exits import exit_years, exits
 from seeds.idnumber import seed_person_ref
 from seeds.regions import hainan
 
@@ -137,11 +140,11 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
     (
         FU_HOUSEHOLD,
         "GENERAL",
-        "REGISTERED",
+        "EXITED",
         "ILLNESS",
         ["LACK_OF_FUNDS"],
         1,
-        "C",
+        "B",
         {
             "debt": 12600,
             "address": "12 Shuinan Lane, Fenghuang",
@@ -181,13 +184,20 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
                 },
                 None,
             ),
-            ("Fu Jiahao", "MALE", _d(2011, 9, 1), "SON", {**CHILD, "ethnicity": "Han"}, None),
+            (
+                "Fu Jiahao",
+                "MALE",
+                _d(2011, 9, 1),
+                "SON",
+                {**CHILD, "ethnicity": "Han", "medicalInsurance": True},
+                None,
+            ),
             (
                 "Fu Xiaoyu",
                 "FEMALE",
                 _d(2016, 5, 20),
                 "DAUGHTER",
-                {**CHILD, "schooling": "PRESCHOOL", "ethnicity": "Han"},
+                {**CHILD, "ethnicity": "Han", "medicalInsurance": True},
                 None,
             ),
         ],
@@ -412,7 +422,7 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
                 "MALE",
                 _d(1983, 10, 10),
                 "HEAD",
-                {**HEALTHY_FULL, "ethnicity": "Li"},
+                {**HEALTHY_FULL, "ethnicity": "Li", "medicalInsurance": True},
                 None,
             )
         ],
@@ -807,7 +817,9 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
             "roadAccess": index % 4 != 1,
             "sanitaryToilet": grade == "A",
             "cooperativeMember": index % 3 == 0,
-            "plannedExitYear": as_of.year + 1 if status != "EXITED" else as_of.year - 1,
+            "plannedExitYear": exit_years(as_of).get(
+                code, as_of.year + 1 if status != "EXITED" else as_of.year - 1
+            ),
             **extra,
         }
         if "deregisteredOn" in extra:
@@ -871,13 +883,15 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         for vid, official, household, days, purpose, notes, (lat, lon) in VISITS
     ]
     people = {m["person"]["name"]: m["person"]["idNumber"] for m in memberships}
+    supported = support(as_of, people)
     return {
         "households": households,
         "memberships": memberships,
         "officials": officials,
         "pairings": pairings,
         "visits": visits,
-        **support(as_of, people),
+        **supported,
+        **exits(as_of, households, supported["incomes"]),
         **trade.trade(as_of),
         "crossCheck": lists,
     }
@@ -903,6 +917,8 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await upsert_payments(tx, rows["payments"])
         for entry in rows["crossCheck"]:
             await merge_entries(tx, entry["list"], entry["source"], entry["idNumbers"])
+        await upsert_assessments(tx, rows["assessments"])
+        await upsert_status_changes(tx, rows["statusChanges"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
@@ -914,5 +930,5 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         f"{len(rows['officials'])} officials, {len(rows['pairings'])} pairings, "
         f"{len(rows['visits'])} visits, {len(rows['measures'])} measures, "
         f"{len(rows['incomes'])} income records, {len(rows['cooperatives'])} cooperative, "
-        f"{len(rows['lots'])} lots"
+        f"{len(rows['lots'])} lots, {len(rows['assessments'])} exit assessments"
     )

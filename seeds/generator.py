@@ -44,11 +44,13 @@ from graph.bulk import (
     WRITES,
     upsert_regions,
 )
+from graph.bulk_exit import EXIT_BATCH, EXIT_WRITES
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.errors import BadUserInput
 from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
+from graph.status import refresh_status
 from seeds.anomalies import plant
 from seeds.county import draw_county
 from seeds.layout import Unit, layout, region_rows
@@ -70,6 +72,7 @@ class Summary:
     visits: int = 0
     measures: int = 0
     incomes: int = 0
+    assessments: int = 0
     regions: int = 0
     uncovered: int = 0
     overdue: int = 0
@@ -85,7 +88,8 @@ class Summary:
             f"{self.households:,} households, {self.people:,} people, "
             f"{self.officials:,} officials, {self.pairings:,} pairings, "
             f"{self.visits:,} visits, {self.measures:,} measures, "
-            f"{self.incomes:,} income records in {self.regions:,} towns and villages "
+            f"{self.incomes:,} income records, {self.assessments:,} exit assessments in "
+            f"{self.regions:,} towns and villages "
             f"({self.uncovered:,} uncovered, {self.overdue:,} overdue at 30 days, "
             f"{self.overloaded:,} officials overloaded); {self.seconds:.1f} s, of which "
             f"{self.drop_seconds:.1f} s dropping {self.dropped:,} old nodes"
@@ -104,11 +108,13 @@ def _chunks(lines: list[str], size: int) -> Iterator[list[str]]:
         yield lines[start : start + size]
 
 
-def _summarize(prefix: str) -> Callable[[Tx], Awaitable[None]]:
-    """The coverage summaries of every village under `prefix`, in one transaction."""
+def _summarize(prefix: str, codes: list[str]) -> Callable[[Tx], Awaitable[None]]:
+    """The coverage summaries of every village under `prefix` and the statusSince and
+    exitYear of the county's households (`codes`), in one transaction."""
 
     async def work(tx: Tx) -> None:
         await tx.run(REFRESH_REGION_VILLAGES, {"prefix": prefix})
+        await refresh_status(tx, codes)
 
     return work
 
@@ -203,12 +209,13 @@ async def generate(
             if progress is not None and task is not None:
                 progress.update(task, description=f"households: {unit.name}")
             total_lines = sum(len(v) for v in rows.lines.values())
-            for kind, statement in WRITES.items():
-                for chunk in _chunks(rows.lines[kind], BATCH[kind]):
+            for kind, statement in {**WRITES, **EXIT_WRITES}.items():
+                for chunk in _chunks(rows.lines[kind], {**BATCH, **EXIT_BATCH}[kind]):
                     await _run(db, statement, "\n".join(chunk))
                     if progress is not None and task is not None:
                         progress.advance(task, unit.households * len(chunk) / total_lines)
-            await db.write(_summarize(unit.code))
+            codes = [line.split("|", 1)[0] for line in rows.lines["households"]]
+            await db.write(_summarize(unit.code, codes))
             summary.households += len(rows.lines["households"])
             summary.people += rows.people
             summary.officials += len(rows.lines["officials"])
@@ -216,6 +223,7 @@ async def generate(
             summary.visits += len(rows.lines["visits"])
             summary.measures += len(rows.lines["measures"])
             summary.incomes += len(rows.lines["incomes"])
+            summary.assessments += len(rows.lines["assessments"])
             summary.uncovered += rows.uncovered
             summary.overdue += rows.overdue
             summary.overloaded += rows.overloaded

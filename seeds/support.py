@@ -104,6 +104,7 @@ class MemberFacts:
     health: str
     schooling: str
     labour: str
+    insured: bool = True
 
     def active_on(self, day: dt.date) -> bool:
         return self.since <= day and (self.until is None or self.until > day)
@@ -131,6 +132,8 @@ class Support:
     measures: list[str] = field(default_factory=list)
     incomes: list[str] = field(default_factory=list)
     derived: dict[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
+    # household -> year -> (perCapitaNet, householdSize): the exits' income checks
+    figures: dict[str, dict[int, tuple[int, int]]] = field(default_factory=dict)
 
 
 def home_facts(
@@ -294,6 +297,7 @@ class _Draw:
             size = sum(1 for m in home.members if m.active_on(dt.date(year, 12, 31)))
             items = self.items(home, round(figure), max(size, 1))
             records.append((year, items, max(size, 1)))
+            self.out.figures.setdefault(home.code, {})[year] = (round(figure), max(size, 1))
             self.serial["I"] += 1
             stamp = _stamp(rng, dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randint(0, 80)))
             self.out.incomes.append(

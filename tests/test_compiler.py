@@ -181,6 +181,9 @@ UNBOUNDED_IN_MAP = {
     "TraceEvent.outputs",
     "Product.madeFrom",
     "Household.cooperatives",
+    # an assessment's eight checks, and a check's members at fault (its household's)
+    "Assessment.checks",
+    "ExitCheck.members",
 }
 SINGLE_IN_MAP = {
     "Household.village",
@@ -188,6 +191,8 @@ SINGLE_IN_MAP = {
     "IncomeRecord.povertyLine",
     "Measure.deliveredBy",
     "Measure.recipient",
+    "StatusChange.assessment",
+    "Assessment.verifiedBy",
     "Cooperative.village",
     "Lot.owner",
     "Lot.producer",

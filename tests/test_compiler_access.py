@@ -72,6 +72,9 @@ REACHED_THROUGH_A_VISIBLE_RECORD = {
     "COUNT { (n)<-[coopMember:COOPERATIVE_MEMBER]-(:Household)",
     "MATCH (c)<-[m:COOPERATIVE_MEMBER]-(h:Household)",
     "MATCH (n)<-[m:COOPERATIVE_MEMBER]-(h:Household)",
+    # an assessment of a household in scope: its verifier, its members at fault (by ref)
+    "MATCH (o:Official {code: a.verifiedBy})",
+    "MATCH (p:Person)",
     # the public trace: the households upstream of a lot, counted, never shown
     "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
     "<-[:PRODUCED]-(h:Household)",
@@ -80,6 +83,8 @@ REACHED_THROUGH_A_VISIBLE_RECORD = {
 # without `scoped` on it.
 UNSCOPED_IN_MAP = {
     "Measure.deliveredBy": {"o"},
+    "Assessment.verifiedBy": {"o"},
+    "ExitCheck.members": {"p"},
     "Measure.recipient": {"p"},
     "Household.members": {"p"},
     "Household.officials": {"o"},
@@ -286,6 +291,8 @@ PERSONAL = {
     "IncomeRecord.netIncome": Mask.HIDDEN,
     "IncomeRecord.perCapitaNet": Mask.HIDDEN,
     "Measure.notes": Mask.HIDDEN,
+    # an exit assessment's income figure (graph/assessment.py)
+    "Assessment.perCapitaNet": Mask.HIDDEN,
 }
 # Values computed by a function of their own, null whole for masked views (so nothing
 # below them is compiled).

@@ -34,7 +34,7 @@ SENTINELS = {
     "client": "phone-sentinel-0077",
 }
 NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
-           "from_year": 2012, "to_year": 2016, "line_year": 2044}  # fmt: skip
+           "from_year": 2012, "to_year": 2016, "line_year": 2044, "exit_year": 2043}  # fmt: skip
 ENUM_VALUES = ("RETURNED", "LOW_INCOME_GUARANTEE", "LACK_OF_MOTIVATION", "EXITED", "ECOMMERCE",
                "HONEY", "CAUSE_CONTRADICTION", "DISMISSED", "BUSINESS_OWNER")  # fmt: skip
 S, N = SENTINELS, NUMBERS
@@ -64,7 +64,7 @@ query($after: String, $days: Int!) {{
     where: {{ regionCode: "{S["region"]}", status: RETURNED, attribute:
       LOW_INCOME_GUARANTEE, mainCause: LACK_OF_MOTIVATION, hasResponsibleOfficial: true,
       visitOverdue: true, withinDays: {N["within"]}, asOf: "{S["date"]}",
-      includeDeregistered: true }}
+      includeDeregistered: true, exitYear: {N["exit_year"]} }}
     orderBy: REGISTRATION_YEAR_DESC, first: {N["first"]}, after: $after
   ) {{ totalCount edges {{ cursor node {{
     code visitOverdue(withinDays: $days, asOf: "{S["date"]}")
@@ -75,6 +75,8 @@ query($after: String, $days: Int!) {{
         {{ edges {{ node {{ code }} }} }}
       visits(first: {N["first"]}, after: "{C["visits"]}") {{ edges {{ node {{ id }} }} }} }} }}
     latestVisits(first: {N["visits_first"]}) {{ id }} {HISTORY}
+    statusHistory(first: {N["visits_first"]}) {{ to }} statusOn(date: "{S["date"]}")
+    assessments(first: {N["visits_first"]}) {{ year checks {{ check }} }}
     measures(first: {N["first"]}, after: "{C["measures"]}", categories: [ECOMMERCE],
       includeVoided: true) {{ totalCount edges {{ node {{ id }} }} }}
     incomes(fromYear: {N["from_year"]}, toYear: {N["to_year"]}) {{ year }}
@@ -181,6 +183,7 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
     assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data
     assert "RETURNED" in text and "LACK_OF_MOTIVATION" in text and "EXITED" in text
     assert "ECOMMERCE" in text and str(N["line_year"]) in bound
+    assert str(N["exit_year"]) in bound
     # Incomes are not compiled at all for masked views (Household.incomes is HIDDEN).
     assert (str(N["from_year"]) in bound) is PRINCIPALS[label].sees_personal_data
     assert "CAUSE_CONTRADICTION" in text and "DISMISSED" in text and "BUSINESS_OWNER" in text

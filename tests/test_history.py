@@ -52,7 +52,7 @@ def update_address(api: Any, cmid: str = "history-update-01") -> dict[str, Any]:
             "expectedVersion": version,
             "clientMutationId": cmid,
             "address": "No. 8, Shuinan Village",
-            "housingGrade": "B",
+            "housingGrade": "A",
         }
     }
     api.data(UPDATE, variables)
@@ -78,7 +78,7 @@ def test_an_update_is_recorded_with_before_and_after(api, demo):
         "after": "No. 8, Shuinan Village",
     }
     assert changes["housingGrade"]["before"] == before["housingGrade"]
-    assert changes["housingGrade"]["after"] == "B"
+    assert changes["housingGrade"]["after"] == "A"
 
 
 def test_a_retry_and_a_refusal_record_nothing(api, demo):
@@ -132,7 +132,7 @@ def test_investigators_see_personal_values_masked_and_no_subject(api, demo):
     address = next(c for c in entry["changes"] if c["field"] == "address")
     assert address["before"] is None and address["after"] is None
     grade = next(c for c in entry["changes"] if c["field"] == "housingGrade")
-    assert grade["after"] == "B"  # not personal: shown
+    assert grade["after"] == "A"  # not personal: shown
     assert entry["subject"] is None
     assert "Shuinan Village" not in json.dumps(entry)
 
@@ -268,12 +268,20 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "recordIncome": ("RecordIncomeInput", lambda: {
             "clientMutationId": CMID.format(n=7), "householdCode": FU_HOUSEHOLD,
             "year": 2020, "items": {"wages": 12000}, "householdSize": 4}),
+        # Recorded on the household: an assessment (failed: not insured), a return.
+        "assessExit": ("AssessExitInput", lambda: {
+            "clientMutationId": CMID.format(n=8), "householdCode": SHUINAN + "0002",
+            "year": TODAY.year, "verifiedBy": LIN, "foodSecure": True, "clothingSecure": True,
+            "villageConfirmed": True}),
+        "returnToPoverty": ("ReturnToPovertyInput", lambda: {
+            "clientMutationId": CMID.format(n=9), "householdCode": FU_HOUSEHOLD,
+            "cause": "ILLNESS"}),
         "setPovertyLine": ("SetPovertyLineInput", lambda: {
             "year": 2021, "line": 4100, "exitLine": 4200}),
         # The field app's batch: its records are recorded by their own mutations' code.
         "syncFieldRecords": ("SyncFieldRecordsInput", lambda: {
             "deviceId": "walk-phone-01", "records": [{"visit": {
-                "clientId": CMID.format(n=8), "recordedAt": dt.datetime.now(dt.UTC).isoformat(),
+                "clientId": CMID.format(n=10), "recordedAt": dt.datetime.now(dt.UTC).isoformat(),
                 "householdCode": FU_HOUSEHOLD, "officialCode": LIN, "date": TODAY.isoformat(),
                 "purpose": "walk"}}]}),
         "createOfficial": ("CreateOfficialInput", lambda: {

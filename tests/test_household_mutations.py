@@ -377,7 +377,11 @@ def test_update_household_and_stale_version(api, demo, graph):
 @pytest.mark.parametrize(
     ("changes", "code", "field"),
     [
-        ({"status": "EXITED"}, "BAD_USER_INPUT", "input.status"),
+        # The Fu household EXITED (seeds/exits.py): statuses change only through
+        # assessExit and returnToPoverty (tests/test_exit.py).
+        ({"status": "REGISTERED"}, "BAD_USER_INPUT", "input.status"),
+        ({"status": "RETURNED"}, "BAD_USER_INPUT", "input.status"),
+        ({"status": "DEREGISTERED"}, "BAD_USER_INPUT", "input.status"),
         ({"mainCause": None}, "BAD_USER_INPUT", "input.mainCause"),
         ({"secondaryCauses": ["ILLNESS"]}, "BAD_USER_INPUT", "input.secondaryCauses"),
         ({"mainCause": "LACK_OF_FUNDS"}, "BAD_USER_INPUT", "input.mainCause"),
@@ -392,9 +396,9 @@ def test_update_refusals_write_nothing(api, demo, graph, changes, code, field):
     refused(api, graph, UPDATE, variables, code, field)
 
 
-def test_status_returned_is_allowed(api, demo, graph):
-    variables = {"input": {"code": FU_HOUSEHOLD, "expectedVersion": 1, "status": "RETURNED"}}
-    assert api.data(UPDATE, variables)["updateHousehold"]["household"]["status"] == "RETURNED"
+def test_the_same_status_is_no_change(api, demo, graph):
+    variables = {"input": {"code": FU_HOUSEHOLD, "expectedVersion": 1, "status": "EXITED"}}
+    assert api.data(UPDATE, variables)["updateHousehold"]["household"]["status"] == "EXITED"
 
 
 def test_unknown_or_out_of_scope_household(api, demo, graph):

@@ -182,7 +182,7 @@ FREE_TEXT = {
 CODE_SHAPED = {
     "clientMutationId", "code", "newCode", "villageCode", "householdCode", "officialCode",
     "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
-    "memberIdNumber", "measureId",
+    "memberIdNumber", "measureId", "verifiedBy",
     "productCode", "cooperativeCode", "traceCode", "madeFrom", "deviceId", "clientId",
     "regionCode", "findingId", "idNumbers",
 }  # fmt: skip
@@ -367,6 +367,12 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
     if name == "importCrossCheckList":
         return {"clientMutationId": cmid, "list": "BUSINESS_OWNER", "source": text,
                 "idNumbers": [new_id(n), new_id(n + 100)]}  # fmt: skip
+    if name == "assessExit":  # stored, failed: Shuinan 0002's members are not insured
+        return {"clientMutationId": cmid, "householdCode": SHUINAN + "0002", "year": day.year,
+                "verifiedBy": LIN, "foodSecure": True, "clothingSecure": True,
+                "villageConfirmed": True}  # fmt: skip
+    if name == "returnToPoverty":  # the story's household EXITED on D-20
+        return {"clientMutationId": cmid, "householdCode": FU, "cause": "ILLNESS"}
     trade = trade_input(api, name, n, day, text, cmid)
     if trade is None:
         raise AssertionError(f"no base input for {name}: add one")

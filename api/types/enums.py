@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.assessment import ExitCheckKind
 from graph.audit import AuditRule, Severity
 from graph.audit_run import AuditRunStatus
 from graph.crosscheck import CrossCheckList
@@ -35,6 +36,7 @@ from graph.person import (
     Sex,
 )
 from graph.product import ProductCategory, QuantityUnit
+from graph.status import StatusReason
 from graph.sync import SyncOutcome, SyncState
 from graph.trace_code import TraceKind
 from graph.trace_event import EventType, TransformationKind
@@ -113,4 +115,16 @@ strawberry.enum(
     SyncState,
     description="STORED: the caller's record with this clientId is stored; UNKNOWN: no "
     "record of the caller's has it (never sent, rejected, or another caller's).",
+)
+strawberry.enum(
+    ExitCheckKind,
+    description="The checks of an exit assessment: income above the line, the two "
+    "no-worries (FOOD, CLOTHING), the three guarantees (COMPULSORY_EDUCATION, "
+    "MEDICAL_INSURANCE, SAFE_HOUSING), SAFE_WATER and the village's confirmation.",
+)
+strawberry.enum(
+    StatusReason,
+    description="Why a household's status changed: REGISTERED (its file was opened), "
+    "BACKFILLED (files older than the history: 1 January of the registration year), "
+    "EXIT_ASSESSMENT (a passed assessment), RETURN_TO_POVERTY, DEREGISTERED.",
 )

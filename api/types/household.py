@@ -13,6 +13,7 @@ import strawberry
 import api.types.enums  # noqa: F401  (registers the enums first)
 from api.execution import compiled
 from api.types.page import PageInfo
+from graph.assessment import ASSESSMENTS_MAX
 from graph.household import (
     LATEST_VISITS_MAX,
     DeregistrationReason,
@@ -24,11 +25,13 @@ from graph.household import (
 )
 from graph.measure import MeasureCategory
 from graph.person import MembershipEndReason, Relation
+from graph.status import HISTORY_MAX
 from graph.validation import DATE_RANGE
 
 if TYPE_CHECKING:
     from api.types.audit import Finding
     from api.types.cooperative import CooperativeMembership
+    from api.types.exit import Assessment, StatusChange
     from api.types.history import ChangeConnection
     from api.types.income import IncomeRecord
     from api.types.lot import LotConnection, PaymentConnection
@@ -112,6 +115,40 @@ class Household:
     trace_code: str | None = strawberry.field(
         description="Its QR trace code (FPH...), given with its first lot."
     )
+    status_since: dt.date | None = strawberry.field(
+        description="The date of its latest status change."
+    )
+    exit_year: int | None = strawberry.field(
+        description="The year of its latest passed exit assessment (kept after a return)."
+    )
+
+    @strawberry.field(
+        description=f"Its status changes, oldest first (first: at most {HISTORY_MAX})."
+    )
+    def status_history(
+        self, first: int = 20
+    ) -> list[Annotated[StatusChange, strawberry.lazy("api.types.exit")]]:
+        return compiled()
+
+    @strawberry.field(
+        description="Its status on `date` (default today, CST): that of the latest change on "
+        "or before it; null before the first."
+    )
+    def status_on(
+        self,
+        date: Annotated[
+            dt.date | None, strawberry.argument(description=f"A date {DATE_RANGE}.")
+        ] = None,
+    ) -> HouseholdStatus | None:
+        return compiled()
+
+    @strawberry.field(
+        description=f"Its exit assessments, newest first (first: at most {ASSESSMENTS_MAX})."
+    )
+    def assessments(
+        self, first: int = 5
+    ) -> list[Annotated[Assessment, strawberry.lazy("api.types.exit")]]:
+        return compiled()
 
     @strawberry.field(description="Members, head first; past members too with includePast.")
     def members(self, include_past: bool = False) -> list[HouseholdMember]:
@@ -235,6 +272,9 @@ class HouseholdWhere:
     status: HouseholdStatus | None = None
     attribute: HouseholdAttribute | None = None
     main_cause: PovertyCause | None = None
+    exit_year: int | None = strawberry.field(
+        default=None, description="The year of its latest passed exit assessment."
+    )
     has_responsible_official: bool | None = strawberry.field(
         default=None, description="True: covered; false: no active RESPONSIBLE official."
     )

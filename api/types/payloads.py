@@ -9,6 +9,7 @@ from api.context import Context
 from api.execution import read_entity
 from api.types.audit import AuditRun, CrossCheckImport, Finding
 from api.types.cooperative import Cooperative
+from api.types.exit import Assessment
 from api.types.household import Household
 from api.types.income import IncomeRecord, PovertyLine
 from api.types.lot import Lot
@@ -106,6 +107,25 @@ class PovertyLinePayload:
     @strawberry.field(description="The line as stored for that year.")
     async def poverty_line(self, info: strawberry.Info[Context, None]) -> PovertyLine | None:
         return await entity(info, "PovertyLine#year", year=self._year)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class ExitPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+    _household: strawberry.Private[str | None] = None
+    _computed: strawberry.Private[dict[str, object] | None] = None
+
+    @strawberry.field(description="The assessment: stored, or a dry run's (id null).")
+    async def assessment(self, info: strawberry.Info[Context, None]) -> Assessment | None:
+        if self._computed is not None:
+            found = await read_entity(info, "Assessment#dryRun", {"assessment": self._computed})
+            return found  # type: ignore[no-any-return]
+        return await entity(info, "Assessment#id", id=self._id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await entity(info, "household", code=self._household)  # type: ignore[no-any-return]
 
 
 # --- traceability (issue 15) ---------------------------------------------------------
