@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.db import Tx
+from graph.income import refresh_incomes
 
 _UPSERT_COOPERATIVES = """
 UNWIND $rows AS row
@@ -112,5 +113,7 @@ MERGE (p)-[:PAID_FOR]->(l)
 
 
 async def upsert_payments(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE payments on their id ({id, household, lot, amount (fen), date, source})."""
+    """MERGE payments on their id ({id, household, lot, amount (fen), date, source}),
+    then the derived income figures of the households paid (their platform sales)."""
     await tx.run(_UPSERT_PAYMENTS, {"rows": [dict(r) for r in rows]})
+    await refresh_incomes(tx, sorted({str(r["household"]) for r in rows}))

@@ -14,7 +14,8 @@ unit of work is written once, here.
                                              changes `remaining` holds this lock
                      w.update(entity, key, properties)  SET, before and after kept
                      w.created / w.changed    history entries written by hand
-                     w.touch(households=..., officials=...)  what to refresh
+                     w.touch(households=..., officials=..., incomes=...)  what
+                                             to refresh (incomes: households paid)
       settle       recompute the derived properties of what was touched (graph/
                    derived.py: households, their villages, officials), bump the
                    versions of the households changed, write the change records
@@ -201,6 +202,7 @@ class Write:
     households: dict[str, bool] = field(default_factory=dict)  # code -> bump its version
     officials: set[str] = field(default_factory=set)
     villages: set[str] = field(default_factory=set)
+    incomes: set[str] = field(default_factory=set)  # households paid or unpaid
     history: list[Change] = field(default_factory=list)
 
     @property
@@ -265,14 +267,18 @@ class Write:
         households: Sequence[str] = (),
         officials: Sequence[str] = (),
         villages: Sequence[str] = (),
+        incomes: Sequence[str] = (),
         bump: bool = True,
     ) -> None:
         """Households, officials and villages whose derived data settle recomputes
-        (and households whose version it bumps, unless `bump` is False)."""
+        (and households whose version it bumps, unless `bump` is False); `incomes`:
+        households whose payments changed, so their derived income figures are
+        recomputed (their platform sales are in perCapitaNet)."""
         for code in households:
             self.households[code] = self.households.get(code, False) or bump
         self.officials.update(officials)
         self.villages.update(villages)
+        self.incomes.update(incomes)
 
     def forget(self, household: str) -> None:
         """A household code that no longer exists (it moved to a new code)."""
@@ -305,7 +311,10 @@ class Write:
 
     async def settle(self) -> None:
         from graph.history import record_changes
+        from graph.income import refresh_incomes
 
+        if self.incomes:
+            await refresh_incomes(self.tx, sorted(self.incomes))
         if self.households or self.villages:
             await refresh_households(self.tx, sorted(self.households), sorted(self.villages))
         if self.officials:

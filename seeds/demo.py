@@ -647,6 +647,7 @@ MEASURES: list[
      "farming and animal husbandry", None, LIN, None, None, None),
     ("demo-measure-05", SHUINAN + "0004", "SUPPLIES", 392, None, 50, "kg", "rice", None, WU,
      None, None, None),
+    *trade.MEASURES,
 ]  # fmt: skip
 
 # Incomes: (household, years before the reference date's, householdSize, items). Each
@@ -668,6 +669,7 @@ INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
                              "productionCosts": 1000, "subsidies": 500}),  # 16,000
     (FANMAO + "0005", 0, 1, {"wages": 3000, "productionIncome": 2000, "productionCosts": 500,
                              "subsidies": 500}),  # 5,000
+    *trade.INCOMES,
 ]  # fmt: skip
 
 

@@ -102,6 +102,31 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
     ),
 ]  # fmt: skip
 
+# seeds/demo.py's MEASURES rows: the hives (D-500) and the training (D-450) behind the
+# honey, delivered by Fu Yaping; ids demo-measure-06 to -11.
+_HIVES = zip(BAISHA_HOUSEHOLDS, (8, 6, 4), strict=True)
+MEASURES: list[
+    tuple[str, str, str, int, int | None, float | None, str | None, str | None, str | None,
+          str | None, str | None, int | None, str | None]
+] = [
+    *((f"demo-measure-{5 + i:02d}", h, "INDUSTRY", 500, None, hives, "hives", "beehives",
+       None, FU_YAPING, None, None, None) for i, (h, hives) in enumerate(_HIVES, 1)),
+    *((f"demo-measure-{8 + i:02d}", h, "SKILLS_TRAINING", 450, None, 3, "days",
+       "beekeeping", None, FU_YAPING, None, None, None)
+      for i, h in enumerate(BAISHA_HOUSEHOLDS, 1)),
+]  # fmt: skip
+
+# seeds/demo.py's INCOMES rows (D's year): the items officials enter exclude the
+# platform sales, which perCapitaNet adds (in the comment, with them).
+INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
+    (BAISHA_HOUSEHOLDS[0], 0, 2, {"wages": 4000, "productionIncome": 1200,
+                                  "productionCosts": 600, "subsidies": 800}),  # 3,900
+    (BAISHA_HOUSEHOLDS[1], 0, 1, {"wages": 1500, "productionIncome": 600,
+                                  "productionCosts": 300, "subsidies": 500}),  # 4,400
+    (BAISHA_HOUSEHOLDS[2], 0, 1, {"lowIncomeGuarantee": 3000, "productionIncome": 300,
+                                  "productionCosts": 200, "subsidies": 400}),  # 5,000
+]  # fmt: skip
+
 # (pairing id, official, household, role, since days ago, until days ago or None)
 PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
     ("demo-pair-31", FU_YAPING, BAISHA_HOUSEHOLDS[0], "RESPONSIBLE", 600, None),

@@ -207,6 +207,8 @@ UNBOUNDED_BY_HAND = {
     "UNWIND kids AS k WITH k.c AS c, k.fig AS kf, k.over AS ko WITH c, kf, ko,  AS c_out",
     "MATCH (i:IncomeRecord)-[:INCOME_OF]->(h)",
     "MATCH (i:IncomeRecord)-[:INCOME_OF]->(n)",  # a lot's producer, when a household
+    # an income record's platform sales: its household's payments, summed (issue 15)
+    "MATCH (i)-[:INCOME_OF]->(:Household)<-[:PAID_TO]-(sale:Payment)",
     # the public trace: the distinct households and products upstream of a lot
     "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
     "-[:OF_PRODUCT]->(p:Product) WITH DISTINCT p",

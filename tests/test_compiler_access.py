@@ -72,6 +72,9 @@ REACHED_THROUGH_A_VISIBLE_RECORD = {
     "COUNT { (n)<-[coopMember:COOPERATIVE_MEMBER]-(:Household)",
     "MATCH (c)<-[m:COOPERATIVE_MEMBER]-(h:Household)",
     "MATCH (n)<-[m:COOPERATIVE_MEMBER]-(h:Household)",
+    # an income record's platform sales: the payments of its own household, the one in
+    # scope it was reached from (Household.incomes, IncomeRecord#id)
+    "MATCH (i)-[:INCOME_OF]->(:Household)<-[:PAID_TO]-(sale:Payment)",
     # the public trace: the households upstream of a lot, counted, never shown
     "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
     "<-[:PRODUCED]-(h:Household)",
@@ -272,13 +275,13 @@ PERSONAL = {
     "Household.previousPerCapitaNet": Mask.HIDDEN,
     **{f"IncomeRecord.{name}": Mask.HIDDEN for name in ITEMS},
     "IncomeRecord.transfers": Mask.HIDDEN,
-    "IncomeRecord.netIncome": Mask.HIDDEN,
-    "IncomeRecord.perCapitaNet": Mask.HIDDEN,
     "Measure.notes": Mask.HIDDEN,
 }
 # Values computed by a function of their own, null whole for masked views (so nothing
-# below them is compiled).
-HIDDEN_CUSTOM = {"Household.incomes", "IncomeRecord.aboveThreshold"}
+# below them is compiled): the figures that add the platform sales (graph/income.py).
+HIDDEN_CUSTOM = {"Household.incomes", "IncomeRecord.aboveThreshold",
+                 "IncomeRecord.platformSales", "IncomeRecord.netIncome",
+                 "IncomeRecord.perCapitaNet"}  # fmt: skip
 
 
 def test_the_personal_fields_are_the_known_ones() -> None:
