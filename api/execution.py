@@ -49,12 +49,15 @@ import graph.income
 import graph.lot
 import graph.measure
 import graph.official
+import graph.order
 import graph.payment
 import graph.person
 import graph.poverty_line
 import graph.product
 import graph.public_trace
 import graph.region
+import graph.sales_impact
+import graph.seller
 import graph.subgraph
 import graph.trace_event
 import graph.visit
@@ -78,12 +81,15 @@ READ_MODULES = (
     graph.measure,
     graph.lot,
     graph.official,
+    graph.order,
     graph.payment,
     graph.person,
     graph.poverty_line,
     graph.product,
     graph.public_trace,
     graph.region,
+    graph.sales_impact,
+    graph.seller,
     graph.subgraph,
     graph.trace_event,
     graph.visit,
@@ -381,7 +387,9 @@ def install(schema: GraphQLSchema) -> None:
             gql_scalar.coerce_output_value = coerce  # type: ignore[attr-defined]
 
 
-_EXTRA_TYPES = frozenset({"PageInfo", "PairingCoverage"})
+_EXTRA_TYPES = frozenset(
+    {"PageInfo", "PairingCoverage", "SalesImpact", "SalesFigures", "ProductSales", "ChannelSales"}
+)
 
 
 def compiled() -> NoReturn:

@@ -35,6 +35,7 @@ from api.persons import MemberMutation, PersonQuery
 from api.products import ProductMutation, ProductQuery
 from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
+from api.sales import SalesMutation, SalesQuery
 from api.statements import StatementCount
 from api.visits import VisitMutation
 
@@ -52,6 +53,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ProductQuery,
     CooperativeQuery,
     LotQuery,
+    SalesQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -65,6 +67,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ProductMutation,
     CooperativeMutation,
     LotMutation,
+    SalesMutation,
 )
 
 

@@ -20,6 +20,8 @@ records are not explored: they are nothing but personal figures (Household.incom
     Lot         its trace code         trace code
     TraceEvent  its id                 bizStep
     Payment     its id                 date (its amount, personal, masked)
+    Seller      its code               name (orders and buyers, keyed by seller and
+                                       id, are read through the typed API)
 
 A person's key is the random `ref` every person gets (graph/model.py), never the ID
 number, which is personal. What a node or an edge shows is an allow-list of fields of
@@ -50,6 +52,7 @@ import graph.payment
 import graph.person
 import graph.product
 import graph.region
+import graph.seller
 import graph.trace_event
 import graph.visit  # noqa: F401  (the read maps the allow-lists name)
 from graph.compiler import Binder, Compiler, Getter, Plan, Post, Request, View, plan, root
@@ -60,6 +63,7 @@ from graph.model import Label, Rel
 from graph.product import check_product_code
 from graph.readmap import TYPES, Field, Value, placeholders
 from graph.scope import ScopeKind
+from graph.seller import check_seller_code
 from graph.trace_code import TraceKind, check_trace_code, normalize
 from graph.validation import (
     check_household_code,
@@ -96,9 +100,13 @@ INTERNAL_LABELS = frozenset(
         "PovertyLine",
         # Personal figures only, read through Household.incomes.
         "IncomeRecord",
+        # Keyed by (seller, id), not by one property a ref could name: read through
+        # order(sellerCode, orderId), buyer(id, sellerCode) and Lot.sales (issue 16).
+        "Order",
+        "Buyer",
     }
 )
-INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF"})
+INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF", "SOLD", "BOUGHT_BY", "LINE", "FOR_ORDER"})
 # Followed only when edgeTypes names them.
 OPT_IN_RELS: frozenset[str] = frozenset({"MEASURE_FOR", "DELIVERED", "RECEIVED_BY"})
 
@@ -193,6 +201,10 @@ NODES: dict[Label, NodeKind] = {
         NodeKind(
             Label.PAYMENT, "id", "Payment", "p", "date",
             ("id", "amount", "date", "source", "voidedOn"), check_record_id,
+        ),
+        NodeKind(
+            Label.SELLER, "code", "Seller", "s", "name", ("code", "name", "kind", "regionCode"),
+            check_seller_code,
         ),
     )
 }  # fmt: skip

@@ -80,6 +80,7 @@ class Access(StrEnum):
     OFFICIAL = "OFFICIAL"
     PERSON = "PERSON"
     COOPERATIVE = "COOPERATIVE"
+    SELLER = "SELLER"
 
 
 @dataclass(frozen=True, eq=False)

@@ -41,6 +41,7 @@ class BizStep(StrEnum):
     ACCEPTING = "accepting"
     TRANSFORMING = "transforming"
     PACKING = "packing"
+    RETAIL_SELLING = "retail_selling"  # an order's lots (graph/order.py)
 
 
 class TransformationKind(StrEnum):

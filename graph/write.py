@@ -52,6 +52,7 @@ class Entity(StrEnum):
     POVERTY_LINE = "PovertyLine"  # belongs to no household: keyed by its year
     COOPERATIVE = "Cooperative"
     PRODUCT = "Product"
+    SELLER = "Seller"
 
 
 KEYS: dict[Entity, str] = {
@@ -61,6 +62,7 @@ KEYS: dict[Entity, str] = {
     Entity.POVERTY_LINE: "year",
     Entity.COOPERATIVE: "code",
     Entity.PRODUCT: "code",
+    Entity.SELLER: "code",
 }
 # A change's key is text; an entity keyed by a number converts it back in Cypher.
 KEY_PARAMS: dict[Entity, str] = {Entity.POVERTY_LINE: "toInteger($key)"}
@@ -135,6 +137,12 @@ LOCK_COOPERATIVE = (
     "RETURN c.code AS code, c.villageCode AS villageCode, c.traceCode AS traceCode"
 )
 
+LOCK_SELLER = (
+    "MATCH (s:Seller {code: $code}) WHERE {scope} "
+    "SET s._lock = true REMOVE s._lock "
+    "RETURN s.code AS code, s.kind AS kind, s.regionCode AS regionCode"
+)
+
 # A lot with its one owner, in the caller's scope: a household owner by the household
 # scope, a cooperative by the cooperative scope (graph/scope.py).
 LOCK_LOT = (
@@ -152,7 +160,13 @@ LOCK_LOT = (
 # mutation's allow-list); the values are parameters.
 _STAMPED = {  # households: at settle
     entity: ", n.updatedAt = datetime()"
-    for entity in (Entity.OFFICIAL, Entity.POVERTY_LINE, Entity.COOPERATIVE, Entity.PRODUCT)
+    for entity in (
+        Entity.OFFICIAL,
+        Entity.POVERTY_LINE,
+        Entity.COOPERATIVE,
+        Entity.PRODUCT,
+        Entity.SELLER,
+    )
 }
 UPDATE = {
     entity: (
@@ -245,14 +259,28 @@ class Write:
             raise NotFound("no such cooperative", field=field)
         return dict(record)
 
-    async def lot(self, trace_code: str, *, field: str) -> dict[str, Any]:
+    async def seller(self, code: str, *, field: str) -> dict[str, Any]:
+        """Lock a seller in the caller's scope ({code, kind, regionCode}); NOT_FOUND on
+        `field` when absent or out of scope (a MERCHANT's another seller)."""
+        where, params = self.scope.filter(Access.SELLER, "s")
+        record = await self.tx.single(
+            LOCK_SELLER.replace("{scope}", where), {"code": code, **params}
+        )
+        if record is None:
+            raise NotFound("no such seller", field=field)
+        return dict(record)
+
+    async def lot(self, trace_code: str, *, field: str, any_owner: bool = False) -> dict[str, Any]:
         """Lock a lot whose owner is in the caller's scope: {traceCode, quantity,
         remaining, unit, producedOn (a Python date), ownerKind (HOUSEHOLD or
         COOPERATIVE), owner (its code), ownerVillage, ownerDeregisteredOn}. NOT_FOUND on
         `field` when absent or out of scope. Every change to `remaining` is made under
-        this lock, so two writes never both draw on what only one of them may."""
+        this lock, so two writes never both draw on what only one of them may.
+        `any_owner`: whoever owns it (a sale: the seller's scope was checked)."""
         household, params = self.scope.household_filter("owner")
         cooperative, _ = self.scope.filter(Access.COOPERATIVE, "owner")
+        if any_owner:
+            household, cooperative, params = "true", "true", {}
         statement = LOCK_LOT.replace("{household}", household).replace("{cooperative}", cooperative)
         record = await self.tx.single(statement, {"code": trace_code, **params})
         if record is None:

@@ -32,7 +32,7 @@ from graph.bulk import (
     upsert_regions,
     upsert_visits,
 )
-from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments
+from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments, upsert_sales
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
 from graph.income import ITEMS
@@ -41,7 +41,7 @@ from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import upsert_catalogue
 from graph.region import RegionRow
 from graph.validation import id_check_character
-from seeds import trade
+from seeds import sales, trade
 from seeds.idnumber import seed_person_ref
 from seeds.regions import hainan
 
@@ -827,6 +827,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         "visits": visits,
         **support(as_of, people),
         **trade.trade(as_of),
+        **sales.sales(as_of),
     }
 
 
@@ -846,8 +847,10 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await upsert_incomes(tx, rows["incomes"])
         await upsert_catalogue(tx)
         await upsert_cooperatives(tx, rows["cooperatives"], rows["cooperativeMembers"])
-        await upsert_lots(tx, rows["lots"], rows["events"], rows["householdTraceCodes"])
+        events = [*rows["events"], *rows["saleEvents"]]
+        await upsert_lots(tx, rows["lots"], events, rows["householdTraceCodes"])
         await upsert_payments(tx, rows["payments"])
+        await upsert_sales(tx, rows["sellers"], rows["orders"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
@@ -859,5 +862,5 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         f"{len(rows['officials'])} officials, {len(rows['pairings'])} pairings, "
         f"{len(rows['visits'])} visits, {len(rows['measures'])} measures, "
         f"{len(rows['incomes'])} income records, {len(rows['cooperatives'])} cooperative, "
-        f"{len(rows['lots'])} lots"
+        f"{len(rows['lots'])} lots, {len(rows['sellers'])} sellers, {len(rows['orders'])} orders"
     )

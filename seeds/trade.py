@@ -125,6 +125,9 @@ INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
                                   "productionCosts": 300, "subsidies": 500}),  # 4,400
     (BAISHA_HOUSEHOLDS[2], 0, 1, {"lowIncomeGuarantee": 3000, "productionIncome": 300,
                                   "productionCosts": 200, "subsidies": 400}),  # 5,000
+    # the chickens sold through the service station (seeds/sales.py): 1,200.00
+    (TUNCHANG_HOUSEHOLD, 0, 1, {"wages": 2000, "productionIncome": 800,
+                                "productionCosts": 400, "subsidies": 600}),  # 4,200
 ]  # fmt: skip
 
 # (pairing id, official, household, role, since days ago, until days ago or None)
@@ -139,6 +142,10 @@ PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
 def trade(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     """The cooperative, its memberships, the lots, events and payments, dated back
     from `as_of`, ready for the graph/ upserts."""
+
+    from seeds.sales import sold
+
+    drawn = sold()
 
     def ago(days: int) -> dt.date:
         return as_of - dt.timedelta(days=days)
@@ -170,8 +177,10 @@ def trade(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
             for h, code, kg in honey]  # fmt: skip
     lots += [
         lot(BLENDED_LOT, "WILD-HONEY", 100, 0, 50, coop, coop, NANLAO),
-        lot(BOTTLED_LOT, "WILD-HONEY-500G", 200, 200, 45, coop, coop, NANLAO),
-        lot(CHICKEN_LOT, "FREE-RANGE-CHICKEN", 30, 30, 10, ("HOUSEHOLD", TUNCHANG_HOUSEHOLD),
+        lot(BOTTLED_LOT, "WILD-HONEY-500G", 200, 200 - drawn[BOTTLED_LOT], 45, coop, coop,
+            NANLAO),
+        lot(CHICKEN_LOT, "FREE-RANGE-CHICKEN", 30, 30 - drawn[CHICKEN_LOT], 10,
+            ("HOUSEHOLD", TUNCHANG_HOUSEHOLD),
             ("HOUSEHOLD", TUNCHANG_HOUSEHOLD), MEITING),
     ]  # fmt: skip
     flows = [{"lot": code, "quantity": kg} for _, code, kg in honey]

@@ -14,6 +14,7 @@ from api.auth import Role
 from graph.income import ITEMS, net_income, per_capita_cypher, per_capita_net
 from graph.payment import to_yuan
 from seeds.demo import story
+from seeds.sales import household_payments
 from seeds.trade import BAISHA_HOUSEHOLDS, COOPERATIVE
 
 INCOMES = """query($c: String!) { household(code: $c) {
@@ -30,7 +31,7 @@ def expected(household: str, as_of: dt.date) -> list[dict[str, Any]]:
     """The household's income records from the story, with its payments of each year."""
     rows = story(as_of)
     paid: dict[int, int] = {}
-    for p in rows["payments"]:
+    for p in household_payments(as_of):
         if p["household"] == household:
             paid[p["date"].year] = paid.get(p["date"].year, 0) + p["amount"]
     out = []

@@ -20,6 +20,7 @@ from graph.lot import PartyKind
 from graph.measure import MeasureCategory
 from graph.model import RegionLevel
 from graph.official import PairingRole
+from graph.order import OrderStatus
 from graph.payment import PaymentSource
 from graph.person import (
     Education,
@@ -31,6 +32,7 @@ from graph.person import (
     Sex,
 )
 from graph.product import ProductCategory, QuantityUnit
+from graph.seller import Channel, SellerKind
 from graph.trace_code import TraceKind
 from graph.trace_event import EventType, TransformationKind
 
@@ -87,3 +89,6 @@ strawberry.enum(
     description="Why a payment was made: ACCEPTANCE, a cooperative took the lot; SALE, "
     "an order line.",
 )
+strawberry.enum(SellerKind, description="What kind of seller sells the produce.")
+strawberry.enum(Channel, description="Where an order was placed.")
+strawberry.enum(OrderStatus, description="PLACED, or CANCELLED within 30 days.")
