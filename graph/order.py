@@ -229,6 +229,28 @@ async def _lock_lots(w: Write, lines: Sequence[Line]) -> dict[str, dict[str, Any
     return states
 
 
+SELLER_ORDER = (
+    f"MATCH (s:{Label.SELLER} {{code: $seller}}) WHERE {{scope}} "
+    f"OPTIONAL MATCH (o:{Label.ORDER} {{sellerCode: $seller, id: $id}}) RETURN o.digest AS digest"
+)
+
+
+async def _stored(w: Write, seller: str, order_id: str, digest: str) -> bool:
+    """Whether the seller (in the caller's scope: NOT_FOUND otherwise) has the order
+    already: True when it is this input's, CONFLICT on input.orderId when another's."""
+    where, params = w.scope.filter(Access.SELLER, "s")
+    record = await w.tx.single(
+        SELLER_ORDER.replace("{scope}", where), {"seller": seller, "id": order_id, **params}
+    )
+    if record is None:
+        raise NotFound("no such seller", field="input.sellerCode")
+    if record["digest"] is None:
+        return False
+    if record["digest"] != digest:
+        raise Conflict("the seller has another order with this id", field="input.orderId")
+    return True
+
+
 async def record_order(
     db: Database,
     actor: Actor,
@@ -250,12 +272,13 @@ async def record_order(
     day = placed_at.astimezone(CST).date()
 
     async def work(w: Write) -> dict[str, Any]:
-        found = await w.seller(seller, field="input.sellerCode")
         result = {"sellerCode": seller, "orderId": order_id}
-        existing = await w.tx.single(FIND_ORDER, {"seller": seller, "id": order_id})
-        if existing is not None:
-            if existing["digest"] != digest:
-                raise Conflict("the seller has another order with this id", field="input.orderId")
+        # A replay is answered before any lock (the seller's scope checked all the same);
+        # a new order locks the seller and looks again, so two at once make one order.
+        if await _stored(w, seller, order_id, digest):
+            return result
+        found = await w.seller(seller, field="input.sellerCode")
+        if await _stored(w, seller, order_id, digest):
             return result
         states = await _lock_lots(w, lines)
         drawn: dict[str, float] = {}
