@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bench.http import default_token, percentile
+from bench.write import _call
 
 if TYPE_CHECKING:
     import httpx2
@@ -34,16 +35,6 @@ IMPACT = """{ salesImpact(regionCode: "460000", from: "2026-01-01", to: "2026-12
   revenue orders buyers householdsPaid paidToHouseholds medianPaidPerHousehold
   byChannel { channel orders revenue } byProduct { product { code } quantity revenue }
   children { region { code } revenue orders householdsPaid paidToHouseholds } } }"""
-
-
-async def _call(
-    client: httpx2.AsyncClient, url: str, query: str, variables: dict[str, Any]
-) -> dict[str, Any]:
-    response = await client.post(url, json={"query": query, "variables": variables})
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise SystemExit(f"{url}: HTTP {response.status_code}: {str(body)[:300]}")
-    return dict(body["data"])
 
 
 async def _timed(

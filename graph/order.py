@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from graph.client_mutation import request_digest
-from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.compiler import Plan, Request, View, root
 from graph.cursor import KeyKind
 from graph.db import Database
 from graph.errors import BadUserInput, Conflict, NotFound
@@ -36,7 +36,7 @@ from graph.model import Label, Rel
 from graph.payment import PaymentSource, amount_fen
 from graph.readmap import Access, Conn, Embed, Field, Kind, Value, declare, extend
 from graph.readmap import Rel as RelEntry
-from graph.seller import ORDER_KEYS, Channel, check_seller_code
+from graph.seller import ORDER_KEYS, Channel, seek_by_seller
 from graph.trace_event import DRAW, EPSILON, BizStep, EventType
 from graph.write import Actor, Entity, Mutation, Write, write
 
@@ -117,26 +117,12 @@ extend(
 )
 
 
-def _seller(request: Request) -> str:
-    return check_seller_code(str(request.args["sellerCode"]), "sellerCode")
-
-
 def _order_id(request: Request) -> str:
     return check_order_id(str(request.args["orderId"]), "orderId")
 
 
 def _plan_order(field: Field, view: View, shape: Any) -> Plan:
-    b = Binder()
-    post = Post(field=field)
-    seller, order = b.slot("sellerCode", _seller), b.slot("orderId", _order_id)
-    where = view.scope.read_filter(Access.SELLER, "s", b)
-    node = Compiler(view, b).project("Order", {"o": "o"}, field.fields, post)
-    return plan(
-        f"MATCH (o:{Label.ORDER} {{sellerCode: {seller}, id: {order}}}) "
-        f"MATCH (s:{Label.SELLER} {{code: o.sellerCode}}) WHERE {where} RETURN {node} AS data",
-        b,
-        post,
-    )
+    return seek_by_seller(field, view, Label.ORDER, ("orderId", _order_id), "Order")
 
 
 # order(sellerCode, orderId), and a payload's order: a seek on order_key, when the

@@ -12,6 +12,7 @@ buyer but its id and a city code is stored.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -20,7 +21,7 @@ from graph.cursor import KeyKind
 from graph.db import Database
 from graph.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph.model import PREFIX_LEVELS, Label, Rel
-from graph.readmap import Access, Conn, Field, Kind, Value, declare
+from graph.readmap import TYPES, Access, Conn, Field, Kind, Value, declare
 from graph.readmap import Rel as RelEntry
 from graph.write import Actor, Entity, Mutation, Write, write
 
@@ -133,21 +134,30 @@ def plan_seller(field: Field, view: View, shape: Any) -> Plan:
     )
 
 
-@root("buyer")
-def plan_buyer(field: Field, view: View, shape: Any) -> Plan:
-    """buyer(id, sellerCode): a seek on buyer_key, when the caller's scope holds the
-    seller (a buyer of another seller is null)."""
+def seek_by_seller(
+    field: Field, view: View, label: Label, key: tuple[str, Callable[[Request], str]],
+    type_name: str,
+) -> Plan:  # fmt: skip
+    """One node of `label` (a buyer, an order) by (sellerCode, its id from the argument
+    `key` names): a seek on its (sellerCode, id) constraint, projected as `type_name`
+    when the caller's scope holds the seller; null otherwise."""
     b = Binder()
     post = Post(field=field)
-    seller, buyer = b.slot("sellerCode", _seller_code), b.slot("id", _buyer_id)
+    seller, own = b.slot("sellerCode", _seller_code), b.slot(*key)
     where = view.scope.read_filter(Access.SELLER, "s", b)
-    node = Compiler(view, b).project("Buyer", {"b": "bu"}, field.fields, post)
+    node = Compiler(view, b).project(type_name, {TYPES[type_name].row[0]: "n"}, field.fields, post)
     return plan(
-        f"MATCH (bu:{Label.BUYER} {{sellerCode: {seller}, id: {buyer}}}) "
-        f"MATCH (s:{Label.SELLER} {{code: bu.sellerCode}}) WHERE {where} RETURN {node} AS data",
+        f"MATCH (n:{label} {{sellerCode: {seller}, id: {own}}}) "
+        f"MATCH (s:{Label.SELLER} {{code: n.sellerCode}}) WHERE {where} RETURN {node} AS data",
         b,
         post,
     )
+
+
+@root("buyer")
+def plan_buyer(field: Field, view: View, shape: Any) -> Plan:
+    """buyer(id, sellerCode): a buyer of another seller is null."""
+    return seek_by_seller(field, view, Label.BUYER, ("id", _buyer_id), "Buyer")
 
 
 # --- writes ----------------------------------------------------------------------------
