@@ -7,6 +7,9 @@ Roles (DEVELOPERS.md and issue 5):
     FIELD_OFFICIAL  the households they are actively paired with (scope: official code)
     AUDITOR         reads everything, personal data included; writes no household data
     INVESTIGATOR    traceability and graph exploration; personal fields masked
+    MERCHANT        one seller's till or web shop (scope: a seller code): its seller,
+                    orders and buyers, the public trace; records and cancels its
+                    orders; never a household, person, official, income or measure
     PUBLIC          anonymous: only fields open to the public
 
 Every root field declares its policy with `policy(...)`; a test walks the schema and
@@ -15,6 +18,7 @@ fails on a root field without one (deny by default).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -36,10 +40,16 @@ class Role(StrEnum):
     FIELD_OFFICIAL = "FIELD_OFFICIAL"
     AUDITOR = "AUDITOR"
     INVESTIGATOR = "INVESTIGATOR"
+    MERCHANT = "MERCHANT"
     PUBLIC = "PUBLIC"
 
 
-SCOPED_ROLES = frozenset({Role.REGION_OFFICER, Role.FIELD_OFFICIAL})
+SCOPED_ROLES = frozenset({Role.REGION_OFFICER, Role.FIELD_OFFICIAL, Role.MERCHANT})
+_SCOPE_OF = {
+    Role.REGION_OFFICER: "a region code",
+    Role.FIELD_OFFICIAL: "an official code",
+    Role.MERCHANT: "a seller code",
+}
 PERSONAL_DATA_ROLES = frozenset(
     {Role.ADMIN, Role.AUDITOR, Role.REGION_OFFICER, Role.FIELD_OFFICIAL}
 )
@@ -62,9 +72,12 @@ class Principal:
         return self.role in PERSONAL_DATA_ROLES
 
     def household_scope(self) -> Scope:
-        """The households this principal may read, as a Cypher-side scope."""
+        """The households this principal may read, as a Cypher-side scope (a
+        MERCHANT's holds none: only its seller, graph/scope.py)."""
         if self.role in (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR):
             return Scope.everything()
+        if self.role is Role.MERCHANT and self.scope:
+            return Scope.seller(self.scope)
         if self.role is Role.REGION_OFFICER and self.scope:
             return Scope.region(self.scope)
         if self.role is Role.FIELD_OFFICIAL and self.scope:
@@ -94,10 +107,7 @@ def mint_token(
     if role is Role.PUBLIC:
         raise ValueError("PUBLIC needs no token: send no Authorization header")
     if role in SCOPED_ROLES and not _usable_scope(role, scope):
-        raise ValueError(
-            f"{role.value} needs a scope: "
-            + ("a region code" if role is Role.REGION_OFFICER else "an official code")
-        )
+        raise ValueError(f"{role.value} needs a scope: {_SCOPE_OF[role]}")
     if role not in SCOPED_ROLES and scope:
         raise ValueError(f"{role.value} takes no scope")
     now = int(time.time())
@@ -118,11 +128,14 @@ def mint_token(
 
 def _usable_scope(role: Role, scope: object) -> bool:
     """A region officer's scope is a division code (6, 9 or 12 digits); a field
-    official's an official code (a short printable string)."""
+    official's an official code (a short printable string); a merchant's a seller
+    code (STORE-469025-01)."""
     if not isinstance(scope, str) or not scope or len(scope) > 64:
         return False
     if role is Role.REGION_OFFICER:
         return scope.isascii() and scope.isdigit() and len(scope) in (6, 9, 12)
+    if role is Role.MERCHANT:
+        return re.fullmatch(r"[A-Z0-9][A-Z0-9-]{0,39}", scope) is not None
     return scope.isprintable() and not scope.isspace()
 
 
@@ -226,7 +239,7 @@ POVERTY_LINE_WRITERS = (Role.ADMIN,)
 # address for the anonymous: api/ratelimit.py); the catalogue is ADMIN's; cooperatives
 # and their lots are region officers' within their subtree; a field official registers
 # lots of the households they are paired with.
-EVERYONE = (Role.PUBLIC, *AUTHENTICATED)
+EVERYONE = (Role.PUBLIC, *AUTHENTICATED, Role.MERCHANT)
 PRODUCT_DEFINERS = (Role.ADMIN,)
 TRADE_WRITERS = (Role.ADMIN, Role.REGION_OFFICER)
 LOT_REGISTRARS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
@@ -235,3 +248,11 @@ LOT_REGISTRARS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
 # officials or investigators.
 AUDITORS = (Role.ADMIN, Role.AUDITOR)
 FINDING_READERS = (Role.ADMIN, Role.AUDITOR, Role.REGION_OFFICER)
+# Sales (issue 16): sellers are created by the trade's writers; orders are recorded and
+# cancelled by them and by the seller's own MERCHANT; sellers, orders and buyers are
+# read by the roles that see every record, region officers (sellers in their subtree)
+# and the seller's MERCHANT; salesImpact by household readers.
+SELLER_CREATORS = TRADE_WRITERS
+ORDER_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.MERCHANT)
+SELLER_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGATOR, Role.MERCHANT)
+SALES_READERS = HOUSEHOLD_READERS

@@ -273,12 +273,14 @@ def schema_export(
 @app.command("token")
 def token(
     role: Annotated[str, typer.Option("--role", help="ADMIN, REGION_OFFICER, ...")],
-    scope: Annotated[str | None, typer.Option("--scope", help="Region or official code")] = None,
+    scope: Annotated[
+        str | None, typer.Option("--scope", help="Region, official or seller code")
+    ] = None,
     subject: Annotated[str | None, typer.Option("--subject")] = None,
     hours: Annotated[int, typer.Option("--hours", min=1, max=24 * 30)] = 8,
 ) -> None:
-    """Mint a development token (HS256, the configured secret) and print it. A region
-    or official code given as --scope must exist in the database this points at."""
+    """Mint a development token (HS256, the configured secret) and print it. A region,
+    official or seller code given as --scope must exist in the database this points at."""
     from api.auth import Role, mint_token
     from graph.scope import Scope, scope_exists
 
@@ -292,10 +294,11 @@ def token(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     if scope:
-        region = Role(role.upper()) is Role.REGION_OFFICER
-        named = Scope.region(scope) if region else Scope.official(scope)
+        kinds = {Role.REGION_OFFICER: ("region", Scope.region),
+                 Role.MERCHANT: ("seller", Scope.seller)}  # fmt: skip
+        what, make = kinds.get(Role(role.upper()), ("official", Scope.official))
+        named = make(scope)
         if not with_db(s, lambda db: scope_exists(db, named)):
-            what = "region" if region else "official"
             console.print(f"[red]no such {what} {scope!r} in the database at {s.bolt_uri}[/red]")
             raise typer.Exit(2)
     sys.stdout.write(value + "\n")

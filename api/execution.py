@@ -54,12 +54,15 @@ import graph.income
 import graph.lot
 import graph.measure
 import graph.official
+import graph.order
 import graph.payment
 import graph.person
 import graph.poverty_line
 import graph.product
 import graph.public_trace
 import graph.region
+import graph.sales_impact
+import graph.seller
 import graph.status
 import graph.subgraph
 import graph.sync
@@ -90,6 +93,7 @@ READ_MODULES = (
     graph.measure,
     graph.lot,
     graph.official,
+    graph.order,
     graph.payment,
     graph.person,
     graph.poverty_line,
@@ -97,6 +101,8 @@ READ_MODULES = (
     graph.public_trace,
     graph.region,
     graph.status,
+    graph.sales_impact,
+    graph.seller,
     graph.subgraph,
     graph.sync,
     graph.trace_event,
@@ -395,7 +401,9 @@ def install(schema: GraphQLSchema) -> None:
             gql_scalar.coerce_output_value = coerce  # type: ignore[attr-defined]
 
 
-_EXTRA_TYPES = frozenset({"PageInfo", "PairingCoverage"})
+_EXTRA_TYPES = frozenset(
+    {"PageInfo", "PairingCoverage", "SalesImpact", "SalesFigures", "ProductSales", "ChannelSales"}
+)
 
 
 def compiled() -> NoReturn:

@@ -45,7 +45,11 @@ class IncomeQuery:
 @strawberry.input(description="A year's income items in whole yuan; an item left out is 0.")
 class IncomeItemsInput:
     wages: int = 0
-    production_income: int = strawberry.field(default=0, description="Gross.")
+    production_income: int = strawberry.field(
+        default=0,
+        description="Gross, excluding platform sales (IncomeRecord.platformSales adds the "
+        "household's payments, so nothing counts twice).",
+    )
     production_costs: int = 0
     property_income: int = 0
     pension_income: int = 0

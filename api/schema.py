@@ -38,6 +38,7 @@ from api.persons import MemberMutation, PersonQuery
 from api.products import ProductMutation, ProductQuery
 from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
+from api.sales import SalesMutation, SalesQuery
 from api.statements import StatementCount
 from api.sync import SyncMutation, SyncQuery
 from api.visits import VisitMutation
@@ -58,6 +59,7 @@ QUERY_TYPES: tuple[type, ...] = (
     LotQuery,
     AuditQuery,
     SyncQuery,
+    SalesQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -74,6 +76,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     LotMutation,
     AuditMutation,
     SyncMutation,
+    SalesMutation,
 )
 
 

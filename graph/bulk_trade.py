@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.db import Tx
+from graph.income import refresh_incomes
 
 _UPSERT_COOPERATIVES = """
 UNWIND $rows AS row
@@ -112,5 +113,61 @@ MERGE (p)-[:PAID_FOR]->(l)
 
 
 async def upsert_payments(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-    """MERGE payments on their id ({id, household, lot, amount (fen), date, source})."""
+    """MERGE payments on their id ({id, household, lot, amount (fen), date, source}),
+    then the derived income figures of the households paid (their platform sales)."""
     await tx.run(_UPSERT_PAYMENTS, {"rows": [dict(r) for r in rows]})
+    await refresh_incomes(tx, sorted({str(r["household"]) for r in rows}))
+
+
+_UPSERT_SELLERS = """
+UNWIND $rows AS row
+MATCH (r:Region {code: row.regionCode})
+MERGE (s:Seller {code: row.code})
+ON CREATE SET s.createdAt = datetime()
+SET s.name = row.name, s.kind = row.kind, s.regionCode = row.regionCode,
+    s.updatedAt = datetime()
+MERGE (s)-[:LOCATED_IN]->(r)
+"""
+
+_UPSERT_ORDERS = """
+UNWIND $rows AS row
+MATCH (s:Seller {code: row.seller})
+MERGE (b:Buyer {sellerCode: row.seller, id: row.buyer})
+SET b.cityCode = row.city
+MERGE (o:Order {sellerCode: row.seller, id: row.id})
+ON CREATE SET o.createdAt = datetime()
+SET o.channel = row.channel, o.placedAt = row.placedAt, o.status = 'PLACED',
+    o.total = row.total, o.digest = row.digest
+MERGE (s)-[:SOLD]->(o)
+MERGE (o)-[:BOUGHT_BY]->(b)
+WITH o, row
+CALL (o, row) {
+  UNWIND row.lines AS line MATCH (l:Lot {traceCode: line.lot})
+  MERGE (o)-[x:LINE {n: line.n}]->(l)
+  SET x.quantity = line.quantity, x.unitPrice = line.unitPrice, x.amount = line.amount
+}
+CALL (o, row) {
+  UNWIND row.payments AS pay MATCH (l:Lot {traceCode: pay.lot})<-[:OWNS]-(owner)
+  MERGE (p:Payment {id: pay.id})
+  SET p.amount = pay.amount, p.date = pay.date, p.source = 'SALE'
+  MERGE (p)-[:PAID_TO]->(owner)
+  MERGE (p)-[:PAID_FOR]->(l)
+  MERGE (p)-[:FOR_ORDER]->(o)
+}
+WITH DISTINCT o
+MATCH (o)<-[:FOR_ORDER]-(:Payment)-[:PAID_TO]->(h:Household)
+RETURN DISTINCT h.code AS household
+"""
+
+
+async def upsert_sales(
+    tx: Tx, sellers: Sequence[Mapping[str, Any]], orders: Sequence[Mapping[str, Any]]
+) -> None:
+    """MERGE sellers on their code ({code, name, kind, regionCode}), buyers and orders on
+    (seller, id) ({id, seller, channel, placedAt, buyer, city, total, digest, lines:
+    [{n, lot, quantity, unitPrice, amount}], payments: [{id, lot, amount, date}]}), each
+    payment to its lot's owner; then the derived income figures of the households paid.
+    The lots' remaining is the caller's (upsert_lots)."""
+    await tx.run(_UPSERT_SELLERS, {"rows": [dict(r) for r in sellers]})
+    records = await tx.run(_UPSERT_ORDERS, {"rows": [dict(r) for r in orders]})
+    await refresh_incomes(tx, sorted({str(r["household"]) for r in records}))

@@ -9,9 +9,11 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
     Household.latestIncomeYear     the year of its latest income record, and that
              .latestPerCapitaNet   record's perCapitaNet, and the perCapitaNet of the
              .previousPerCapitaNet year before it (null without a record for it):
-                                   graph/income.py's REFRESH_INCOMES, which only
-                                   recordIncome (the one write of an income record)
-                                   and the upserts run; the generator writes them from
+                                   graph/income.py's REFRESH_INCOMES, which
+                                   recordIncome (the one write of an income record),
+                                   every write of a payment (perCapitaNet holds the
+                                   platform sales: `w.touch(incomes=...)`) and the
+                                   upserts run; the generator writes them from
                                    `derived_incomes`, the same figures in Python
 
 Reads stay one cheap statement because of them (ARCHITECTURE.md).

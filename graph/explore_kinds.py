@@ -17,6 +17,8 @@ A node is named by a ref, `Type:key`:
     Payment     its id                 date (its amount, personal, masked)
     StatusChange its id                to
     Assessment  its id                 year (its perCapitaNet, personal, masked)
+    Seller      its code               name (orders and buyers, keyed by seller and
+                                       id, are read through the typed API)
 
 Support measures (MEASURE_FOR, DELIVERED, RECEIVED_BY) are followed only when
 edgeTypes names them, so a neighbourhood by default is what it was before them. Income
@@ -54,6 +56,7 @@ import graph.payment
 import graph.person
 import graph.product
 import graph.region
+import graph.seller
 import graph.status
 import graph.trace_event
 import graph.visit  # noqa: F401  (the read maps the allow-lists name)
@@ -63,6 +66,7 @@ from graph.measure import check_measure_id
 from graph.model import Label, Rel
 from graph.product import check_product_code
 from graph.readmap import TYPES, Value, placeholders
+from graph.seller import check_seller_code
 from graph.trace_code import TraceKind, check_trace_code
 from graph.validation import (
     check_household_code,
@@ -97,12 +101,18 @@ INTERNAL_LABELS = frozenset(
         "PovertyLine",
         # Personal figures only, read through Household.incomes.
         "IncomeRecord",
+        # Keyed by (seller, id), not by one property a ref could name: read through
+        # order(sellerCode, orderId), buyer(id, sellerCode) and Lot.sales (issue 16).
+        "Order",
+        "Buyer",
         # Findings are for auditors and region officers, not for every explorer (an
         # investigator may not read them): never shown, never walked.
         "Finding",
     }
 )
-INTERNAL_RELS: frozenset[str] = frozenset({"INCOME_OF", "CONCERNS"})
+INTERNAL_RELS: frozenset[str] = frozenset(
+    {"INCOME_OF", "CONCERNS", "SOLD", "BOUGHT_BY", "LINE", "FOR_ORDER"}
+)
 # Followed only when edgeTypes names them.
 OPT_IN_RELS: frozenset[str] = frozenset(
     {"MEASURE_FOR", "DELIVERED", "RECEIVED_BY", "STATUS_OF", "DECIDED_BY", "ASSESSES", "VERIFIED"}
@@ -208,6 +218,10 @@ NODES: dict[Label, NodeKind] = {
         NodeKind(
             Label.PAYMENT, "id", "Payment", "p", "date",
             ("id", "amount", "date", "source", "voidedOn"), check_record_id,
+        ),
+        NodeKind(
+            Label.SELLER, "code", "Seller", "s", "name", ("code", "name", "kind", "regionCode"),
+            check_seller_code,
         ),
     )
 }  # fmt: skip

@@ -13,11 +13,14 @@ hidden from roles without personal data like the incomes themselves); from
 traceability (issue 15), a cooperative membership on the household (`cooperatives`)
 and the cooperative (`members`), a lot on its producer or owner (`lots`, household or
 cooperative), a payment on the household paid (`payments`: its id, lot and date, never
-the amount), and products on themselves. A poverty line, which belongs to no household,
-has records of its own (entityType PovertyLine, entityKey its year); so do the file
-audit's records: a run started (AuditRun), a finding reviewed (Finding), a cross-check
-list imported (CrossCheckImport), each keyed by its id. The relationship, not the key,
-ties a record to its entity, so a household's history follows it through a move.
+the amount), and products on themselves; from sales (issue 16), a seller on itself and
+its orders on it (`orders`), a sale's payment on the household or cooperative paid
+(`payments`), a cancelled order's voided payments the same way. A poverty line, which
+belongs to no household, has records of its own (entityType PovertyLine, entityKey its
+year); so do the file audit's records: a run started (AuditRun), a finding reviewed
+(Finding), a cross-check list imported (CrossCheckImport), each keyed by its id. The
+relationship, not the key, ties a record to its entity, so a household's history
+follows it through a move.
 
 Records are written by the write frame (graph/write.py) in the mutation's own
 transaction, one statement for all of them: a refused mutation writes none, a retry
@@ -72,6 +75,7 @@ _RECORDED = {
     "AuditRun": ("runs", "e:AuditRun {id: r.key}", "e.id"),
     "Finding": ("findings", "e:Finding {id: r.key}", "e.id"),
     "CrossCheckImport": ("imports", "e:CrossCheckImport {id: r.key}", "e.id"),
+    "Seller": ("sellers", "e:Seller {code: r.key}", "e.code"),
 }
 
 RECORD_CHANGES = " ".join(

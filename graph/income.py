@@ -2,11 +2,18 @@
 perCapitaNet formula, and the household's derived income properties.
 
     transfers     = pensionIncome + lowIncomeGuarantee + subsidies + ecologicalCompensation
-    netIncome     = wages + productionIncome + propertyIncome + transfers - productionCosts
+    platformSales = the household's unvoided payments dated in the record's year
+                    (graph/payment.py `platform_sales`; fen, so in yuan with two places)
+    netIncome     = wages + productionIncome + propertyIncome + transfers + platformSales
+                    - productionCosts, rounded down to whole yuan
     perCapitaNet  = netIncome / householdSize, rounded down
 
 written once, twice over: `per_capita_net` (Python: the generator, tests) and
-`per_capita_cypher` (every statement: reads, the derived properties). A record is
+`per_capita_cypher` (every statement: reads, the derived properties). The items are
+whole yuan and the sales fen, so both sum in fen and divide once: rounding netIncome
+down first gives the same perCapitaNet (floor(floor(x) / n) = floor(x / n)). The
+productionIncome officials enter excludes platform sales, so nothing counts twice.
+A record is
 above the threshold when its perCapitaNet exceeds the threshold of the poverty line in
 force in its year (graph/poverty_line.py); null when no line is.
 
@@ -25,8 +32,9 @@ from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, ro
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict
 from graph.model import Label, Rel
+from graph.payment import FEN_PER_YUAN, platform_sales
 from graph.poverty_line import EARLIEST_YEAR, YEARS, line_in_force, threshold_of
-from graph.readmap import Access, Custom, Field, Kind, Mask, Value, declare, extend
+from graph.readmap import Access, Custom, Field, Kind, Mask, Value, declare, extend, yuan
 from graph.readmap import Rel as RelEntry
 from graph.scope import active_on
 from graph.validation import check_range, check_year
@@ -56,14 +64,21 @@ def transfers(items: Mapping[str, int]) -> int:
     return sum(items.get(name, 0) for name in TRANSFERS)
 
 
-def net_income(items: Mapping[str, int]) -> int:
+def _net_fen(items: Mapping[str, int], sales: int) -> int:
     gains = sum(items.get(name, 0) for name in GAINS)
-    return gains - sum(items.get(name, 0) for name in COSTS)
+    return (gains - sum(items.get(name, 0) for name in COSTS)) * FEN_PER_YUAN + sales
 
 
-def per_capita_net(items: Mapping[str, int], household_size: int) -> int:
-    """The household's net income per person, in whole yuan, rounded down."""
-    return net_income(items) // household_size
+def net_income(items: Mapping[str, int], sales: int = 0) -> int:
+    """The household's net income in whole yuan, rounded down; `sales` its platform
+    sales of the year in fen."""
+    return _net_fen(items, sales) // FEN_PER_YUAN
+
+
+def per_capita_net(items: Mapping[str, int], household_size: int, sales: int = 0) -> int:
+    """The household's net income per person, in whole yuan, rounded down; `sales` its
+    platform sales of the year in fen."""
+    return _net_fen(items, sales) // (FEN_PER_YUAN * household_size)
 
 
 def _sum(i: str, names: Sequence[str]) -> str:
@@ -74,25 +89,45 @@ def transfers_cypher(i: str) -> str:
     return f"({_sum(i, TRANSFERS)})"
 
 
-def net_cypher(i: str) -> str:
-    return f"({_sum(i, GAINS)} - {_sum(i, COSTS)})"
+def sales_cypher(i: str, b: Binder | None = None) -> str:
+    """The platform sales (integer fen) of income record `i` (a node): its household's
+    unvoided payments dated in the record's year. `b` names the inner variables."""
+    return platform_sales(f"({i})-[:{Rel.INCOME_OF}]->(:{Label.HOUSEHOLD})", f"{i}.year", b)
 
 
-def per_capita_cypher(i: str) -> str:
-    """`per_capita_net` of income record `i` (a node or a map with its properties) as a
-    Cypher expression; null when `i` is null. Exact: the quotient of two integers below
-    2^53 is rounded correctly, so floor never crosses an integer."""
-    return f"toInteger(floor(toFloat({net_cypher(i)}) / {i}.householdSize))"
+def _net_fen_cypher(i: str, sales: str | None) -> str:
+    sales = sales_cypher(i) if sales is None else sales
+    return f"(({_sum(i, GAINS)} - {_sum(i, COSTS)}) * {FEN_PER_YUAN} + {sales})"
+
+
+def net_cypher(i: str, sales: str | None = None) -> str:
+    """`net_income` of income record `i` as a Cypher expression; `sales` the platform
+    sales in fen (an expression), by default the record's own (`sales_cypher`)."""
+    return f"toInteger(floor(toFloat({_net_fen_cypher(i, sales)}) / {FEN_PER_YUAN}))"
+
+
+def per_capita_cypher(i: str, sales: str | None = None) -> str:
+    """`per_capita_net` of income record `i` (a node, or a map with its properties when
+    `sales` is given) as a Cypher expression; null when `i` is null. `sales` as in
+    `net_cypher`. Exact: the quotient of two integers below 2^53 by at most 5,000 is
+    rounded correctly, so floor never crosses an integer."""
+    divisor = f"({FEN_PER_YUAN} * {i}.householdSize)"
+    return f"toInteger(floor(toFloat({_net_fen_cypher(i, sales)}) / {divisor}))"
 
 
 def derived_incomes(
     records: Sequence[tuple[int, Mapping[str, int], int]],
+    sales: Mapping[int, int] | None = None,
 ) -> tuple[int | None, int | None, int | None]:
     """(latestIncomeYear, latestPerCapitaNet, previousPerCapitaNet) of a household's
-    records (year, items, householdSize): what REFRESH_INCOMES stores, for bulk writers."""
+    records (year, items, householdSize) and its platform sales by year (fen): what
+    REFRESH_INCOMES stores, for bulk writers."""
     if not records:
         return None, None, None
-    by_year = {year: per_capita_net(items, size) for year, items, size in records}
+    sold = sales or {}
+    by_year = {
+        year: per_capita_net(items, size, sold.get(year, 0)) for year, items, size in records
+    }
     latest = max(by_year)
     return latest, by_year[latest], by_year.get(latest - 1)
 
@@ -102,10 +137,22 @@ def derived_incomes(
 HIDDEN = Mask.HIDDEN
 
 
+def _sales(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    return yuan(sales_cypher(row["i"], c.b))
+
+
+def _net(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    return net_cypher(row["i"], sales_cypher(row["i"], c.b))
+
+
+def _per_capita(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    return per_capita_cypher(row["i"], sales_cypher(row["i"], c.b))
+
+
 def _above(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
     i = row["i"]
     line = line_in_force(f"{i}.year", c.b.var("inForce"))
-    return f"({per_capita_cypher(i)} > {threshold_of(line)})"
+    return f"({_per_capita(c, row, f, post)} > {threshold_of(line)})"
 
 
 declare(
@@ -116,9 +163,10 @@ declare(
         "year": Value("{i}.year"),
         **{name: Value(f"{{i}}.{name}", mask=HIDDEN) for name in ITEMS},
         "transfers": Value(transfers_cypher("{i}"), mask=HIDDEN),
-        "netIncome": Value(net_cypher("{i}"), mask=HIDDEN),
+        "platformSales": Custom(_sales, mask=HIDDEN),
+        "netIncome": Custom(_net, mask=HIDDEN),
         "householdSize": Value("{i}.householdSize"),
-        "perCapitaNet": Value(per_capita_cypher("{i}"), mask=HIDDEN),
+        "perCapitaNet": Custom(_per_capita, mask=HIDDEN),
         "version": Value("{i}.version"),
         "createdAt": Value("{i}.createdAt", Kind.DATETIME),
         "updatedAt": Value("{i}.updatedAt", Kind.DATETIME),

@@ -195,6 +195,20 @@ STEPS: tuple[Step, ...] = (
             ),
         ),
     ),
+    Step(
+        12,
+        "sales (issue 16): sellers by code, orders and buyers by (seller, id); orders by "
+        "placedAt and payments by date for salesImpact's window",
+        (
+            "CREATE CONSTRAINT seller_code IF NOT EXISTS FOR (n:Seller) REQUIRE n.code IS UNIQUE",
+            "CREATE CONSTRAINT order_key IF NOT EXISTS "
+            "FOR (n:Order) REQUIRE (n.sellerCode, n.id) IS UNIQUE",
+            "CREATE CONSTRAINT buyer_key IF NOT EXISTS "
+            "FOR (n:Buyer) REQUIRE (n.sellerCode, n.id) IS UNIQUE",
+            "CREATE INDEX order_placed_at IF NOT EXISTS FOR (n:Order) ON (n.placedAt)",
+            "CREATE INDEX payment_date IF NOT EXISTS FOR (n:Payment) ON (n.date)",
+        ),
+    ),
 )
 
 LATEST = STEPS[-1].version

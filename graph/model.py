@@ -93,7 +93,8 @@ Nodes (key property first):
         TRANSFORMATION (transforming, packing; kind BLENDING, PROCESSING, PACKING).
         readPoint: the village code where it happened.
     (:Payment {id, amount, date, source, voidedOn})
-        amount in integer fen (yuan x 100); source ACCEPTANCE (D2 adds SALE). A
+        amount in integer fen (yuan x 100); source ACCEPTANCE or SALE (an order
+        line, graph/order.py); voided when its order is cancelled. A
         household's payments are its platform sales (graph/payment.py).
     (:AuditRun {id, regionCode, rules, units, asOf, status, startedAt, finishedAt,
                 heartbeatAt, worker, done, total, found, added, gone, error, startedBy})
@@ -113,6 +114,16 @@ Nodes (key property first):
         list + ':' + idNumber. Never readable through the API.
     (:CrossCheckImport {id, list, source, received, added, importedAt})
         One import of entries: what the change history records.
+    (:Seller {code, name, kind, regionCode, createdAt, updatedAt})
+        Who sells (issue 16): a self-service store, an online shop, a village
+        e-commerce service station or an enterprise (graph/seller.py SellerKind).
+    (:Buyer {sellerCode, id, cityCode})
+        A buyer as one seller knows them: a pseudonymous id the seller chose, unique
+        per seller, and a 6-digit region code or null; nothing else is stored.
+    (:Order {sellerCode, id, channel, placedAt, status, total, digest, createdAt,
+             cancelledOn, cancelReason})
+        A sale (graph/order.py): id unique per seller; total in integer fen; status
+        PLACED or CANCELLED; digest: the recorded input's, so a replay is recognised.
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):
@@ -150,6 +161,11 @@ Relationships:
     (:Payment)-[:PAID_TO]->(:Household|Cooperative)
     (:Payment)-[:PAID_FOR]->(:Lot)
     (:Finding)-[:CONCERNS]->(:Household | :Person | :Official)
+    (:Payment)-[:FOR_ORDER]->(:Order)               a sale's payment (source SALE)
+    (:Seller)-[:LOCATED_IN]->(:Region)
+    (:Seller)-[:SOLD]->(:Order)-[:BOUGHT_BY]->(:Buyer)
+    (:Order)-[:LINE {n, quantity, unitPrice, amount}]->(:Lot)
+        n: the line's position (0, 1, ...); unitPrice and amount in integer fen.
 
 Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
 """
@@ -175,6 +191,9 @@ class Label(StrEnum):
     LOT = "Lot"
     TRACE_EVENT = "TraceEvent"
     PAYMENT = "Payment"
+    SELLER = "Seller"
+    BUYER = "Buyer"
+    ORDER = "Order"
     CLIENT_MUTATION = "ClientMutation"
     AUDIT_RUN = "AuditRun"
     AUDIT_LOCK = "AuditLock"
@@ -211,6 +230,10 @@ class Rel(StrEnum):
     PAID_TO = "PAID_TO"
     PAID_FOR = "PAID_FOR"
     CONCERNS = "CONCERNS"
+    FOR_ORDER = "FOR_ORDER"
+    SOLD = "SOLD"
+    BOUGHT_BY = "BOUGHT_BY"
+    LINE = "LINE"
 
 
 class RegionLevel(StrEnum):

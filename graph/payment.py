@@ -58,12 +58,15 @@ def to_yuan(fen: int) -> Decimal:
 def platform_sales(h: str, year: str, b: Binder | None = None) -> str:
     """Cypher: the platform sales of household `h` in `year` (an integer expression),
     in integer fen: the sum of its unvoided payments dated in that year (0 when none).
-    Divide by 100 for yuan. Expands the household's PAID_TO relationships (a handful).
-    `b` names the inner variables (pass the statement's Binder inside a larger one)."""
+    Divide by 100 for yuan. `h` is the household's variable, or a pattern in
+    parentheses that ends at the household (an income record's: graph/income.py).
+    Expands the household's PAID_TO relationships (a handful). `b` names the inner
+    variables (pass the statement's Binder inside a larger one)."""
     p, total, amount = (b.var(n) for n in ("sale", "total", "amount")) if b else (
         "sale", "saleTotal", "saleAmount")  # fmt: skip
+    start = h if h.startswith("(") else f"({h})"
     return (
-        f"reduce({total} = 0, {amount} IN COLLECT {{ MATCH ({h})<-[:PAID_TO]-({p}:Payment) "
+        f"reduce({total} = 0, {amount} IN COLLECT {{ MATCH {start}<-[:PAID_TO]-({p}:Payment) "
         f"WHERE {p}.voidedOn IS NULL AND {p}.date.year = {year} RETURN {p}.amount }} "
         f"| {total} + {amount})"
     )

@@ -81,6 +81,7 @@ class Access(StrEnum):
     PERSON = "PERSON"
     COOPERATIVE = "COOPERATIVE"
     FINDING = "FINDING"
+    SELLER = "SELLER"
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,6 +25,11 @@ the households reached through them are scoped as households.
 Findings of the file audit (Access.FINDING): ALL all; REGION those that CONCERN a
 household or an official it sees; OFFICIAL and NONE none (a field official reads no
 findings).
+
+Sellers (`Access.SELLER`, issue 16): ALL every one, REGION those located in the
+subtree, SELLER (a MERCHANT's scope: one seller's code) that seller alone, OFFICIAL and
+NONE none. A SELLER scope holds no household, official, person or cooperative: it
+reads and writes its seller's orders and buyers only.
 """
 
 from __future__ import annotations
@@ -52,13 +57,15 @@ class ScopeKind(StrEnum):
     ALL = "ALL"
     REGION = "REGION"
     OFFICIAL = "OFFICIAL"
+    SELLER = "SELLER"
     NONE = "NONE"
 
 
 @dataclass(frozen=True)
 class Scope:
     """ALL sees every household; REGION one subtree; OFFICIAL one official's pairings;
-    NONE nothing. An OFFICIAL scope with `on` set: the pairings of that day."""
+    SELLER one seller's orders (no household); NONE nothing. An OFFICIAL scope with `on`
+    set: the pairings of that day."""
 
     kind: ScopeKind
     code: str | None = None
@@ -75,6 +82,10 @@ class Scope:
     @classmethod
     def official(cls, code: str) -> Scope:
         return cls(ScopeKind.OFFICIAL, code)
+
+    @classmethod
+    def seller(cls, code: str) -> Scope:
+        return cls(ScopeKind.SELLER, code)
 
     @classmethod
     def nothing(cls) -> Scope:
@@ -130,7 +141,9 @@ class Scope:
         """
         if self.kind is ScopeKind.ALL:
             return "true"
-        if self.kind is ScopeKind.NONE:
+        if access is Access.SELLER:
+            return self._seller(var, b)
+        if self.kind in (ScopeKind.NONE, ScopeKind.SELLER):
             return "false"
         if access is Access.HOUSEHOLD:
             return self._household(var, b)
@@ -164,12 +177,19 @@ class Scope:
             f"OR EXISTS {{ MATCH ({var})-[:CONCERNS]->({o}:Official) WHERE {officials} }})"
         )
 
+    def _seller(self, var: str, b: Binder) -> str:
+        if self.kind is ScopeKind.SELLER:
+            return f"{var}.code = {b.scope_code()}"
+        if self.kind is ScopeKind.REGION:
+            return self._household(var, b, key="regionCode")
+        return "false"
+
     def village_filter(self, var: str, b: Binder) -> str | None:
         """A boolean Cypher expression: every household of village `var` is visible
         (None when that depends on the household: a field official's scope)."""
         if self.kind is ScopeKind.ALL:
             return "true"
-        if self.kind is ScopeKind.NONE:
+        if self.kind in (ScopeKind.NONE, ScopeKind.SELLER):
             return "false"
         if self.kind is ScopeKind.OFFICIAL:
             return None
@@ -222,9 +242,9 @@ def _paired_on(request: Any) -> Any:
 async def scope_exists(db: Database, scope: Scope) -> bool:
     """Whether the region or official a REGION or OFFICIAL scope names is in the
     database (ALL and NONE need nothing); a seek on region_code or official_code."""
-    if scope.kind not in ("REGION", "OFFICIAL"):
+    if scope.kind not in ("REGION", "OFFICIAL", "SELLER"):
         return True
-    label = Label.REGION if scope.kind == "REGION" else Label.OFFICIAL
+    label = {"REGION": Label.REGION, "OFFICIAL": Label.OFFICIAL, "SELLER": Label.SELLER}[scope.kind]
     record = await db.read_one(
         f"OPTIONAL MATCH (n:{label} {{code: $code}}) RETURN n IS NOT NULL AS found",
         {"code": scope.code},

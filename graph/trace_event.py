@@ -41,6 +41,7 @@ class BizStep(StrEnum):
     ACCEPTING = "accepting"
     TRANSFORMING = "transforming"
     PACKING = "packing"
+    RETAIL_SELLING = "retail_selling"  # an order's lots (graph/order.py)
 
 
 class TransformationKind(StrEnum):
@@ -162,7 +163,7 @@ async def accept_lots(
             for s, (_, price) in zip(states, lots, strict=True)
         ]  # fmt: skip
         await w.tx.run(CREATE_PAYMENTS, {"payments": payments})
-        w.touch(households=households, bump=False)  # the payments are its income
+        w.touch(households=households, incomes=households, bump=False)  # its income
         for payment in payments:
             w.changed(Entity.HOUSEHOLD, payment["household"], [
                 {"field": "lots", "before": {"lot": payment["lot"], "owner": payment["household"]},

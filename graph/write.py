@@ -14,7 +14,8 @@ unit of work is written once, here.
                                              changes `remaining` holds this lock
                      w.update(entity, key, properties)  SET, before and after kept
                      w.created / w.changed    history entries written by hand
-                     w.touch(households=..., officials=...)  what to refresh
+                     w.touch(households=..., officials=..., incomes=...)  what
+                                             to refresh (incomes: households paid)
       settle       recompute the derived properties of what was touched (graph/
                    derived.py: households, their villages, officials), bump the
                    versions of the households changed, write the change records
@@ -56,6 +57,7 @@ class Entity(StrEnum):
     AUDIT_RUN = "AuditRun"
     FINDING = "Finding"
     CROSS_CHECK_IMPORT = "CrossCheckImport"
+    SELLER = "Seller"
 
 
 KEYS: dict[Entity, str] = {
@@ -68,6 +70,7 @@ KEYS: dict[Entity, str] = {
     Entity.AUDIT_RUN: "id",
     Entity.FINDING: "id",
     Entity.CROSS_CHECK_IMPORT: "id",
+    Entity.SELLER: "code",
 }
 # A change's key is text; an entity keyed by a number converts it back in Cypher.
 KEY_PARAMS: dict[Entity, str] = {Entity.POVERTY_LINE: "toInteger($key)"}
@@ -142,6 +145,12 @@ LOCK_COOPERATIVE = (
     "RETURN c.code AS code, c.villageCode AS villageCode, c.traceCode AS traceCode"
 )
 
+LOCK_SELLER = (
+    "MATCH (s:Seller {code: $code}) WHERE {scope} "
+    "SET s._lock = true REMOVE s._lock "
+    "RETURN s.code AS code, s.kind AS kind, s.regionCode AS regionCode"
+)
+
 # A lot with its one owner, in the caller's scope: a household owner by the household
 # scope, a cooperative by the cooperative scope (graph/scope.py).
 LOCK_LOT = (
@@ -159,7 +168,13 @@ LOCK_LOT = (
 # mutation's allow-list); the values are parameters.
 _STAMPED = {  # households: at settle
     entity: ", n.updatedAt = datetime()"
-    for entity in (Entity.OFFICIAL, Entity.POVERTY_LINE, Entity.COOPERATIVE, Entity.PRODUCT)
+    for entity in (
+        Entity.OFFICIAL,
+        Entity.POVERTY_LINE,
+        Entity.COOPERATIVE,
+        Entity.PRODUCT,
+        Entity.SELLER,
+    )
 }
 UPDATE = {
     entity: (
@@ -209,6 +224,7 @@ class Write:
     households: dict[str, bool] = field(default_factory=dict)  # code -> bump its version
     officials: set[str] = field(default_factory=set)
     villages: set[str] = field(default_factory=set)
+    incomes: set[str] = field(default_factory=set)  # households paid or unpaid
     history: list[Change] = field(default_factory=list)
 
     @property
@@ -251,14 +267,28 @@ class Write:
             raise NotFound("no such cooperative", field=field)
         return dict(record)
 
-    async def lot(self, trace_code: str, *, field: str) -> dict[str, Any]:
+    async def seller(self, code: str, *, field: str) -> dict[str, Any]:
+        """Lock a seller in the caller's scope ({code, kind, regionCode}); NOT_FOUND on
+        `field` when absent or out of scope (a MERCHANT's another seller)."""
+        where, params = self.scope.filter(Access.SELLER, "s")
+        record = await self.tx.single(
+            LOCK_SELLER.replace("{scope}", where), {"code": code, **params}
+        )
+        if record is None:
+            raise NotFound("no such seller", field=field)
+        return dict(record)
+
+    async def lot(self, trace_code: str, *, field: str, any_owner: bool = False) -> dict[str, Any]:
         """Lock a lot whose owner is in the caller's scope: {traceCode, quantity,
         remaining, unit, producedOn (a Python date), ownerKind (HOUSEHOLD or
         COOPERATIVE), owner (its code), ownerVillage, ownerDeregisteredOn}. NOT_FOUND on
         `field` when absent or out of scope. Every change to `remaining` is made under
-        this lock, so two writes never both draw on what only one of them may."""
+        this lock, so two writes never both draw on what only one of them may.
+        `any_owner`: whoever owns it (a sale: the seller's scope was checked)."""
         household, params = self.scope.household_filter("owner")
         cooperative, _ = self.scope.filter(Access.COOPERATIVE, "owner")
+        if any_owner:
+            household, cooperative, params = "true", "true", {}
         statement = LOCK_LOT.replace("{household}", household).replace("{cooperative}", cooperative)
         record = await self.tx.single(statement, {"code": trace_code, **params})
         if record is None:
@@ -273,14 +303,18 @@ class Write:
         households: Sequence[str] = (),
         officials: Sequence[str] = (),
         villages: Sequence[str] = (),
+        incomes: Sequence[str] = (),
         bump: bool = True,
     ) -> None:
         """Households, officials and villages whose derived data settle recomputes
-        (and households whose version it bumps, unless `bump` is False)."""
+        (and households whose version it bumps, unless `bump` is False); `incomes`:
+        households whose payments changed, so their derived income figures are
+        recomputed (their platform sales are in perCapitaNet)."""
         for code in households:
             self.households[code] = self.households.get(code, False) or bump
         self.officials.update(officials)
         self.villages.update(villages)
+        self.incomes.update(incomes)
 
     def forget(self, household: str) -> None:
         """A household code that no longer exists (it moved to a new code)."""
@@ -313,7 +347,10 @@ class Write:
 
     async def settle(self) -> None:
         from graph.history import record_changes
+        from graph.income import refresh_incomes
 
+        if self.incomes:
+            await refresh_incomes(self.tx, sorted(self.incomes))
         if self.households or self.villages:
             await refresh_households(self.tx, sorted(self.households), sorted(self.villages))
         if self.officials:

@@ -33,7 +33,7 @@ from graph.bulk import (
     upsert_regions,
     upsert_visits,
 )
-from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments
+from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments, upsert_sales
 from graph.crosscheck import merge_entries
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
@@ -44,7 +44,7 @@ from graph.product import upsert_catalogue
 from graph.region import RegionRow
 from graph.status import upsert_status_changes
 from graph.validation import id_check_character
-from seeds import trade
+from seeds import sales, trade
 from seeds.exits import exit_years, exits
 from seeds.idnumber import seed_person_ref
 from seeds.regions import hainan
@@ -659,6 +659,7 @@ MEASURES: list[
      "farming and animal husbandry", None, LIN, None, None, None),
     ("demo-measure-05", SHUINAN + "0004", "SUPPLIES", 392, None, 50, "kg", "rice", None, WU,
      None, None, None),
+    *trade.MEASURES,
 ]  # fmt: skip
 
 # Incomes: (household, years before the reference date's, householdSize, items). Each
@@ -680,6 +681,7 @@ INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
                              "productionCosts": 1000, "subsidies": 500}),  # 16,000
     (FANMAO + "0005", 0, 1, {"wages": 3000, "productionIncome": 2000, "productionCosts": 500,
                              "subsidies": 500}),  # 5,000
+    *trade.INCOMES,
 ]  # fmt: skip
 
 
@@ -894,6 +896,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         **exits(as_of, households, supported["incomes"]),
         **trade.trade(as_of),
         "crossCheck": lists,
+        **sales.sales(as_of),
     }
 
 
@@ -913,12 +916,14 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await upsert_incomes(tx, rows["incomes"])
         await upsert_catalogue(tx)
         await upsert_cooperatives(tx, rows["cooperatives"], rows["cooperativeMembers"])
-        await upsert_lots(tx, rows["lots"], rows["events"], rows["householdTraceCodes"])
+        events = [*rows["events"], *rows["saleEvents"]]
+        await upsert_lots(tx, rows["lots"], events, rows["householdTraceCodes"])
         await upsert_payments(tx, rows["payments"])
         for entry in rows["crossCheck"]:
             await merge_entries(tx, entry["list"], entry["source"], entry["idNumbers"])
         await upsert_assessments(tx, rows["assessments"])
         await upsert_status_changes(tx, rows["statusChanges"])
+        await upsert_sales(tx, rows["sellers"], rows["orders"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
@@ -930,5 +935,6 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         f"{len(rows['officials'])} officials, {len(rows['pairings'])} pairings, "
         f"{len(rows['visits'])} visits, {len(rows['measures'])} measures, "
         f"{len(rows['incomes'])} income records, {len(rows['cooperatives'])} cooperative, "
-        f"{len(rows['lots'])} lots, {len(rows['assessments'])} exit assessments"
+        f"{len(rows['lots'])} lots, {len(rows['assessments'])} exit assessments, "
+        f"{len(rows['sellers'])} sellers, {len(rows['orders'])} orders"
     )

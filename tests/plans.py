@@ -44,6 +44,7 @@ PRINCIPALS: dict[str, Principal] = {
     "region": Principal(Role.REGION_OFFICER, scope="460203"),
     "official": Principal(Role.FIELD_OFFICIAL, scope="O-460203-001"),
     "public": Principal(Role.PUBLIC),
+    "merchant": Principal(Role.MERCHANT, scope="STORE-469025-01"),
 }
 
 # Arguments a root field needs (valid values: they are checked when bound).
@@ -63,6 +64,10 @@ ROOT_ARGS = {
     "finding": 'id: "00000000-0000-4000-8000-000000000002"',
     "auditSummary": 'regionCode: "460203"',
     "syncStatus": 'clientIds: ["phone-record-0001"]',
+    "seller": 'code: "STORE-469025-01"',
+    "order": 'sellerCode: "STORE-469025-01", orderId: "store-00000001"',
+    "buyer": 'id: "buyer-7f3a9c", sellerCode: "STORE-469025-01"',
+    "salesImpact": 'regionCode: "460000", from: "2026-01-01", to: "2026-12-31"',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -88,9 +93,11 @@ READ_ROOTS = (
     "crossCheckImports",
     "auditRules",
     "syncStatus",
+    "seller",
+    "salesImpact",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
-OTHER_ROOTS = ("person", "povertyLine")
+OTHER_ROOTS = ("person", "povertyLine", "order", "buyer")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from graph.readmap import TYPES, Conn, Custom, Field, Guard, Mask, Rel
 PATHS = paths()
 # Types whose fields are compiled although they are not in the read map: connections
 # (the post-pass builds them from the rows) and PairingCoverage (graph/coverage.py).
-EXTRA = ("PairingCoverage",)
+EXTRA = ("PairingCoverage", "SalesImpact", "SalesFigures", "ProductSales", "ChannelSales")
 # Types and roots whose planners have tests of their own (their roots take arguments
 # these generic paths cannot make up, and refuse scoped callers).
 TESTED_ELSEWHERE = {
@@ -201,6 +201,9 @@ SINGLE_IN_MAP = {
     "Payment.lot",
     "PublicPlace.county",
     "PublicPlace.town",
+    "Order.buyer",
+    "Order.seller",
+    "Seller.region",
 }
 # Lists written by hand with no LIMIT, by design: personCount sums one number per
 # household (COLLECT then reduce: an aggregate is refused inside an expression
@@ -218,6 +221,14 @@ UNBOUNDED_BY_HAND = {
     "UNWIND kids AS k WITH k.c AS c, k.fig AS kf, k.over AS ko WITH c, kf, ko,  AS c_out",
     "MATCH (i:IncomeRecord)-[:INCOME_OF]->(h)",
     "MATCH (i:IncomeRecord)-[:INCOME_OF]->(n)",  # a lot's producer, when a household
+    # an income record's platform sales: its household's payments, summed (issue 15)
+    "MATCH (i)-[:INCOME_OF]->(:Household)<-[:PAID_TO]-(sale:Payment)",
+    # salesImpact (issue 16): the window's lines grouped by product and by channel, the
+    # paid households' totals sorted (the median), the regions under one region
+    "UNWIND sold AS x WITH x.p AS p, sum(x.q) AS q, sum(x.a) AS a",
+    "UNWIND sold AS x WITH x.channel AS ch, count(DISTINCT x.o) AS n, sum(x.a) AS a",
+    "UNWIND paid AS x",
+    "MATCH (c:Region)-[:PART_OF]->(u) WITH c, [y IN sold",
     # the public trace: the distinct households and products upstream of a lot
     "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
     "-[:OF_PRODUCT]->(p:Product) WITH DISTINCT p",

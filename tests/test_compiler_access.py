@@ -75,6 +75,9 @@ REACHED_THROUGH_A_VISIBLE_RECORD = {
     # an assessment of a household in scope: its verifier, its members at fault (by ref)
     "MATCH (o:Official {code: a.verifiedBy})",
     "MATCH (p:Person)",
+    # an income record's platform sales: the payments of its own household, the one in
+    # scope it was reached from (Household.incomes, IncomeRecord#id)
+    "MATCH (i)-[:INCOME_OF]->(:Household)<-[:PAID_TO]-(sale:Payment)",
     # the public trace: the households upstream of a lot, counted, never shown
     "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
     "<-[:PRODUCED]-(h:Household)",
@@ -230,7 +233,8 @@ def test_the_map_scopes_every_scoped_kind_it_reaches() -> None:
             for var, access in entry.scoped:
                 assert re.search(r"\{" + var + r"\}:(\w+)", entry.match), (field_name, var)
                 label = re.search(r"\{" + var + r"\}:(\w+)", entry.match).group(1)  # type: ignore[union-attr]
-                assert SCOPED_LABELS[label] is access, (type_name, field_name)
+                kinds = {**SCOPED_LABELS, "Seller": Access.SELLER}  # sellers: issue 16
+                assert kinds[label] is access, (type_name, field_name)
             if reached - scoped:
                 unscoped_entries[f"{type_name}.{field_name}"] = reached - scoped
     assert unscoped_entries == UNSCOPED_IN_MAP
@@ -288,15 +292,15 @@ PERSONAL = {
     "Household.previousPerCapitaNet": Mask.HIDDEN,
     **{f"IncomeRecord.{name}": Mask.HIDDEN for name in ITEMS},
     "IncomeRecord.transfers": Mask.HIDDEN,
-    "IncomeRecord.netIncome": Mask.HIDDEN,
-    "IncomeRecord.perCapitaNet": Mask.HIDDEN,
     "Measure.notes": Mask.HIDDEN,
     # an exit assessment's income figure (graph/assessment.py)
     "Assessment.perCapitaNet": Mask.HIDDEN,
 }
 # Values computed by a function of their own, null whole for masked views (so nothing
-# below them is compiled).
-HIDDEN_CUSTOM = {"Household.incomes", "IncomeRecord.aboveThreshold"}
+# below them is compiled): the figures that add the platform sales (graph/income.py).
+HIDDEN_CUSTOM = {"Household.incomes", "IncomeRecord.aboveThreshold",
+                 "IncomeRecord.platformSales", "IncomeRecord.netIncome",
+                 "IncomeRecord.perCapitaNet"}  # fmt: skip
 
 
 def test_the_personal_fields_are_the_known_ones() -> None:
@@ -378,9 +382,12 @@ def test_a_personal_field_leaves_only_through_its_mask(type_name, field_name, en
 
 # Roots under which nothing personal lies: regions (counts), the product catalogue and
 # the public trace (issue 15), the audit's runs, summary, imports and rules (E1), the
-# field app's sync status (G2).
+# field app's sync status (G2); salesImpact (issue 16) sums payments (Payment.amount)
+# into figures, null for masked views over fewer than 5 households
+# (tests/test_sales_impact.py), and selects nothing personal.
 NO_PERSONAL_ROOTS = {"region", "products", "product", "publicTrace", "syncStatus",
-                     "auditRun", "auditSummary", "crossCheckImports", "auditRules"}  # fmt: skip
+                     "auditRun", "auditSummary", "crossCheckImports", "auditRules",
+                     "salesImpact"}  # fmt: skip
 
 
 @pytest.mark.parametrize(("root", "doc"), list(full_docs()), ids=lambda v: v[:12])

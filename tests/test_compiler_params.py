@@ -32,6 +32,10 @@ SENTINELS = {
     "trace": make(TraceKind.LOT, "SENTNE7XYZ"),
     "uuid": "5e171e11-0000-4000-8000-00000000abcd",
     "client": "phone-sentinel-0077",
+    "seller": "STORE-SENTINEL-77",
+    "order": "order-sentinel-777",
+    "buyer": "buyer-sentinel-777",
+    "date_to": "2020-05-09",
 }
 NUMBERS = {"first": 93, "visits_first": 17, "children_first": 89, "within": 3217, "days": 311,
            "from_year": 2012, "to_year": 2016, "line_year": 2044, "exit_year": 2043}  # fmt: skip
@@ -54,6 +58,9 @@ CURSORS = {
     "payments": encode_cursor("household-payments", [S["date"], S["pairing"]]),
     "findings": encode_cursor("findings", [1551916800000, S["uuid"]]),
     "imports": encode_cursor("cross-check-imports", [1551916800000, S["uuid"]]),
+    "seller_orders": encode_cursor("seller-orders", [1551916800001, S["order"]]),
+    "buyer_orders": encode_cursor("buyer-orders", [1551916800002, S["order"]]),
+    "sales": encode_cursor("lot-sales", [1551916800003, S["seller"], S["order"], 7]),
 }
 C = CURSORS
 
@@ -104,7 +111,15 @@ query($after: String, $days: Int!) {{
     members(first: {N["first"]}, after: "{C["members"]}", includeEnded: true)
       {{ edges {{ active }} }}
     lots(first: {N["first"]}, after: "{C["coop_lots"]}") {{ edges {{ node {{ traceCode }} }} }} }}
-  lot(traceCode: "{S["trace"]}") {{ traceCode }}
+  lot(traceCode: "{S["trace"]}") {{ traceCode
+    sales(first: {N["first"]}, after: "{C["sales"]}") {{ edges {{ node {{ n }} }} }} }}
+  seller(code: "{S["seller"]}") {{ code
+    orders(first: {N["first"]}, after: "{C["seller_orders"]}") {{ edges {{ node {{ id }} }} }} }}
+  order(sellerCode: "{S["seller"]}", orderId: "{S["order"]}") {{ id }}
+  buyer(id: "{S["buyer"]}", sellerCode: "{S["seller"]}") {{ id
+    orders(first: {N["first"]}, after: "{C["buyer_orders"]}") {{ edges {{ node {{ id }} }} }} }}
+  salesImpact(regionCode: "{S["region"]}", from: "{S["date"]}", to: "{S["date_to"]}") {{
+    revenue children {{ revenue }} }}
   syncStatus(clientIds: ["{S["client"]}"]) {{ clientId }}
   publicTrace(code: "{S["trace"]}") {{ kind }}
   auditRun(id: "{S["uuid"]}") {{ id }}
@@ -179,6 +194,9 @@ def test_no_argument_value_is_spliced_into_the_cypher(label: str) -> None:
     for name in ("household", "official", "region", "village", "unit", "cursor_key", "date",
                  "product", "cooperative", "trace", "uuid", "client"):  # fmt: skip
         assert SENTINELS[name] in text, name
+    if label in ("admin", "investigator", "region", "merchant"):  # who may read sellers
+        for name in ("seller", "order", "buyer", "date_to"):
+            assert SENTINELS[name] in text, name
     # A masked view never looks a person up by ID number.
     assert (SENTINELS["id"] in text) is PRINCIPALS[label].sees_personal_data
     assert "RETURNED" in text and "LACK_OF_MOTIVATION" in text and "EXITED" in text

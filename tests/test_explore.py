@@ -147,15 +147,18 @@ def test_the_province_expanded_is_cut_at_the_limit(api, demo, test_settings):
     from graph.region import RegionRow
     from seeds.demo import PLACES
     from seeds.regions import hainan
+    from seeds.sales import SELLERS
 
     query = {"ref": "Region:460000", "depth": 2, "expand": True, "limit": 50}
     # The demo's tree has 32 regions within two steps of the province (itself, its 19
-    # children, their 8 districts and 4 towns), so there the limit of 50 cuts nothing.
+    # children, their 8 districts and 4 towns), and a seller located in a county (issue
+    # 16), so there the limit of 50 cuts nothing.
     within_two = [r for r in [*hainan(), *PLACES] if r.level is not RegionLevel.VILLAGE]
     within_two = [r for r in within_two if r.code != "460203100"]  # Fenghuang: 3 steps
+    sellers = [s for s in SELLERS if len(s["regionCode"]) == 6]
     graph = explore(api, Role.AUDITOR, **query)
     assert graph["truncated"] is False
-    assert len(graph["nodes"]) == len(within_two) == 32
+    assert len(graph["nodes"]) == len(within_two) + len(sellers) == 33
     # Forty more towns in one county (as a province-scale file has): now it does.
     towns = [RegionRow(f"469002{i:03d}", f"Town {i}", RegionLevel.TOWN, "469002") for i in
              range(100, 140)]  # fmt: skip

@@ -297,6 +297,26 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "importCrossCheckList": ("ImportCrossCheckListInput", lambda: {
             "list": "VEHICLE_OWNER", "source": "walk", "idNumbers": [NEW_HEAD]}),
         **trade_samples(api),
+        **sales_samples(),
+    }  # fmt: skip
+
+
+def sales_samples() -> dict[str, tuple[str, Any]]:
+    """Sales' mutations (issue 16): a new seller sells a bottle of the demo's honey and
+    the order is cancelled (recorded on the seller, and on the cooperative paid)."""
+    from seeds.trade import BOTTLED_LOT, NANLAO
+
+    placed = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    return {
+        "createSeller": ("CreateSellerInput", lambda: {
+            "code": "STORE-WALK", "name": "Walk Store", "kind": "ONLINE_SHOP",
+            "regionCode": NANLAO}),
+        "recordOrder": ("RecordOrderInput", lambda: {
+            "sellerCode": "STORE-WALK", "orderId": "walk-order-01", "channel": "ONLINE",
+            "placedAt": placed, "buyer": {"id": "walk-buyer"},
+            "lines": [{"traceCode": BOTTLED_LOT, "quantity": 1, "unitPrice": "40"}]}),
+        "cancelOrder": ("CancelOrderInput", lambda: {
+            "sellerCode": "STORE-WALK", "orderId": "walk-order-01", "reason": "walk"}),
     }  # fmt: skip
 
 

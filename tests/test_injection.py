@@ -54,14 +54,17 @@ def string_args() -> list[tuple[str, str]]:
 # Other required arguments of a root field, valid, so the one under test decides.
 REQUIRED = {
     "from": f"Household:{HA}", "to": f"Household:{HA}", "ref": f"Household:{HA}",
-    "regionCode": "460203",
+    "regionCode": "460203", "sellerCode": "STORE-469025-01", "orderId": "store-00000001",
+    "id": "buyer-7f3a9c",
 }  # fmt: skip
+# The same for Date arguments (salesImpact's window).
+REQUIRED_DATE = "2026-01-01"
 
 
 def others(field: str, arg: str) -> str:
     """The field's other required arguments, as GraphQL literals."""
     given = [
-        f'{name}: "{REQUIRED[name]}"'
+        f'{name}: "{REQUIRED_DATE if str(a.type) == "Date!" else REQUIRED[name]}"'
         for name, a in CORE.query_type.fields[field].args.items()
         if name != arg and isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
     ]
@@ -177,6 +180,7 @@ FREE_TEXT = {
     "address", "name", "ethnicity", "workPlace", "purpose", "notes", "unit", "position",
     "description", "agency", "reason",
     "note", "source",
+    "id",  # a buyer's pseudonymous id (issue 16): any printable text the seller chose
 }  # fmt: skip
 # bankAccount is digits only (graph/validation.check_bank_account).
 CODE_SHAPED = {
@@ -184,7 +188,7 @@ CODE_SHAPED = {
     "idNumber", "pairingId", "phone", "headPhone", "bankAccount", "standingInFor",
     "memberIdNumber", "measureId", "verifiedBy",
     "productCode", "cooperativeCode", "traceCode", "madeFrom", "deviceId", "clientId",
-    "regionCode", "findingId", "idNumbers",
+    "regionCode", "findingId", "idNumbers", "sellerCode", "orderId", "cityCode",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
 # BAD_USER_INPUT like everywhere else; today it is looked up and answers NOT_FOUND
@@ -373,10 +377,40 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
                 "villageConfirmed": True}  # fmt: skip
     if name == "returnToPoverty":  # the story's household EXITED on D-20
         return {"clientMutationId": cmid, "householdCode": FU, "cause": "ILLNESS"}
-    trade = trade_input(api, name, n, day, text, cmid)
+    trade = trade_input(api, name, n, day, text, cmid) or sales_input(api, name, n, text, cmid)
     if trade is None:
         raise AssertionError(f"no base input for {name}: add one")
     return trade
+
+
+def sales_input(api: Any, name: str, n: int, text: str, cmid: str) -> dict[str, Any] | None:
+    """Sales' mutations (issue 16): a bottle of the demo's honey from its store."""
+    from seeds.sales import STORE
+    from seeds.trade import BOTTLED_LOT
+
+    placed = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+
+    def order(order_id: str, buyer: str) -> dict[str, Any]:
+        line = {"traceCode": BOTTLED_LOT, "quantity": 1, "unitPrice": "38.80"}
+        return {"sellerCode": STORE, "orderId": order_id, "channel": "ONLINE",
+                "placedAt": placed, "buyer": {"id": buyer, "cityCode": "460100"},
+                "lines": [line]}  # fmt: skip
+
+    if name == "createSeller":
+        return {"code": f"INJ-S{n:03d}", "name": text, "kind": "ONLINE_SHOP",
+                "regionCode": "469025", "clientMutationId": cmid}  # fmt: skip
+    if name == "recordOrder":
+        return {**order(f"inject-order-{n:04d}", text), "clientMutationId": cmid}
+    if name == "cancelOrder":
+        # An order to cancel, recorded first (refusals() snapshots after this).
+        made = order(f"inject-cancel-{n:04d}", "inject-buyer")
+        api.data(
+            "mutation($i: RecordOrderInput!) { recordOrder(input: $i) { order { id } } }",
+            {"i": made},
+        )
+        return {"sellerCode": STORE, "orderId": made["orderId"], "reason": text,
+                "clientMutationId": cmid}  # fmt: skip
+    return None
 
 
 def trade_input(
@@ -544,6 +578,19 @@ def read_back(api: Any, name: str, variables: dict[str, Any]) -> dict[Path, Any]
     if name == "importCrossCheckList":
         imports = api.data("{ crossCheckImports(first: 1) { edges { node { source } } } }")
         return {("source",): imports["crossCheckImports"]["edges"][0]["node"]["source"]}
+    if name in ("recordOrder", "cancelOrder"):
+        found = api.data(
+            "query($s: String!, $o: String!) { order(sellerCode: $s, orderId: $o) "
+            "{ cancelReason buyer { id } } }",
+            {"s": variables["sellerCode"], "o": variables["orderId"]},
+        )["order"]
+        if name == "cancelOrder":
+            return {("reason",): found["cancelReason"]}
+        return {("buyer", "id"): found["buyer"]["id"]}
+    if name == "createSeller":
+        found = api.data("query($c: String!) { seller(code: $c) { name } }",
+                         {"c": variables["code"]})["seller"]  # fmt: skip
+        return {("name",): found["name"]}
     raise AssertionError(f"no read-back for {name}")
 
 
@@ -563,8 +610,9 @@ class Snapshot:
 
     def key(self, element_id: str) -> tuple[Any, ...]:
         labels, props = self.nodes[element_id]
-        if "Measure" in labels:
-            # voidMeasure needs a fresh measure each attempt: compared by label alone.
+        if "Measure" in labels or "Order" in labels or "Payment" in labels:
+            # voidMeasure needs a fresh measure each attempt, cancelOrder a fresh order
+            # (and its payment): compared by label alone.
             return labels, None
         return labels, props.get("code") or props.get("idNumber") or props.get("id")
 

@@ -18,6 +18,11 @@ from api.schema import build_schema, schema
 # Root fields the anonymous public may call. Adding one is a decision to review: the
 # public never sees a person (DOMAIN.md section 9).
 PUBLIC_FIELDS: frozenset[str] = frozenset({"publicTrace"})
+# Root fields a MERCHANT (a shop's till, issue 16) may call: its seller, orders and
+# buyers, the public trace; never a household, person, official, income or measure.
+MERCHANT_FIELDS: frozenset[str] = frozenset(
+    {"publicTrace", "seller", "order", "buyer", "recordOrder", "cancelOrder"}
+)
 
 
 def root_fields(built: strawberry.Schema) -> list[tuple[str, str, Any]]:
@@ -68,6 +73,8 @@ def policy_problems(built: strawberry.Schema) -> list[str]:
             problems.append(f"{where}: its policy lets no role through")
         if Role.PUBLIC in roles and name not in PUBLIC_FIELDS:
             problems.append(f"{where}: open to PUBLIC but not listed in PUBLIC_FIELDS")
+        if (Role.MERCHANT in roles) != (name in MERCHANT_FIELDS):
+            problems.append(f"{where}: MERCHANT's access differs from MERCHANT_FIELDS")
     return problems
 
 

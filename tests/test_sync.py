@@ -208,12 +208,17 @@ def test_sync_status_tells_the_callers_own_records(api, demo, graph):
     assert api.error(STATUS, {"ids": []}, **LIN_KW)["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.INVESTIGATOR])
-def test_roles_that_record_nothing_are_forbidden(api, demo, graph, role):
+@pytest.mark.parametrize(
+    "caller",
+    [{"role": Role.AUDITOR}, {"role": Role.INVESTIGATOR},
+     {"role": Role.MERCHANT, "scope": "STORE-469025-01"}],  # a shop's till (issue 16)
+    ids=lambda c: c["role"].value,
+)  # fmt: skip
+def test_roles_that_record_nothing_are_forbidden(api, demo, graph, caller):
     before = snapshot(graph)
     variables = {"input": {"deviceId": "phone-lin-01", "records": first_batch()}}
-    assert api.error(SYNC, variables, role=role)["extensions"]["code"] == "FORBIDDEN"
-    assert api.error(STATUS, {"ids": ["x" * 8]}, role=role)["extensions"]["code"] == "FORBIDDEN"
+    assert api.error(SYNC, variables, **caller)["extensions"]["code"] == "FORBIDDEN"
+    assert api.error(STATUS, {"ids": ["x" * 8]}, **caller)["extensions"]["code"] == "FORBIDDEN"
     assert api.error(SYNC, variables, role=None)["extensions"]["code"] == "UNAUTHENTICATED"
     assert api.error(STATUS, {"ids": ["x" * 8]}, role=None)["extensions"]["code"] == (
         "UNAUTHENTICATED"

@@ -20,6 +20,7 @@ from graph.scope import Scope
 from graph.trace_code import TraceKind, parse
 from graph.trace_event import TransformationKind, transform_lots
 from graph.write import Actor, Mutation
+from seeds.sales import sold
 from seeds.trade import (
     BAISHA_HOUSEHOLDS,
     BLENDED_LOT,
@@ -176,8 +177,8 @@ def test_blending_and_packing(api, demo, graph):
 
 
 def test_two_draws_on_one_lot_never_both_succeed(api, demo, test_settings):
-    """Two transformations at once of 150 of the bottled lot's 200: the lot lock makes
-    one wait for the other, which then sees 50 left."""
+    """Two transformations at once of 150 of the bottled lot's 192 (the demo sold 8):
+    the lot lock makes one wait for the other, which then sees 42 left."""
     actor = Actor(Scope.everything(), "test", "ADMIN")
 
     def draw(db: Any, n: int) -> Any:
@@ -193,7 +194,7 @@ def test_two_draws_on_one_lot_never_both_succeed(api, demo, test_settings):
     results = run_on_db(test_settings, race)
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "dict"]
     assert next(r for r in results if isinstance(r, Conflict)).field == "input.inputs[0].quantity"
-    assert remaining(api, BOTTLED_LOT) == 50
+    assert remaining(api, BOTTLED_LOT) == 200 - sold()[BOTTLED_LOT] - 150  # the demo's orders
 
 
 # --- Done when 6 and 7: registering a lot ----------------------------------------------
@@ -307,11 +308,14 @@ def accept(lots: list[dict[str, Any]], n: int = 3, **input: Any) -> dict[str, An
 def test_acceptance_refusals_write_nothing(api, demo, graph):
     mine = api.data(REGISTER, {"input": register(api, 30, householdCode=BAISHA_HOUSEHOLDS[2])})[
         "registerLot"]["lot"]["traceCode"]  # fmt: skip
+    # The Tunchang household's own, whole (the demo sold some of its chickens).
+    theirs = api.data(REGISTER, {"input": register(api, 31, householdCode=TUNCHANG_HOUSEHOLD)})[
+        "registerLot"]["lot"]["traceCode"]  # fmt: skip
     cases = [
         ([{"traceCode": HONEY_LOTS[0], "pricePerUnit": "60"}], {}, "CONFLICT",
          "input.lots[0].traceCode"),  # already the cooperative's
         ([{"traceCode": mine, "pricePerUnit": "60"},
-          {"traceCode": CHICKEN_LOT, "pricePerUnit": "100"}], {}, "BAD_USER_INPUT",
+          {"traceCode": theirs, "pricePerUnit": "100"}], {}, "BAD_USER_INPUT",
          "input.lots[1].traceCode"),  # the Tunchang household is no member
         ([{"traceCode": mine, "pricePerUnit": "60.001"}], {}, "BAD_USER_INPUT",
          "input.lots[0].pricePerUnit"),

@@ -25,6 +25,7 @@ from graph.lot import PartyKind
 from graph.measure import MeasureCategory
 from graph.model import RegionLevel
 from graph.official import PairingRole
+from graph.order import OrderStatus
 from graph.payment import PaymentSource
 from graph.person import (
     Education,
@@ -36,6 +37,7 @@ from graph.person import (
     Sex,
 )
 from graph.product import ProductCategory, QuantityUnit
+from graph.seller import Channel, SellerKind
 from graph.status import StatusReason
 from graph.sync import SyncOutcome, SyncState
 from graph.trace_code import TraceKind
@@ -128,3 +130,6 @@ strawberry.enum(
     "BACKFILLED (files older than the history: 1 January of the registration year), "
     "EXIT_ASSESSMENT (a passed assessment), RETURN_TO_POVERTY, DEREGISTERED.",
 )
+strawberry.enum(SellerKind, description="What kind of seller sells the produce.")
+strawberry.enum(Channel, description="Where an order was placed.")
+strawberry.enum(OrderStatus, description="PLACED, or CANCELLED within 30 days.")

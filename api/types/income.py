@@ -5,6 +5,7 @@ Declarations only: the values come from the compiled statement (graph/income.py)
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import strawberry
 
@@ -27,8 +28,9 @@ class PovertyLine:
 
 
 @strawberry.type(
-    description="A household's income of one year (at most one a year). perCapitaNet = "
-    "(wages + productionIncome + propertyIncome + transfers - productionCosts) / "
+    description="A household's income of one year (at most one a year). netIncome = "
+    "wages + productionIncome + propertyIncome + transfers + platformSales - "
+    "productionCosts, rounded down to whole yuan; perCapitaNet = netIncome / "
     "householdSize, rounded down; transfers = pensionIncome + lowIncomeGuarantee + "
     "subsidies + ecologicalCompensation."
 )
@@ -36,7 +38,10 @@ class IncomeRecord:
     id: strawberry.ID
     year: int
     wages: int | None = strawberry.field(description=_PERSONAL)
-    production_income: int | None = strawberry.field(description="Gross. " + _PERSONAL)
+    production_income: int | None = strawberry.field(
+        description="Gross, as officials enter it: it excludes platform sales (platformSales "
+        "adds them, so nothing counts twice). " + _PERSONAL
+    )
     production_costs: int | None = strawberry.field(description=_PERSONAL)
     property_income: int | None = strawberry.field(
         description="Asset dividends, rent. " + _PERSONAL
@@ -46,6 +51,10 @@ class IncomeRecord:
     subsidies: int | None = strawberry.field(description=_PERSONAL)
     ecological_compensation: int | None = strawberry.field(description=_PERSONAL)
     transfers: int | None = strawberry.field(description="The last four items. " + _PERSONAL)
+    platform_sales: Decimal | None = strawberry.field(
+        description="Read-only: the household's unvoided platform payments (acceptances "
+        "of its lots, sales of them) dated in the year, in yuan. Personal."
+    )
     net_income: int | None = strawberry.field(description="The household's. " + _PERSONAL)
     household_size: int = strawberry.field(
         description="As recorded (default: the members on 31 December of the year)."

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import api.types.enums  # noqa: F401  (registers the enums first)
+from api.execution import compiled
 from api.types.page import PageInfo
 from api.types.product import Product
 from graph.lot import PartyKind
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from api.types.cooperative import Cooperative
     from api.types.household import Household
     from api.types.region import Region
+    from api.types.sales import SaleConnection
 
 
 @strawberry.type(
@@ -83,6 +85,15 @@ class Lot:
     inputs: list[Lot] = strawberry.field(description="The lots it was made from.")
     outputs: list[Lot] = strawberry.field(description="The lots made from it.")
     events: list[TraceEvent] = strawberry.field(description="Its EPCIS events, oldest first.")
+
+    @strawberry.field(
+        description="The order lines that sold it, newest first: of the sellers you may "
+        "see (a MERCHANT its own)."
+    )
+    def sales(
+        self, first: int = 20, after: str | None = None
+    ) -> Annotated[SaleConnection, strawberry.lazy("api.types.sales")]:
+        return compiled()
 
 
 @strawberry.type
