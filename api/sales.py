@@ -25,6 +25,8 @@ from graph.payment import to_fen
 from graph.seller import Channel, SellerKind, check_buyer_id, check_city_code, check_seller_code
 from graph.trace_code import TraceKind, check_trace_code
 
+_WINDOW = "A CST date from 1900-01-01 (the window may end in the future)."
+
 
 @strawberry.type
 class SalesQuery:
@@ -65,8 +67,8 @@ class SalesQuery:
         self,
         info: strawberry.Info[Context, None],
         region_code: str,
-        from_: Annotated[dt.date, strawberry.argument(name="from")],
-        to: dt.date,
+        from_: Annotated[dt.date, strawberry.argument(name="from", description=_WINDOW)],
+        to: Annotated[dt.date, strawberry.argument(description=_WINDOW)],
     ) -> SalesImpact | None:
         return await resolve_root(info)  # type: ignore[no-any-return]
 

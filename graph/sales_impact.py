@@ -29,7 +29,7 @@ from graph.errors import BadUserInput
 from graph.model import Label, Rel
 from graph.payment import PaymentSource
 from graph.readmap import Access, Field, yuan
-from graph.validation import check_region_code
+from graph.validation import EARLIEST_DATE, check_region_code
 
 MAX_YEARS = 3
 PRIVATE_BELOW = 5  # households: payment sums over fewer are null for masked views
@@ -38,6 +38,8 @@ CST = dt.timezone(dt.timedelta(hours=8))
 
 def _window(request: Request) -> tuple[dt.date, dt.date]:
     start, end = request.args["from"], request.args["to"]
+    if start < EARLIEST_DATE:
+        raise BadUserInput(f"from must not be before {EARLIEST_DATE.isoformat()}", field="from")
     if end < start:
         raise BadUserInput("to must not be before from", field="to")
     try:

@@ -162,6 +162,10 @@ def masked_like_investigator(body: Mapping[str, Any], roots: Mapping[str, Field]
                 data[key] = (
                     None if key in people else apply_masks(data[key], f, target.name, hidden)
                 )
+    for key, f in roots.items():  # the data may be null whole: the selection says too
+        target = target_of(QUERY, f.name)
+        if key not in people and target is not None:
+            hidden |= hidden_keys(f, target.name)
     errors = [e for e in errors if not hidden & set(e.get("path", ())[1:])]
     return {"data": data, "errors": errors}
 
@@ -173,6 +177,25 @@ def forbidden_at(body: Mapping[str, Any], roots: Mapping[str, Field]) -> Any:
     at = [e for e in body["errors"] if _under(e, guarded)]
     assert {e["extensions"]["code"] for e in at} <= {"FORBIDDEN"}, body
     return {"data": body["data"], "errors": [e for e in body["errors"] if e not in at]}
+
+
+def hidden_keys(f: Field, type_name: str) -> set[str]:
+    """The response keys below `f` of fields hidden whole for masked views (a HIDDEN
+    Custom), found from the selection alone."""
+    parent = object_type(type_name)
+    type_map = TYPES.get(type_name)
+    found: set[str] = set()
+    for sub in f.fields:
+        if sub.name == "__typename":
+            continue
+        entry = type_map.fields.get(sub.name) if type_map is not None else None
+        if isinstance(entry, Custom) and entry.mask is Mask.HIDDEN:
+            found.add(sub.key)
+            continue
+        target = target_of(parent, sub.name)
+        if target is not None:
+            found |= hidden_keys(sub, target.name)
+    return found
 
 
 @SETTINGS

@@ -11,9 +11,11 @@ import pytest
 from test_authz_matrix import counts, error_codes
 
 from api.auth import Role
+from graph.income import per_capita_net
+from graph.payment import to_yuan
 from graph.validation import today_cst
-from seeds.sales import ORDERS, STATION, STORE, sold
-from seeds.trade import BAISHA_HOUSEHOLDS, BOTTLED_LOT, CHICKEN_LOT, TUNCHANG_HOUSEHOLD
+from seeds.sales import ORDERS, STATION, STORE, household_payments, sold
+from seeds.trade import BAISHA_HOUSEHOLDS, BOTTLED_LOT, CHICKEN_LOT, INCOMES, TUNCHANG_HOUSEHOLD
 
 RECORD = """mutation($input: RecordOrderInput!) { recordOrder(input: $input) {
   order { id status total channel placedAt buyer { id cityCode }
@@ -119,7 +121,15 @@ def test_a_sale_pays_the_household_and_cancelling_takes_it_back(api, demo):
     restores the lot, voids the payment and platformSales drops back."""
     before = sales_of(api, TUNCHANG_HOUSEHOLD)
     (record,) = before["incomes"]
-    assert record == {"platformSales": "1200.00", "perCapitaNet": 4200}
+    day = today_cst()  # the story's D
+    paid = sum(p["amount"] for p in household_payments(day)
+               if p["household"] == TUNCHANG_HOUSEHOLD and p["date"].year == day.year)  # fmt: skip
+    (items,) = [i[3] for i in INCOMES if i[0] == TUNCHANG_HOUSEHOLD]
+
+    def figures(fen: int) -> dict[str, Any]:
+        return {"platformSales": str(to_yuan(fen)), "perCapitaNet": per_capita_net(items, 1, fen)}
+
+    assert record == figures(paid)  # 1,200.00 and 4,200 but in a year's first five days
     baisha = [sales_of(api, h) for h in BAISHA_HOUSEHOLDS]
     api.data(RECORD, {"input": chickens("station-00000002", 2)})
     api.data(RECORD, {"input": honey("web-00000004", 3)}, **MERCHANT)
@@ -129,8 +139,8 @@ def test_a_sale_pays_the_household_and_cancelling_takes_it_back(api, demo):
            if e["node"] not in [x["node"] for x in before["payments"]["edges"]]]  # fmt: skip
     today = str(today_cst())
     assert new == [{"amount": "240.00", "source": "SALE", "date": today, "voidedOn": None}]
-    assert after["incomes"] == [{"platformSales": "1440.00", "perCapitaNet": 4440}]
-    assert after["latestPerCapitaNet"] == 4440
+    assert after["incomes"] == [figures(paid + 24000)]
+    assert after["latestPerCapitaNet"] == figures(paid + 24000)["perCapitaNet"]
     assert [sales_of(api, h) for h in BAISHA_HOUSEHOLDS] == baisha
     cancelled = api.data(CANCEL, {"input": {"sellerCode": STATION, "orderId": "station-00000002",
                                             "reason": "returned"}})  # fmt: skip
@@ -138,7 +148,8 @@ def test_a_sale_pays_the_household_and_cancelling_takes_it_back(api, demo):
     assert (order["status"], order["cancelReason"]) == ("CANCELLED", "returned")
     assert remaining(api, CHICKEN_LOT) == 20
     back = sales_of(api, TUNCHANG_HOUSEHOLD)
-    assert back["incomes"] == before["incomes"] and back["latestPerCapitaNet"] == 4200
+    assert back["incomes"] == before["incomes"]
+    assert back["latestPerCapitaNet"] == figures(paid)["perCapitaNet"]
     voided = [e["node"] for e in back["payments"]["edges"] if e["node"]["voidedOn"]]
     assert [v["amount"] for v in voided] == ["240.00"]
     # Cancelled already: CONFLICT; an order of more than 30 days ago: CONFLICT.
