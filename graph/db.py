@@ -102,8 +102,9 @@ def count_statements() -> Iterator[list[str]]:
 
 # --- routing: which transactions read and which write -------------------------------
 
-READ = "READ"
-WRITE = "WRITE"
+READ = RoutingControl.READ.name
+WRITE = RoutingControl.WRITE.name
+_READ_ROUTING = RoutingControl.READ  # what `Database.read` asks for, and counts
 READ_AS_WRITE = (WRITE, "read")
 TRANSACTIONS: Counter[tuple[str, str]] = Counter()
 """(access mode, "read" | "write") -> committed transactions of this process: "write"
@@ -112,9 +113,11 @@ MISROUTED: deque[str] = deque(maxlen=20)
 """The first statement of the latest reads sent as writes (Cypher text, no values)."""
 
 
-def _count(mode: str, kinds: list[str]) -> None:
+def _count(mode: str, kinds: list[str], first: str | None) -> None:
     wrote = any(kind != "r" for kind in kinds)
     TRANSACTIONS[(mode, "write" if wrote else "read")] += 1
+    if mode == WRITE and not wrote:
+        MISROUTED.append(first or "(no statement)")
 
 
 # --- read-your-writes: the bookmarks of a request -------------------------------------
@@ -306,10 +309,10 @@ class Database:
                     neo4j.Query(cypher, timeout=self._timeout(timeout)),
                     dict(params or {}),
                     database_=self.database,
-                    routing_=RoutingControl.READ,
+                    routing_=_READ_ROUTING,
                     bookmark_manager_=_manager(),
                 )
-        _count(READ, [result.summary.query_type or "r"])
+        _count(_READ_ROUTING.name, [result.summary.query_type or "r"], cypher)
         return list(result.records)
 
     def _timeout(self, timeout: float | None) -> float:
@@ -350,9 +353,7 @@ class Database:
             # The commit may have reached the database before the answer was lost.
             raise DatabaseUnavailable.during_write() from exc
         (handle,) = last
-        _count(WRITE, handle.kinds)
-        if not any(kind != "r" for kind in handle.kinds):
-            MISROUTED.append(handle.first or "(no statement)")
+        _count(WRITE, handle.kinds, handle.first)
         if chain is not None:
             chain.wrote = True
         return done
