@@ -279,6 +279,7 @@ class Database:
         database: str,
         timeout_s: float = 10.0,
         call_timeout_s: float | None = None,
+        pool_size: int = 50,
     ) -> Database:
         # Short connection timeouts: with Neo4j down a request must fail within seconds.
         driver = AsyncGraphDatabase.driver(
@@ -287,7 +288,8 @@ class Database:
             connection_timeout=2.0,
             connection_acquisition_timeout=3.0,
             max_transaction_retry_time=2.0,
-            max_connection_pool_size=50,
+            # Per cluster member: a routed driver keeps a pool for each it talks to.
+            max_connection_pool_size=pool_size,
             liveness_check_timeout=30.0,
             notifications_min_severity="OFF",
         )
