@@ -36,7 +36,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api import explorer, graphiql, pages, runs
+from api import bookmarks, explorer, graphiql, pages, runs
 from api.auth import principal_from_header
 from api.context import Context
 from api.errors import http_error, with_code
@@ -48,7 +48,7 @@ from api.schema import schema_for
 from api.settings import Settings, get_settings
 from graph import migrations
 from graph.audit_run import stale_after
-from graph.db import Database
+from graph.db import Database, causal, current_causal
 from graph.errors import DatabaseUnavailable, FupinError
 
 logger = logging.getLogger("fupin.api")
@@ -97,10 +97,19 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            chain = bookmarks.chain(request.headers.get(bookmarks.HEADER))
+        except FupinError as exc:
+            await http_error(400, exc.message)(scope, receive, send)
+            return
+        try:
+            with causal(chain):
+                response = await self.run(request)
         except HTTPException as exc:
             response = http_error(exc.status_code, exc.reason)
+        if chain.wrote:
+            response.headers[bookmarks.HEADER] = bookmarks.encode(await chain.bookmarks())
         await response(scope, receive, send)
 
     async def process_result(
@@ -111,6 +120,11 @@ class GraphQLApp(GraphQL[Context, None]):
         if result.errors:
             result.errors = [with_code(error) for error in result.errors]
         note_result(request, result)
+        chain = current_causal()
+        if chain is not None and chain.wrote:
+            # What the request committed: send it back to read it on any replica.
+            token = bookmarks.encode(await chain.bookmarks())
+            result.extensions = {**(result.extensions or {}), "bookmark": token}
         return await super().process_result(request, result)
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -184,7 +198,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["authorization", "content-type"],
+            allow_headers=["authorization", "content-type", bookmarks.HEADER],
+            expose_headers=[bookmarks.HEADER],
             allow_credentials=False,
             max_age=600,
         ),

@@ -10,6 +10,11 @@
     fupin_http_requests_total{route, method, status}   every HTTP request
     fupin_http_request_duration_seconds{route}         and its latency
     fupin_neo4j_connections_in_use / _open             the driver's pool, at scrape time
+    fupin_neo4j_transactions_total{access, statements} committed transactions by
+                                                        access mode (READ, WRITE) and
+                                                        whether a statement could write
+                                                        (read, write): WRITE/read is a
+                                                        read sent to a cluster's leader
     process_* and python_gc_*                          the process
 
 `field` is a root field name the schema knows (never the client's operation name); a
@@ -39,10 +44,11 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from graph import db as graph_db
 from graph.db import Database
 
 if TYPE_CHECKING:
@@ -77,6 +83,15 @@ class _DriverPool:
         opened.add_metric([], total)
         yield in_use
         yield opened
+        # The process's transactions (graph/db.py counts them: every app of the process).
+        transactions = CounterMetricFamily(
+            "fupin_neo4j_transactions",
+            "Committed Neo4j transactions by access mode and what their statements did",
+            labels=["access", "statements"],
+        )
+        for (access, statements), count in sorted(graph_db.TRANSACTIONS.items()):
+            transactions.add_metric([access, statements], count)
+        yield transactions
 
 
 class Metrics:

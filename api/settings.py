@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default=SecretStr(DEFAULT_NEO4J_PASSWORD), validation_alias="NEO4J_PASSWORD"
     )
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    # Connections this process keeps to each cluster member (README, "Several replicas").
+    neo4j_pool_size: int = Field(
+        default=50, ge=1, le=1000, validation_alias="FUPIN_NEO4J_POOL_SIZE"
+    )
     # The local embedded Neo4j that `fupin neo4j start` runs when NEO4J_URI is unset.
     neo4j_home: Path = Field(default=Path(".data/neo4j"), validation_alias="FUPIN_NEO4J_HOME")
     neo4j_port: int = Field(default=7687, ge=1, le=65535, validation_alias="FUPIN_NEO4J_PORT")
@@ -155,6 +159,7 @@ class Settings(BaseSettings):
             self.neo4j_database,
             timeout_s=self.query_timeout_s if timeout_s is None else timeout_s,
             call_timeout_s=self.explore_timeout_s,
+            pool_size=self.neo4j_pool_size,
         )
 
     def check_production(self) -> None:

@@ -8,19 +8,40 @@ current context (`observe_statements`): `count_statements` collects the Cypher (
 tests use it to prove that nested pages cost a fixed number of statements), and the
 API's request record (api/observe.py) counts and times them per request and logs the
 slow ones. With no sink in the context a statement costs one context-variable read.
+
+Routing: reads go in read transactions (`execute_query` with `routing_=READ`), writes in
+write transactions (`execute_write`), so that with `NEO4J_URI=neo4j://...` a cluster
+sends reads to its secondaries and only writes to the leader. `TRANSACTIONS` counts this
+process's committed transactions by access mode and by whether a statement in them
+could write (the planner's query type); a write transaction whose statements all only
+read is a read sent as a write (`READ_AS_WRITE`, its Cypher kept in `MISROUTED`): the
+suite fails on any (tests/conftest.py), `/metrics` shows the counts.
+
+Read-your-writes: a `Causal` chain in the context (`causal(...)`, one per API request)
+holds the bookmarks the request must see (sent back by the client: api/bookmarks.py)
+and gathers those of its own writes. Every read and write of the context passes it to
+the driver, so a read after a write waits, on whichever cluster member serves it, until
+that member has the write. Outside a chain (the CLI, background runs) nothing waits.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from time import perf_counter
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    RoutingControl,
+)
+from neo4j.api import AsyncBookmarkManager
 from neo4j.exceptions import (
     ClientError,
     ConstraintError,
@@ -30,7 +51,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from graph.errors import Conflict, DatabaseUnavailable, FupinError
+from graph.errors import BadUserInput, Conflict, DatabaseUnavailable, FupinError
 
 T = TypeVar("T")
 Params = Mapping[str, Any]
@@ -79,6 +100,73 @@ def count_statements() -> Iterator[list[str]]:
         yield seen
 
 
+# --- routing: which transactions read and which write -------------------------------
+
+READ = RoutingControl.READ.name
+WRITE = RoutingControl.WRITE.name
+_READ_ROUTING = RoutingControl.READ  # what `Database.read` asks for, and counts
+READ_AS_WRITE = (WRITE, "read")
+TRANSACTIONS: Counter[tuple[str, str]] = Counter()
+"""(access mode, "read" | "write") -> committed transactions of this process: "write"
+when one of its statements could write (query type other than "r")."""
+MISROUTED: deque[str] = deque(maxlen=20)
+"""The first statement of the latest reads sent as writes (Cypher text, no values)."""
+
+
+def _count(mode: str, kinds: list[str], first: str | None) -> None:
+    wrote = any(kind != "r" for kind in kinds)
+    TRANSACTIONS[(mode, "write" if wrote else "read")] += 1
+    if mode == WRITE and not wrote:
+        MISROUTED.append(first or "(no statement)")
+
+
+# --- read-your-writes: the bookmarks of a request -------------------------------------
+
+
+class Causal:
+    """The bookmarks one unit of work (an API request) must see, and those of its
+    writes once they commit: the driver's bookmark manager, given to every transaction
+    run in the context. `wrote` once a write committed."""
+
+    __slots__ = ("manager", "wrote")
+
+    def __init__(self, bookmarks: Iterable[str] = ()) -> None:
+        self.manager: AsyncBookmarkManager = AsyncGraphDatabase.bookmark_manager(
+            initial_bookmarks=neo4j.Bookmarks.from_raw_values(bookmarks)
+        )
+        self.wrote = False
+
+    async def bookmarks(self) -> list[str]:
+        """The bookmarks a later read must wait for to see everything this chain saw
+        and wrote (sorted: stable for a client to compare)."""
+        return sorted(await self.manager.get_bookmarks())
+
+
+_causal: contextvars.ContextVar[Causal | None] = contextvars.ContextVar(
+    "fupin_causal", default=None
+)
+
+
+@contextlib.contextmanager
+def causal(chain: Causal) -> Iterator[Causal]:
+    """Chain every transaction run inside the block (in this context) through `chain`."""
+    token = _causal.set(chain)
+    try:
+        yield chain
+    finally:
+        _causal.reset(token)
+
+
+def current_causal() -> Causal | None:
+    """The chain of this context, if any."""
+    return _causal.get()
+
+
+def _manager() -> AsyncBookmarkManager | None:
+    chain = _causal.get()
+    return chain.manager if chain is not None else None
+
+
 class _note:
     """Around one statement: times it and tells the context's sinks, whether it
     succeeded or failed. A class, not a generator: it sits on every statement."""
@@ -115,6 +203,9 @@ async def _translated() -> AsyncIterator[None]:
     except TransientError as exc:
         if "Timeout" in (exc.code or "") or "Terminated" in (exc.code or ""):
             raise DatabaseUnavailable("the database took too long to answer") from exc
+        if "BookmarkTimeout" in (exc.code or ""):
+            # This member has not caught up with the bookmark the request must see.
+            raise DatabaseUnavailable("the database has not caught up with the bookmark") from exc
         if "DatabaseUnavailable" in (exc.code or ""):
             # Bolt is up but the database is not serving yet (starting, stopping).
             raise DatabaseUnavailable() from exc
@@ -126,6 +217,8 @@ async def _translated() -> AsyncIterator[None]:
     except ClientError as exc:
         if "TransactionTimedOut" in (exc.code or ""):
             raise DatabaseUnavailable("the database took too long to answer") from exc
+        if "InvalidBookmark" in (exc.code or ""):
+            raise BadUserInput("the bookmark is not one this database gave") from exc
         if "DatabaseNotFound" in (exc.code or ""):
             raise DatabaseUnavailable("the configured database does not exist") from exc
         raise
@@ -140,11 +233,20 @@ class Tx:
 
     def __init__(self, tx: AsyncManagedTransaction) -> None:
         self._tx = tx
+        # The query type of each statement run ("r", "rw", "w", "s") and the first one's
+        # Cypher: what `Database.write` counts when the transaction commits.
+        self.kinds: list[str] = []
+        self.first: str | None = None
 
     async def run(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
         with _note(cypher):
             result = await self._tx.run(cypher, dict(params or {}))
-            return [record async for record in result]
+            records = [record async for record in result]
+            summary = await result.consume()
+        self.kinds.append(summary.query_type or "r")
+        if self.first is None:
+            self.first = cypher
+        return records
 
     async def single(self, cypher: str, params: Params | None = None) -> neo4j.Record | None:
         records = await self.run(cypher, params)
@@ -177,6 +279,7 @@ class Database:
         database: str,
         timeout_s: float = 10.0,
         call_timeout_s: float | None = None,
+        pool_size: int = 50,
     ) -> Database:
         # Short connection timeouts: with Neo4j down a request must fail within seconds.
         driver = AsyncGraphDatabase.driver(
@@ -185,7 +288,8 @@ class Database:
             connection_timeout=2.0,
             connection_acquisition_timeout=3.0,
             max_transaction_retry_time=2.0,
-            max_connection_pool_size=50,
+            # Per cluster member: a routed driver keeps a pool for each it talks to.
+            max_connection_pool_size=pool_size,
             liveness_check_timeout=30.0,
             notifications_min_severity="OFF",
         )
@@ -207,8 +311,10 @@ class Database:
                     neo4j.Query(cypher, timeout=self._timeout(timeout)),
                     dict(params or {}),
                     database_=self.database,
-                    routing_=RoutingControl.READ,
+                    routing_=_READ_ROUTING,
+                    bookmark_manager_=_manager(),
                 )
+        _count(_READ_ROUTING.name, [result.summary.query_type or "r"], cypher)
         return list(result.records)
 
     def _timeout(self, timeout: float | None) -> float:
@@ -230,15 +336,29 @@ class Database:
         database stops answering, DatabaseUnavailable says the outcome is unknown.
         """
 
-        async def unit(tx: AsyncManagedTransaction) -> T:
-            return await work(Tx(tx))
+        last: list[Tx] = []  # the latest attempt (the driver retries transient errors)
 
+        async def unit(tx: AsyncManagedTransaction) -> T:
+            handle = Tx(tx)
+            last[:] = [handle]
+            return await work(handle)
+
+        chain = _causal.get()
+        manager = chain.manager if chain is not None else None
         try:
-            async with _translated(), self.driver.session(database=self.database) as session:
-                return await session.execute_write(neo4j.unit_of_work(timeout=self.timeout_s)(unit))
+            async with (
+                _translated(),
+                self.driver.session(database=self.database, bookmark_manager=manager) as session,
+            ):
+                done = await session.execute_write(neo4j.unit_of_work(timeout=self.timeout_s)(unit))
         except DatabaseUnavailable as exc:
             # The commit may have reached the database before the answer was lost.
             raise DatabaseUnavailable.during_write() from exc
+        (handle,) = last
+        _count(WRITE, handle.kinds, handle.first)
+        if chain is not None:
+            chain.wrote = True
+        return done
 
     async def run_autocommit(self, cypher: str, params: Params | None = None) -> None:
         """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS)."""

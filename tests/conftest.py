@@ -58,9 +58,37 @@ def neo4j_target(local_test_neo4j: LocalNeo4j | None) -> Iterator[tuple[str, str
         return
     already = local.pid() is not None
     local.start()
-    yield local.uri, TEST_PASSWORD
+    # Routed (neo4j://), as a cluster is used: reads go as reads, writes as writes.
+    routed = local.uri.replace("bolt://", "neo4j://", 1)
+    check_advertised(routed, local.port)
+    yield routed, TEST_PASSWORD
     if not already and os.environ.get("FUPIN_TEST_KEEP_NEO4J") != "1":
         local.stop()
+
+
+def check_advertised(uri: str, port: int) -> None:
+    """A routed driver must be sent back to this port: a Neo4j started before its
+    launcher set the advertised address names localhost:7687, another database."""
+    with GraphDatabase.driver(uri, auth=("neo4j", TEST_PASSWORD)) as drv:
+        summary = drv.execute_query("RETURN 1").summary
+    if summary.server.address.port != port:
+        raise RuntimeError(
+            f"the test Neo4j on port {port} routes to {summary.server.address}: stop it "
+            "(`fupin neo4j stop` with its FUPIN_NEO4J_HOME and FUPIN_NEO4J_PORT) and run "
+            "again, so that it restarts advertising its own address"
+        )
+
+
+@pytest.fixture(autouse=True)
+def reads_sent_as_reads() -> Iterator[None]:
+    """Every test: no transaction of this process that only read went as a write
+    (graph/db.py counts them; with a cluster it would load the leader)."""
+    from graph import db
+
+    before = db.TRANSACTIONS[db.READ_AS_WRITE]
+    yield
+    sent = db.TRANSACTIONS[db.READ_AS_WRITE] - before
+    assert not sent, f"reads sent as writes: {list(db.MISROUTED)[-sent:]}"
 
 
 @pytest.fixture(scope="session")
