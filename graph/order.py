@@ -36,6 +36,7 @@ from graph.model import Label, Rel
 from graph.payment import PaymentSource, amount_fen
 from graph.readmap import Access, Conn, Embed, Field, Kind, Value, declare, extend
 from graph.readmap import Rel as RelEntry
+from graph.scope import Scope
 from graph.seller import ORDER_KEYS, Channel, seek_by_seller
 from graph.trace_event import DRAW, EPSILON, BizStep, EventType
 from graph.write import Actor, Entity, Mutation, Write, write
@@ -221,13 +222,19 @@ SELLER_ORDER = (
 )
 
 
-async def _stored(w: Write, seller: str, order_id: str, digest: str) -> bool:
+async def _stored(
+    reader: Write | Database, scope: Scope, seller: str, order_id: str, digest: str
+) -> bool:
     """Whether the seller (in the caller's scope: NOT_FOUND otherwise) has the order
-    already: True when it is this input's, CONFLICT on input.orderId when another's."""
-    where, params = w.scope.filter(Access.SELLER, "s")
-    record = await w.tx.single(
-        SELLER_ORDER.replace("{scope}", where), {"seller": seller, "id": order_id, **params}
-    )
+    already: True when it is this input's, CONFLICT on input.orderId when another's.
+    Read in a read transaction (`reader` the database) or in the write's own."""
+    where, params = scope.filter(Access.SELLER, "s")
+    cypher = SELLER_ORDER.replace("{scope}", where)
+    values = {"seller": seller, "id": order_id, **params}
+    if isinstance(reader, Database):
+        record = await reader.read_one(cypher, values)
+    else:
+        record = await reader.tx.single(cypher, values)
     if record is None:
         raise NotFound("no such seller", field="input.sellerCode")
     if record["digest"] is None:
@@ -257,14 +264,16 @@ async def record_order(
     digest = request_digest(order_request(channel, placed_at, buyer, lines))
     day = placed_at.astimezone(CST).date()
 
+    result = {"sellerCode": seller, "orderId": order_id}
+    # A replay is answered by a read, before any write transaction or lock (the seller's
+    # scope checked all the same); a new order locks the seller and looks again, so two
+    # at once make one order.
+    if await _stored(db, actor.scope, seller, order_id, digest):
+        return result
+
     async def work(w: Write) -> dict[str, Any]:
-        result = {"sellerCode": seller, "orderId": order_id}
-        # A replay is answered before any lock (the seller's scope checked all the same);
-        # a new order locks the seller and looks again, so two at once make one order.
-        if await _stored(w, seller, order_id, digest):
-            return result
         found = await w.seller(seller, field="input.sellerCode")
-        if await _stored(w, seller, order_id, digest):
+        if await _stored(w, w.scope, seller, order_id, digest):
             return result
         states = await _lock_lots(w, lines)
         drawn: dict[str, float] = {}

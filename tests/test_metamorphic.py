@@ -268,6 +268,9 @@ def test_a_node_of_households_is_household_of_its_code(
         for i, n in enumerate(nodes[:12])
     )
     alone = ways.execute("{ " + one_each + " }", principal)
+    # Twelve copies of a large selection may pass the limit on selected fields (the
+    # page selected it once): a draw for a smaller selection.
+    assume(not any("fields; at most" in e["message"] for e in alone["errors"]))
     assert not alone["errors"], alone["errors"]
     assert [alone["data"][f"h{i}"] for i in range(len(nodes[:12]))] == nodes[:12]
 
