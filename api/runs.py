@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from contextvars import Context
 
 from graph.audit_run import execute_run, fail_stale_runs, fail_unclaimed
@@ -24,9 +25,11 @@ from graph.errors import DatabaseUnavailable
 logger = logging.getLogger("fupin.audit")
 
 _tasks: set[asyncio.Task[None]] = set()
-# The run each working task was given: a task cancelled before it began never claimed
-# its run, which `stop` then marks FAILED itself.
-_given: dict[asyncio.Task[None], tuple[Database, str]] = {}
+# The run each working task was given, and the worker id it claims it with: a task
+# cancelled before it began never claimed its run, and one cancelled while its claim
+# committed never reached the code that marks a claimed run FAILED; `stop` marks either
+# FAILED itself.
+_given: dict[asyncio.Task[None], tuple[Database, str, str]] = {}
 
 
 def _keep(task: asyncio.Task[None]) -> None:
@@ -39,14 +42,15 @@ def start(db: Database, run_id: str) -> None:
     """Work through run `run_id` in a task of the running loop, in a context of its own:
     its statements are not the request's (metrics, logs, statement counts)."""
     loop = asyncio.get_running_loop()
-    task = loop.create_task(_work(db, run_id), name=f"audit-{run_id}", context=Context())
-    _given[task] = (db, run_id)
+    worker = str(uuid.uuid4())
+    task = loop.create_task(_work(db, run_id, worker), name=f"audit-{run_id}", context=Context())
+    _given[task] = (db, run_id, worker)
     _keep(task)
 
 
-async def _work(db: Database, run_id: str) -> None:
+async def _work(db: Database, run_id: str, worker: str) -> None:
     try:
-        await execute_run(db, run_id)
+        await execute_run(db, run_id, worker=worker)
     except asyncio.CancelledError:
         raise
     except Exception:  # noqa: S110  (execute_run has logged it and marked the run FAILED)
@@ -89,8 +93,8 @@ async def stop() -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    for db, run_id in given:
+    for db, run_id, worker in given:
         try:
-            await fail_unclaimed(db, run_id, "STOPPED")
+            await fail_unclaimed(db, run_id, "STOPPED", worker=worker)
         except DatabaseUnavailable:
             logger.warning("Neo4j did not answer: audit run %s goes stale instead", run_id)

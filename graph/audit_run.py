@@ -217,7 +217,7 @@ SET r.status = 'FAILED', r.finishedAt = datetime(), r.error = $error
 """
 
 FAIL_UNCLAIMED = """
-MATCH (r:AuditRun {id: $id}) WHERE r.status = 'RUNNING' AND r.worker IS NULL
+MATCH (r:AuditRun {id: $id}) WHERE r.status = 'RUNNING' AND coalesce(r.worker, $worker) = $worker
 SET r.status = 'FAILED', r.finishedAt = datetime(), r.error = $error
 """
 
@@ -314,6 +314,9 @@ async def fail_stale_runs(db: Database, stale_s: float) -> list[str]:
     return [str(r["id"]) for r in records]
 
 
-async def fail_unclaimed(db: Database, run_id: str, error: str) -> None:
-    """Mark FAILED a RUNNING run no worker has claimed (its task was stopped first)."""
-    await db.write(lambda tx: tx.run(FAIL_UNCLAIMED, {"id": run_id, "error": error}))
+async def fail_unclaimed(db: Database, run_id: str, error: str, *, worker: str = "") -> None:
+    """Mark FAILED a RUNNING run no worker has claimed, or `worker` claimed (its task was
+    stopped first, or while its claim committed)."""
+    await db.write(
+        lambda tx: tx.run(FAIL_UNCLAIMED, {"id": run_id, "error": error, "worker": worker})
+    )
