@@ -12,7 +12,7 @@ origin as `--url` (the public trace page, its QR code), with the same token and 
 checks but the GraphQL ones. The table goes to stdout; the same figures go to
 bench/results/http-<time>.json and .md (git-ignored).
 
-To benchmark another query or page, add one line to QUERIES below.
+To benchmark another query or page, add one line to QUERIES in bench/queries.py.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import httpx2
@@ -41,226 +41,7 @@ if TYPE_CHECKING:
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-@dataclass(frozen=True)
-class Bench:
-    name: str
-    query: str
-    variables: Mapping[str, Any] = field(default_factory=dict)
-    # Rows to skip with real cursors before measuring (a page this deep in the list).
-    depth: int = 0
-    # A plain GET of this path (on --url's origin) instead of a GraphQL query.
-    path: str = ""
-
-
-REGION_COUNTS = """
-query RegionCounts($code: String!) {
-  region(code: $code) { code name level householdCount personCount }
-}
-"""
-
-HOUSEHOLD = """
-query Household($code: String!) {
-  household(code: $code) {
-    code status attribute mainCause registrationYear lastVisitDate
-    village { code name path { code name } }
-    members { relation since person { idNumber name sex health } }
-    officials { role since official { code name phone } }
-    latestVisits(first: 3) { date purpose }
-  }
-}
-"""
-
-HOUSEHOLDS = """
-query Households($where: HouseholdWhere, $after: String) {
-  households(where: $where, first: 50, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node {
-      code status mainCause lastVisitDate
-      members { relation person { idNumber name sex } }
-      officials { role official { code name } }
-    } }
-  }
-}
-"""
-
-COVERAGE = """
-query Coverage($code: String!) {
-  pairingCoverage(regionCode: $code) {
-    region { code name }
-    households coveredHouseholds coverageRatio overdueHouseholds overloadedOfficials
-    children {
-      region { code name }
-      households coveredHouseholds coverageRatio overdueHouseholds overloadedOfficials
-    }
-  }
-}
-"""
-
-SUPPORT = """
-    measures(first: 10) { totalCount edges { node {
-      category date amount quantity unit termMonths agency deliveredBy { code name }
-      recipient { name } } } }
-    incomes { year householdSize perCapitaNet aboveThreshold povertyLine { threshold } }
-"""
-HOUSEHOLD_SUPPORT = f"""
-query HouseholdSupport($code: String!) {{
-  household(code: $code) {{
-    code status attribute mainCause registrationYear lastVisitDate
-    members {{ relation since person {{ idNumber name sex health }} }}
-    officials {{ role since official {{ code name phone }} }}
-    {SUPPORT}
-  }}
-}}
-"""
-HOUSEHOLDS_SUPPORT = f"""
-query HouseholdsSupport($where: HouseholdWhere, $after: String) {{
-  households(where: $where, first: 50, after: $after) {{
-    pageInfo {{ hasNextPage endCursor }}
-    edges {{ cursor node {{
-      code status mainCause lastVisitDate latestIncomeYear latestPerCapitaNet
-      members {{ relation person {{ idNumber name sex }} }}
-      officials {{ role official {{ code name }} }}
-      {SUPPORT}
-    }} }}
-  }}
-}}
-"""
-
-HOUSEHOLD_EXITS = """
-query HouseholdExits($code: String!) {
-  household(code: $code) {
-    code status statusSince exitYear statusOn
-    statusHistory { from to on reason cause }
-    assessments { id year date passed threshold perCapitaNet householdSize housingGrade
-      verifiedBy { code } checks { check passed reason members { ref } } }
-  }
-}
-"""
-
-GRAPH = """
-  truncated
-  nodes { ref type label properties { name value } }
-  edges { type from to properties { name value } }
-"""
-NEIGHBORHOOD = f"""
-query Neighborhood($ref: String!, $depth: Int!, $limit: Int!, $expand: Boolean!) {{
-  neighborhood(ref: $ref, depth: $depth, limit: $limit, expandRegions: $expand) {{ {GRAPH} }}
-}}
-"""
-PATHS = f"""
-query Paths($from: String!, $to: String!) {{
-  paths(from: $from, to: $to, maxHops: 4) {{ {GRAPH} }}
-}}
-"""
-
-PUBLIC_TRACE = """
-query PublicTrace($code: String!) {
-  publicTrace(code: $code) {
-    kind traceCode product { name category unit } producedOn quantity unit
-    place { village { code name } town { code name } county { code name } }
-    cooperative { name traceCode } contributingHouseholds products { name unit }
-  }
-}
-"""
-# The demo's bottled honey (seeds/trade.py BOTTLED_LOT): 200 bottles packed from a
-# blend of three households' lots.
-BOTTLED_LOT = "FPLBA15HA0200D"
-
-FINDINGS = """
-query Findings($where: FindingWhere) {
-  auditFindings(where: $where, first: 50) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      id rule severity status summary present lastSeenAt
-      households { code } people { ref } officials { code }
-    } }
-  }
-}
-"""
-
-AUDIT_SUMMARY = """
-query AuditSummary($code: String!) {
-  auditSummary(regionCode: $code) { total counts { rule status count } }
-}
-"""
-
-# A household, a county and a filter that exist in the full-scale graph (seed 1).
-HOUSEHOLD_CODE = "4690301002010001"
-# Households of the same county in other towns: four steps from HOUSEHOLD_CODE (through
-# two officials who share a household), and none within four.
-FOUR_STEPS_AWAY = "4690301092140058"
-UNCONNECTED = "4690301092010001"
-REGISTERED = {"status": "REGISTERED"}
-COUNTY_REGISTERED = {"regionCode": "469030", "status": "REGISTERED"}
-
-# One line a query: (name, GraphQL text, variables[, depth]).
-QUERIES: tuple[Bench, ...] = (
-    Bench("region(province) counts", REGION_COUNTS, {"code": "460000"}),
-    Bench("region(county 469030) counts", REGION_COUNTS, {"code": "469030"}),
-    Bench("household(code) nested", HOUSEHOLD, {"code": HOUSEHOLD_CODE}),
-    Bench("households(first 50) county filter, page 1", HOUSEHOLDS, {"where": COUNTY_REGISTERED}),
-    Bench("households(first 50) province REGISTERED, page 1", HOUSEHOLDS, {"where": REGISTERED}),
-    Bench(
-        "households(first 50) province REGISTERED, 10,000 deep",
-        HOUSEHOLDS,
-        {"where": REGISTERED},
-        depth=10_000,
-    ),
-    Bench(
-        "household(code) with members, officials, measures and incomes",
-        HOUSEHOLD_SUPPORT,
-        {"code": HOUSEHOLD_CODE},
-    ),
-    Bench(
-        "households(first 50) county filter, with measures and incomes, page 1",
-        HOUSEHOLDS_SUPPORT,
-        {"where": COUNTY_REGISTERED},
-    ),
-    Bench(
-        "household(code) with statusHistory and assessments",
-        HOUSEHOLD_EXITS,
-        {"code": HOUSEHOLD_CODE},
-    ),
-    Bench("pairingCoverage(county 469030)", COVERAGE, {"code": "469030"}),
-    Bench("pairingCoverage(province)", COVERAGE, {"code": "460000"}),
-    Bench(
-        "neighborhood(household) depth 2, limit 100",
-        NEIGHBORHOOD,
-        {"ref": f"Household:{HOUSEHOLD_CODE}", "depth": 2, "limit": 100, "expand": False},
-    ),
-    Bench(
-        "neighborhood(province) expandRegions, depth 3, limit 200",
-        NEIGHBORHOOD,
-        {"ref": "Region:460000", "depth": 3, "limit": 200, "expand": True},
-    ),
-    Bench(
-        "paths(two households of county 469030, 4 steps apart) maxHops 4",
-        PATHS,
-        {"from": f"Household:{HOUSEHOLD_CODE}", "to": f"Household:{FOUR_STEPS_AWAY}"},
-    ),
-    Bench(
-        "paths(two households of county 469030, none within 4) maxHops 4",
-        PATHS,
-        {"from": f"Household:{HOUSEHOLD_CODE}", "to": f"Household:{UNCONNECTED}"},
-    ),
-    Bench("publicTrace(the demo's bottled honey)", PUBLIC_TRACE, {"code": BOTTLED_LOT}),
-    # After a run of the audit (python -m bench.audit).
-    Bench("auditFindings(first 50), all, page 1", FINDINGS, {"where": None}),
-    Bench(
-        "auditFindings(first 50), county 469030 OPEN",
-        FINDINGS,
-        {"where": {"regionCode": "469030", "status": "OPEN"}},
-    ),
-    Bench(
-        "auditFindings(first 50), HIGH over the province",
-        FINDINGS,
-        {"where": {"regionCode": "460000", "severity": "HIGH"}},
-    ),
-    Bench("auditSummary(province)", AUDIT_SUMMARY, {"code": "460000"}),
-    Bench("GET /t/{code} (the bottled honey's page)", "", path=f"/t/{BOTTLED_LOT}?lang=zh"),
-    Bench("GET /qr/{code}.svg (its QR code)", "", path=f"/qr/{BOTTLED_LOT}.svg"),
-)
+from bench.queries import QUERIES, Bench  # noqa: E402  (after the note on sys.path)
 
 SKIP = """
 query Skip($where: HouseholdWhere, $after: String) {
