@@ -69,8 +69,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The suite on TEST_WORKERS workers (pytest-xdist), a test file to a worker, each worker
+# with a Neo4j of its own (tests/conftest.py); TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
 pytest: install browser
-	FUPIN_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	FUPIN_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## Lint, types, then the whole suite against a Neo4j of the suite's own
 test: lint typecheck pytest

@@ -10,6 +10,7 @@ the test suite uses it to start a database of its own on another port.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -72,9 +73,19 @@ def resolve_jars(lib: Path, say: Callable[[str], None] = print) -> Path:
     marker = lib / f".resolved-{_pom_digest()}"
     if marker.exists():
         return lib
+    lib.parent.mkdir(parents=True, exist_ok=True)
+    # Two processes starting at once (the suite's workers) resolve once: the second
+    # waits for the first's lock, then finds the marker.
+    with (lib.parent / f".{lib.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if marker.exists():
+            return lib
+        return _resolve(lib, marker, say)
+
+
+def _resolve(lib: Path, marker: Path, say: Callable[[str], None]) -> Path:
     maven = maven_command()
     say(f"Resolving Neo4j jars with {Path(maven).name} into {lib} (first time only)...")
-    lib.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="neo4j-lib-", dir=lib.parent)).resolve()
     cmd = [
         maven,

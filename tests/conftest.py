@@ -2,7 +2,9 @@
 
 The suite starts its own embedded Neo4j once per session (data in
 `.data/neo4j-test-<port>`, port FUPIN_TEST_NEO4J_PORT, default 7688), or uses the one
-named by FUPIN_TEST_NEO4J_URI (with FUPIN_TEST_NEO4J_PASSWORD). Before it wipes
+named by FUPIN_TEST_NEO4J_URI (with FUPIN_TEST_NEO4J_PASSWORD). Run on several workers
+(`pytest -n 2`, as `make test` does), worker k starts its own on port + k: the workers
+never share a database. Before it wipes
 anything it checks that the database carries the test marker, and refuses otherwise:
 a database it starts itself is marked when new; one given explicitly must be marked
 already (`fupin db mark-test`). Each test starts from an empty graph (schema kept).
@@ -31,12 +33,18 @@ from graph.testdb import TEST_PASSWORD, ensure_test_marker, wipe
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def worker_index() -> int:
+    """This process's pytest-xdist worker number (`gw<k>`), 0 when not run by xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw"))
+
+
 @pytest.fixture(scope="session")
 def local_test_neo4j() -> LocalNeo4j | None:
     """The suite's own Neo4j, or None when FUPIN_TEST_NEO4J_URI names another."""
     if os.environ.get("FUPIN_TEST_NEO4J_URI"):
         return None
-    port = int(os.environ.get("FUPIN_TEST_NEO4J_PORT", "7688"))
+    port = int(os.environ.get("FUPIN_TEST_NEO4J_PORT", "7688")) + worker_index()
     return LocalNeo4j(
         home=ROOT / ".data" / f"neo4j-test-{port}",
         port=port,
@@ -53,6 +61,11 @@ def neo4j_target(local_test_neo4j: LocalNeo4j | None) -> Iterator[tuple[str, str
     """(uri, password) of the suite's database, started here when none is given."""
     local = local_test_neo4j
     if local is None:
+        if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+            raise pytest.UsageError(
+                "FUPIN_TEST_NEO4J_URI names one database and each worker wipes its own: "
+                "run the suite on one worker (pytest -n 0)"
+            )
         given = os.environ["FUPIN_TEST_NEO4J_URI"]
         yield given, os.environ.get("FUPIN_TEST_NEO4J_PASSWORD", TEST_PASSWORD)
         return
