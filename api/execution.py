@@ -40,6 +40,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 
 import graph.assessment
+import graph.at_risk
 import graph.audit
 import graph.audit_run
 import graph.cooperative
@@ -83,6 +84,7 @@ PLAN_CACHE_SIZE = 1024
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
     graph.assessment,
+    graph.at_risk,
     graph.cooperative,
     graph.audit,
     graph.audit_run,

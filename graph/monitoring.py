@@ -22,16 +22,22 @@ the bulk writers). Recorded on the household (field `monitoring`).
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from graph.db import Tx
+from graph.compiler import Plan, Request, View, root, seek
+from graph.db import Database, Tx
 from graph.derived import MONITORED
-from graph.household import HouseholdStatus
+from graph.errors import BadUserInput, Conflict
+from graph.household import HouseholdStatus, check_after_registration
 from graph.model import Label, Rel
-from graph.readmap import Kind, Limit, Mask, Value, declare, extend
+from graph.readmap import Access, Field, Kind, Limit, Mask, Value, declare, extend
 from graph.readmap import Rel as RelEntry
+from graph.validation import check_record_id
+from graph.write import Actor, Entity, Mutation, Write, write
 
 MONITORING_MAX = 20
 RISK_TYPES_MAX = 4
@@ -140,3 +146,157 @@ async def upsert_monitoring(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
     removedOn, removalReason, note}); the households' `monitored` follows at
     refresh_households."""
     await tx.run(UPSERT_MONITORING, {"rows": [dict(r) for r in rows]})
+
+
+# --- writes -----------------------------------------------------------------------
+
+OPEN_RECORD = (
+    f"MATCH (r:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->(:Household {{code: $code}}) "
+    "WHERE r.removedOn IS NULL "
+    "RETURN r.id AS id, r.group AS group, r.startedOn AS startedOn LIMIT 1"
+)
+
+CREATE_RECORD = (
+    "MATCH (h:Household {code: $code}) "
+    f"CREATE (r:{Label.MONITORING_RECORD} {{id: $id}})-[:{Rel.MONITORS}]->(h) "
+    "SET r.group = $group, r.riskTypes = $riskTypes, r.startedOn = $startedOn, "
+    "r.note = $note, r.createdAt = datetime()"
+)
+
+CLOSE_RECORD = (
+    f"MATCH (r:{Label.MONITORING_RECORD} {{id: $id}}) "
+    "SET r.removedOn = CASE WHEN r.startedOn > $on THEN r.startedOn ELSE $on END, "
+    "r.removalReason = $reason RETURN r.removedOn AS removedOn"
+)
+
+
+def check_risk_types(values: Sequence[str], field: str) -> list[str]:
+    """1-4 distinct risk types, in RiskType's order."""
+    given = {str(getattr(v, "value", v)) for v in values}
+    if not 1 <= len(given) <= RISK_TYPES_MAX:
+        raise BadUserInput(f"give 1-{RISK_TYPES_MAX} distinct risk types", field=field)
+    return [r.value for r in RiskType if r.value in given]
+
+
+def _opened(record_id: str, group: str, risks: Sequence[str], on: dt.date) -> dict[str, Any]:
+    return {
+        "record": record_id,
+        "group": group,
+        "riskTypes": list(risks),
+        "startedOn": on.isoformat(),
+    }
+
+
+async def close_open(
+    w: Write, code: str, reason: RemovalReason, on: dt.date, groups: Sequence[str] | None = None
+) -> str | None:
+    """Close household `code`'s open record (of `groups` only, when given) on `on` (its
+    startedOn if later) with `reason`, in the caller's write frame (the household
+    locked): the record's id, or None when none was open. Recorded on the household."""
+    record = await w.tx.single(OPEN_RECORD, {"code": code})
+    if record is None or (groups is not None and record["group"] not in groups):
+        return None
+    closed = await w.tx.single(CLOSE_RECORD, {"id": record["id"], "on": on, "reason": reason.value})
+    removed = closed["removedOn"].to_native() if closed else on
+    w.changed(
+        Entity.HOUSEHOLD,
+        code,
+        [{"field": "monitored", "before": True, "after": False},
+         {"field": "monitoring", "before": {"record": record["id"], "removedOn": None},
+          "after": {"record": record["id"], "removedOn": removed.isoformat(),
+                    "removalReason": reason.value}}],
+    )  # fmt: skip
+    return str(record["id"])
+
+
+async def start_monitoring(
+    db: Database,
+    actor: Actor,
+    mutation: Mutation,
+    code: str,
+    group: MonitoringGroup,
+    risk_types: Sequence[str],
+    started_on: dt.date,
+    note: str | None,
+) -> dict[str, Any]:
+    """Open a monitoring record of household `code`: {id, code}. NOT_FOUND out of scope;
+    CONFLICT when deregistered or a record is open (input.householdCode);
+    BAD_USER_INPUT when the group needs another status (input.group) or the day is
+    before the registration (input.startedOn). monitored becomes true; version + 1."""
+
+    async def work(w: Write) -> dict[str, Any]:
+        state = await w.household(code)
+        needed = GROUP_STATUS.get(group)
+        if needed is not None and state["status"] != needed:
+            raise BadUserInput(
+                f"{group.value} monitoring is for {needed.value} households", field="input.group"
+            )
+        check_after_registration(state, started_on, "input.startedOn")
+        if await w.tx.single(OPEN_RECORD, {"code": code}) is not None:
+            raise Conflict("the household is already monitored", field="input.householdCode")
+        record_id = str(uuid.uuid4())
+        await w.tx.run(
+            CREATE_RECORD,
+            {"code": code, "id": record_id, "group": group.value, "riskTypes": list(risk_types),
+             "startedOn": started_on, "note": note},
+        )  # fmt: skip
+        w.changed(
+            Entity.HOUSEHOLD,
+            code,
+            [{"field": "monitored", "before": False, "after": True},
+             {"field": "monitoring", "before": None,
+              "after": _opened(record_id, group.value, risk_types, started_on)}],
+        )  # fmt: skip
+        return {"id": record_id, "code": code}
+
+    return await write(db, actor, mutation, work)
+
+
+async def end_monitoring(
+    db: Database,
+    actor: Actor,
+    mutation: Mutation,
+    code: str,
+    removed_on: dt.date,
+    reason: RemovalReason,
+) -> dict[str, Any]:
+    """Close household `code`'s open record on `removed_on` with `reason` (only
+    RISK_REMOVED: the others are returnToPoverty's and deregisterHousehold's):
+    {id, code}. NOT_FOUND out of scope; CONFLICT when none is open; BAD_USER_INPUT
+    before the record started (input.removedOn). monitored becomes false; version + 1."""
+    if reason is not RemovalReason.RISK_REMOVED:
+        raise BadUserInput(
+            "RETURNED_TO_POVERTY and DEREGISTERED are set by returnToPoverty and "
+            "deregisterHousehold",
+            field="input.reason",
+        )
+
+    async def work(w: Write) -> dict[str, Any]:
+        await w.household(code)
+        record = await w.tx.single(OPEN_RECORD, {"code": code})
+        if record is None:
+            raise Conflict("the household is not monitored", field="input.householdCode")
+        if removed_on < record["startedOn"].to_native():
+            raise BadUserInput("the date is before the monitoring began", field="input.removedOn")
+        closed = await close_open(w, code, reason, removed_on)
+        return {"id": closed, "code": code}
+
+    return await write(db, actor, mutation, work)
+
+
+def _record_id(request: Request) -> str:
+    return check_record_id(str(request.args["id"]), "id")
+
+
+@root("MonitoringRecord#id")
+def plan_record(field: Field, view: View, shape: Any) -> Plan:
+    """A monitoring record by id (mutation payloads), when its household is in scope;
+    a seek on monitoring_record_id."""
+    return seek(
+        field,
+        view,
+        ("id", _record_id),
+        f"MATCH (r:{Label.MONITORING_RECORD} {{{{id: {{key}}}}}})-[:{Rel.MONITORS}]->(h:Household)",
+        (Access.HOUSEHOLD, "h"),
+        ("MonitoringRecord", {"r": "r"}),
+    )

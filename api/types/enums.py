@@ -7,6 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.assessment import ExitCheckKind
+from graph.at_risk import AtRiskTrigger
 from graph.audit import AuditRule, Severity
 from graph.audit_run import AuditRunStatus
 from graph.crosscheck import CrossCheckList
@@ -151,3 +152,9 @@ strawberry.enum(
 strawberry.enum(FeedbackSource, description="Who gave the feedback.")
 strawberry.enum(FeedbackCategory, description="What kind of feedback it is.")
 strawberry.enum(FeedbackStatus, description="OPEN, then ANSWERED, then CLOSED.")
+strawberry.enum(
+    AtRiskTrigger,
+    description="Why a household is at risk: LOW_INCOME (per-capita income below thresholdFactor "
+    "x the line), INCOME_DROP (below (1 - dropShare) x the year before's), HARDSHIP (a "
+    "SUDDEN_HARDSHIP record open).",
+)

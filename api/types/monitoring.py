@@ -12,11 +12,13 @@ import strawberry
 
 import api.types.enums  # noqa: F401  (registers the enums first)
 from api.types.page import PageInfo
+from graph.at_risk import AtRiskTrigger
 from graph.feedback import FeedbackCategory, FeedbackSource, FeedbackStatus
 from graph.monitoring import MonitoringGroup, RemovalReason, RiskType
 
 if TYPE_CHECKING:
     from api.types.household import Household
+    from api.types.measure import Measure
     from api.types.official import Official
 
 
@@ -74,4 +76,62 @@ class FeedbackConnection:
     )
 
 
-__all__ = ["Feedback", "FeedbackConnection", "FeedbackEdge", "MonitoringRecord"]
+@strawberry.type(
+    description="A household at risk of (returning to) poverty on asOf, with what flagged "
+    "it. Its incomes are personal."
+)
+class AtRiskHousehold:
+    household: Annotated[Household, strawberry.lazy("api.types.household")]
+    triggers: list[AtRiskTrigger] = strawberry.field(
+        description="LOW_INCOME, INCOME_DROP, HARDSHIP: those that hold, in this order."
+    )
+    latest_income_year: int | None = strawberry.field(
+        description="The year of its latest income record up to asOf's year."
+    )
+    latest_per_capita_net: int | None = strawberry.field(
+        description="That record's perCapitaNet. Personal."
+    )
+    previous_per_capita_net: int | None = strawberry.field(
+        description="The perCapitaNet of the year before (null without a record). Personal."
+    )
+    threshold: int | None = strawberry.field(
+        description="The threshold of the line in force in the income's year."
+    )
+    monitoring: MonitoringRecord | None = strawberry.field(
+        description="The monitoring record open on asOf (null: not monitored then)."
+    )
+    flagged_on: dt.date | None = strawberry.field(description="That record's startedOn.")
+    first_measure_after_flag: Annotated[Measure, strawberry.lazy("api.types.measure")] | None = (
+        strawberry.field(
+            description="The first support measure (not voided) dated from flaggedOn to asOf."
+        )
+    )
+    supported_within_month: bool | None = strawberry.field(
+        description="That measure came within 30 days of flaggedOn (null unflagged)."
+    )
+
+
+@strawberry.type
+class AtRiskEdge:
+    node: AtRiskHousehold
+    cursor: str
+
+
+@strawberry.type(description="A page of at-risk households in code order (Relay).")
+class AtRiskConnection:
+    edges: list[AtRiskEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="All the at-risk households that match (counted only when asked for)."
+    )
+
+
+__all__ = [
+    "AtRiskConnection",
+    "AtRiskEdge",
+    "AtRiskHousehold",
+    "Feedback",
+    "FeedbackConnection",
+    "FeedbackEdge",
+    "MonitoringRecord",
+]
