@@ -678,9 +678,9 @@ class Snapshot:
 
     def key(self, element_id: str) -> tuple[Any, ...]:
         labels, props = self.nodes[element_id]
-        if "Measure" in labels or "Order" in labels or "Payment" in labels:
+        if {"Measure", "Order", "Payment", "Feedback"} & set(labels):
             # voidMeasure needs a fresh measure each attempt, cancelOrder a fresh order
-            # (and its payment): compared by label alone.
+            # (and its payment), answerFeedback fresh feedback: compared by label alone.
             return labels, None
         return labels, props.get("code") or props.get("idNumber") or props.get("id")
 
