@@ -72,7 +72,8 @@ class RegisterHouseholdInput:
     standard: IdentificationStandard = IdentificationStandard.NATIONAL
     status: HouseholdStatus = strawberry.field(
         default=HouseholdStatus.REGISTERED,
-        description="REGISTERED or RETURNED; never EXITED or DEREGISTERED.",
+        description="REGISTERED, RETURNED or BORDERLINE (not poor, watched); never EXITED "
+        "or DEREGISTERED.",
     )
     registration_date: dt.date | None = strawberry.field(
         default=None,
@@ -87,7 +88,11 @@ class RegisterHouseholdInput:
     address: str | None = None
     head_phone: str | None = None
     bank_account: str | None = None
-    monitored: bool = False
+    monitored: bool = strawberry.field(
+        default=False,
+        description="Kept for old clients: false (monitoring starts with startMonitoring; "
+        "true: BAD_USER_INPUT).",
+    )
     housing_grade: HousingGrade | None = None
     housing_area: float | None = None
     safe_water: bool | None = None
@@ -129,7 +134,12 @@ class UpdateHouseholdInput:
     address: str | None = UNSET
     head_phone: str | None = UNSET
     bank_account: str | None = UNSET
-    monitored: bool | None = UNSET
+    monitored: bool | None = strawberry.field(
+        default=UNSET,
+        description="Kept for old clients: only the household's current value (no change). "
+        "It follows the monitoring records (startMonitoring, endMonitoring; another value: "
+        "BAD_USER_INPUT on input.monitored).",
+    )
     housing_grade: HousingGrade | None = UNSET
     housing_area: float | None = UNSET
     safe_water: bool | None = UNSET

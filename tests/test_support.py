@@ -13,6 +13,7 @@ from graph.income import per_capita_net
 from graph.poverty_line import POVERTY_LINES, lines_in_force
 from graph.validation import today_cst
 from seeds.demo import FANMAO, FU_HOUSEHOLD, HUANG, INCOMES, MEASURES, story
+from seeds.monitoring import BORDERLINE_HOUSEHOLD
 from seeds.sales import household_payments
 from seeds.trade import BAISHA_HOUSEHOLDS
 
@@ -356,7 +357,12 @@ def test_a_page_with_measures_and_incomes_is_one_statement(api, demo):
 
 def test_demo_measures_are_what_seeds_demo_says(demo):
     baisha = set(BAISHA_HOUSEHOLDS)  # the hives and the training behind the honey
-    assert {m[1] for m in MEASURES} - baisha == {FU_HOUSEHOLD, FU_HOUSEHOLD[:12] + "0004"}
+    # The borderline household's insurance (seeds/monitoring.py: support after its flag).
+    assert {m[1] for m in MEASURES} - baisha == {
+        FU_HOUSEHOLD,
+        FU_HOUSEHOLD[:12] + "0004",
+        BORDERLINE_HOUSEHOLD,
+    }
     assert sorted((m[1], m[2], m[3]) for m in MEASURES if m[1] in baisha) == sorted(
         (h, category, days) for h in BAISHA_HOUSEHOLDS
         for category, days in (("INDUSTRY", 500), ("SKILLS_TRAINING", 450)))  # fmt: skip
