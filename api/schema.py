@@ -40,6 +40,7 @@ from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
 from api.sales import SalesMutation, SalesQuery
 from api.statements import StatementCount
+from api.stats import StatsMutation, StatsQuery
 from api.sync import SyncMutation, SyncQuery
 from api.visits import VisitMutation
 
@@ -60,6 +61,7 @@ QUERY_TYPES: tuple[type, ...] = (
     AuditQuery,
     SyncQuery,
     SalesQuery,
+    StatsQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -77,6 +79,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     AuditMutation,
     SyncMutation,
     SalesMutation,
+    StatsMutation,
 )
 
 

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.db import Database
+from graph.errors import NotFound
 from graph.model import RegionLevel
 from graph.readmap import Access, Custom, Field, Limit, Rel, Value, declare
-from graph.validation import check_region_code
+from graph.validation import check_range, check_region_code
+from graph.write import Actor, Entity, Mutation, Write, write
+
+POPULATION_MAX = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ declare(
         "code": Value("{r}.code"),
         "name": Value("{r}.name"),
         "level": Value("{r}.level"),
+        "ruralPopulation": Value("{r}.ruralPopulation"),
         "parent": Rel(
             "Region", "MATCH ({r})-[:PART_OF]->({up}:Region)", single=True, binds={"r": "up"}
         ),
@@ -84,3 +90,25 @@ def plan_region(field: Field, view: View, shape: Any) -> Plan:
     code = b.slot("code", _code)
     node = Compiler(view, b).project("Region", {"r": "r"}, field.fields, post)
     return plan(f"MATCH (r:Region {{code: {code}}}) RETURN {node} AS data", b, post)
+
+
+LOCK_REGION = (
+    "MATCH (r:Region {code: $code}) SET r._lock = true REMOVE r._lock RETURN r.code AS code"
+)
+
+
+async def set_rural_population(
+    db: Database, actor: Actor, mutation: Mutation, code: str, population: int
+) -> dict[str, Any]:
+    """Set the region's rural population (0 to POPULATION_MAX people): {code}.
+    BAD_USER_INPUT out of range (input.ruralPopulation); NOT_FOUND for an unknown region
+    (input.regionCode). Recorded on the region."""
+    check_range(population, "input.ruralPopulation", 0, POPULATION_MAX)
+
+    async def work(w: Write) -> dict[str, Any]:
+        if await w.tx.single(LOCK_REGION, {"code": code}) is None:
+            raise NotFound("no such region", field="input.regionCode")
+        await w.update(Entity.REGION, code, {"ruralPopulation": population})
+        return {"code": code}
+
+    return await write(db, actor, mutation, work)

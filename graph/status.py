@@ -111,16 +111,46 @@ WITH s CALL (s) {{
 }}
 """
 
-REFRESH_STATUS = f"""
-UNWIND $codes AS code
-MATCH (h:Household {{code: code}})
-SET h.statusSince = COLLECT {{
+SUMMARIZE_STATUS = f"""
+WITH h SET h.statusSince = COLLECT {{
       MATCH (s:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->(h)
       RETURN s.on ORDER BY s.on DESC, s.seq DESC LIMIT 1 }}[0],
     h.exitYear = COLLECT {{
       MATCH (a:{Label.ASSESSMENT})-[:{Rel.ASSESSES}]->(h) WHERE a.passed
-      RETURN a.year ORDER BY a.date DESC, a.year DESC LIMIT 1 }}[0]
+      RETURN a.year ORDER BY a.date DESC, a.year DESC LIMIT 1 }}[0],
+    h.exitYears = COLLECT {{
+      MATCH (a:{Label.ASSESSMENT})-[:{Rel.ASSESSES}]->(h) WHERE a.passed
+      RETURN a.year ORDER BY a.year }},
+    h.returnYears = COLLECT {{
+      MATCH (s:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->(h) WHERE s.`to` = 'RETURNED'
+      RETURN s.on.year ORDER BY s.on.year }}
 """
+"""Cypher on a household `h`: its derived status properties (statusSince, exitYear,
+and the summaries regionStats reads: exitYears, the years of its passed assessments;
+returnYears, the years of its changes to RETURNED). Its few changes and assessments."""
+
+REFRESH_STATUS = f"""
+UNWIND $codes AS code
+MATCH (h:Household {{code: code}})
+{SUMMARIZE_STATUS}
+"""
+
+
+def status_as_of(h: str, hp: str, day: str, var: str) -> str:
+    """Household `h`'s status on `day` (Cypher; hp: h or a map projected from it with
+    status, statusSince, deregisteredOn and statusBeforeDeregistration): the stored
+    status when its statusSince is on or before the day (no relationship read), else
+    the latest change on or before it (null before the first: no status yet). A file
+    without a history (written by hand) keeps the stored status."""
+    fallback = (
+        f"CASE WHEN {hp}.deregisteredOn > {day} "
+        f"THEN coalesce({hp}.statusBeforeDeregistration, {hp}.status) ELSE {hp}.status END"
+    )
+    return (
+        f"CASE WHEN {hp}.statusSince IS NULL THEN {fallback} "
+        f"WHEN {hp}.statusSince <= {day} THEN {hp}.status "
+        f"ELSE {latest_change(h, day, var)} END"
+    )
 
 
 async def refresh_status(tx: Tx, codes: Sequence[str]) -> None:

@@ -47,6 +47,7 @@ from graph.bulk import (
 from graph.bulk_exit import EXIT_BATCH, EXIT_WRITES
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
+from graph.derived import refresh_support
 from graph.errors import BadUserInput
 from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
@@ -109,12 +110,14 @@ def _chunks(lines: list[str], size: int) -> Iterator[list[str]]:
 
 
 def _summarize(prefix: str, codes: list[str]) -> Callable[[Tx], Awaitable[None]]:
-    """The coverage summaries of every village under `prefix` and the statusSince and
-    exitYear of the county's households (`codes`), in one transaction."""
+    """The coverage summaries of every village under `prefix`, and the status, measure
+    and income summaries of the county's households (`codes`: graph/derived.py), in one
+    transaction."""
 
     async def work(tx: Tx) -> None:
         await tx.run(REFRESH_REGION_VILLAGES, {"prefix": prefix})
         await refresh_status(tx, codes)
+        await refresh_support(tx, codes)
 
     return work
 
