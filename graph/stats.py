@@ -32,12 +32,11 @@ from typing import Any
 
 from graph.compiler import Binder, Compiler, ConnPost, Plan, Post, Request, View, plan, root
 from graph.cursor import KeyKind, check_first, decode_key
-from graph.household import IN_POVERTY, HouseholdStatus
+from graph.household import IN_POVERTY, HouseholdStatus, latest_change, status_as_of
 from graph.measure import MeasureCategory
 from graph.model import Label, Rel
 from graph.readmap import Access, Custom, Embed, Field, Kind, Limit, Mask, Value, declare
 from graph.readmap import Rel as RelEntry
-from graph.status import latest_change, status_as_of
 from graph.validation import check_region_code
 
 PRIVATE_BELOW = 5  # households: income figures over fewer are null for masked views

@@ -25,7 +25,7 @@ from typing import Any
 from graph.compiler import Compiler, Post
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict
-from graph.household import REGISTRATION_FROM_YEAR, HouseholdStatus, PovertyCause
+from graph.household import REGISTRATION_FROM_YEAR, HouseholdStatus, PovertyCause, latest_change
 from graph.model import Label, Rel
 from graph.readmap import Custom, Field, Kind, Limit, Value, declare, extend
 from graph.readmap import Rel as RelEntry
@@ -62,16 +62,6 @@ declare(
         ),
     },
 )
-
-
-def latest_change(h: str, day: str, var: str) -> str:
-    """The `to` of household `h`'s latest change dated on or before `day` (Cypher), or
-    null: its few changes, newest first."""
-    return (
-        f"COLLECT {{ MATCH ({var}:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->({h}) "
-        f"WHERE {var}.on <= {day} RETURN {var}.`to` ORDER BY {var}.on DESC, {var}.seq DESC "
-        "LIMIT 1 }[0]"
-    )
 
 
 def _status_on(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
@@ -134,23 +124,6 @@ UNWIND $codes AS code
 MATCH (h:Household {{code: code}})
 {SUMMARIZE_STATUS}
 """
-
-
-def status_as_of(h: str, hp: str, day: str, var: str) -> str:
-    """Household `h`'s status on `day` (Cypher; hp: h or a map projected from it with
-    status, statusSince, deregisteredOn and statusBeforeDeregistration): the stored
-    status when its statusSince is on or before the day (no relationship read), else
-    the latest change on or before it (null before the first: no status yet). A file
-    without a history (written by hand) keeps the stored status."""
-    fallback = (
-        f"CASE WHEN {hp}.deregisteredOn > {day} "
-        f"THEN coalesce({hp}.statusBeforeDeregistration, {hp}.status) ELSE {hp}.status END"
-    )
-    return (
-        f"CASE WHEN {hp}.statusSince IS NULL THEN {fallback} "
-        f"WHEN {hp}.statusSince <= {day} THEN {hp}.status "
-        f"ELSE {latest_change(h, day, var)} END"
-    )
 
 
 async def refresh_status(tx: Tx, codes: Sequence[str]) -> None:
