@@ -112,3 +112,33 @@ async def set_rural_population(
         return {"code": code}
 
     return await write(db, actor, mutation, work)
+
+
+# --- the generator's populations ------------------------------------------------------
+
+POPULATE_VILLAGES = """
+UNWIND $rows AS row
+MATCH (v:Region {code: row.code, level: 'VILLAGE'})
+CALL (v) {
+  MATCH (h:Household) WHERE h.code STARTS WITH v.code AND h.deregisteredOn IS NULL
+  RETURN sum(CASE WHEN h.status IN $poor THEN coalesce(h.memberCount, 0) ELSE 0 END) AS poor,
+         sum(coalesce(h.memberCount, 0)) AS people
+}
+SET v.ruralPopulation = toInteger(ceil(toFloat(CASE WHEN poor > 0 THEN poor ELSE people END)
+                                       / row.incidence))
+"""
+"""Each village's rural population from the incidence drawn for it ({code, incidence}
+rows): its people in poverty (REGISTERED, RETURNED: memberCount) over that incidence,
+or all its people's when none is in poverty now (a seek per household prefix)."""
+
+SUM_POPULATIONS = """
+MATCH (r:Region) WHERE r.level <> 'VILLAGE'
+CALL (r) {
+  UNWIND coalesce(r.prefixes, []) AS p
+  MATCH (v:Region) WHERE v.code STARTS WITH p AND v.level = 'VILLAGE'
+  RETURN sum(v.ruralPopulation) AS n, count(v.ruralPopulation) AS known
+}
+SET r.ruralPopulation = CASE WHEN known > 0 THEN n END
+"""
+"""Every level above the villages: the sum of its villages' populations (null when
+none is known)."""

@@ -162,8 +162,9 @@ def plan_lifted(field: Field, view: View, shape: Any) -> Plan:
     where.append(view.scope.read_filter(Access.HOUSEHOLD, "h", b))
     conn = ConnPost(LIFTED_KIND, "limit", field, "LiftedHouseholdConnection")
     post.conn = conn
+    h = b.var("h")
     row = Compiler(view, b).connection_row(
-        "LiftedHouseholdEdge", {"h": "x", "a": "a"}, conn, ["x.code"]
+        "LiftedHouseholdEdge", {"h": h, "a": "a"}, conn, [f"{h}.code"]
     )
     cypher = f"""
 MATCH (u:{Label.REGION} {{code: {code}}})
@@ -171,10 +172,10 @@ CALL (u) {{
   UNWIND u.prefixes AS p
   CALL (p) {{
     MATCH (h:{Label.HOUSEHOLD}) WHERE {" AND ".join(where)}
-    WITH h ORDER BY h.code LIMIT {limit} RETURN h AS x
+    WITH h ORDER BY h.code LIMIT {limit} RETURN h AS {h}
   }}
-  WITH x ORDER BY x.code LIMIT {limit}
-  WITH x, COLLECT {{ MATCH (e:{Label.ASSESSMENT})-[:{Rel.ASSESSES}]->(x) WHERE e.passed
+  WITH {h} ORDER BY {h}.code LIMIT {limit}
+  WITH {h}, COLLECT {{ MATCH (e:{Label.ASSESSMENT})-[:{Rel.ASSESSES}]->({h}) WHERE e.passed
                      RETURN e ORDER BY e.date DESC, e.year DESC LIMIT 1 }}[0] AS a
   RETURN collect({row}) AS rows
 }}
