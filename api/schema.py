@@ -32,6 +32,7 @@ from api.limits import (
 )
 from api.lots import LotMutation, LotQuery
 from api.measures import MeasureMutation
+from api.monitoring import MonitoringMutation, MonitoringQuery
 from api.observe import ObserveOperation
 from api.officials import OfficialMutation, OfficialQuery, PairingMutation
 from api.persons import MemberMutation, PersonQuery
@@ -62,6 +63,7 @@ QUERY_TYPES: tuple[type, ...] = (
     SyncQuery,
     SalesQuery,
     StatsQuery,
+    MonitoringQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -80,6 +82,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     SyncMutation,
     SalesMutation,
     StatsMutation,
+    MonitoringMutation,
 )
 
 

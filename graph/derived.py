@@ -4,6 +4,7 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
     Household.memberCount          its active memberships
     Household.responsibleOfficial  the code of its active RESPONSIBLE official, or null
     Household.lastVisitDate        its latest visit's date, or null
+    Household.monitored            an open monitoring record (graph/monitoring.py)
     Official.load                  its active pairings
     Region(village).coverageKeys   one key per household on file (graph/coverage.py)
     Household.latestIncomeYear     the year of its latest income record, and that
@@ -66,20 +67,27 @@ def summarize_support() -> str:
     return SUMMARIZE_MEASURES + SUMMARIZE_INCOMES
 
 
-REFRESH_HOUSEHOLDS = """
+# Household h's `monitored`: one of its monitoring records is open (graph/monitoring.py).
+MONITORED = (
+    f"EXISTS {{ MATCH (mr:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->(h) "
+    "WHERE mr.removedOn IS NULL }"
+)
+
+REFRESH_HOUSEHOLDS = f"""
 UNWIND $codes AS code
-MATCH (h:Household {code: code})
-SET h.memberCount = COUNT { (:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL },
-    h.responsibleOfficial = COLLECT {
+MATCH (h:Household {{code: code}})
+SET h.memberCount = COUNT {{ (:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL }},
+    h.responsibleOfficial = COLLECT {{
       MATCH (o:Official)-[r:PAIRED_WITH]->(h) WHERE r.until IS NULL AND r.role = 'RESPONSIBLE'
-      RETURN o.code ORDER BY r.since, o.code LIMIT 1 }[0],
-    h.lastVisitDate = COLLECT {
+      RETURN o.code ORDER BY r.since, o.code LIMIT 1 }}[0],
+    h.lastVisitDate = COLLECT {{
       MATCH (v:Visit)-[:VISIT_TO]->(h) WHERE v.date IS NOT NULL
-      RETURN v.date ORDER BY v.date DESC LIMIT 1 }[0]
-WITH h CALL (h) { __MEASURES__ }
+      RETURN v.date ORDER BY v.date DESC LIMIT 1 }}[0],
+    h.monitored = {MONITORED}
+WITH h CALL (h) {{ {SUMMARIZE_MEASURES} }}
 WITH DISTINCT coalesce(h.villageCode, left(h.code, 12)) AS village
 RETURN village
-""".replace("__MEASURES__", SUMMARIZE_MEASURES)
+"""
 
 REFRESH_OFFICIALS = """
 UNWIND $codes AS code
@@ -89,9 +97,9 @@ SET o.load = COUNT { (o)-[r:PAIRED_WITH]->(:Household) WHERE r.until IS NULL }
 
 
 async def refresh_households(tx: Tx, codes: Sequence[str], villages: Sequence[str] = ()) -> None:
-    """Recompute memberCount, responsibleOfficial, lastVisitDate and the measure
-    summaries (a seek per code), then the coverage summaries of their villages and of
-    `villages` (a village a household left)."""
+    """Recompute memberCount, responsibleOfficial, lastVisitDate, monitored and the
+    measure summaries (a seek per code), then the coverage summaries of their villages
+    and of `villages` (a village a household left)."""
     records = await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
     await refresh_villages(tx, [*(r["village"] for r in records), *villages])
 
