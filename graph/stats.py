@@ -372,8 +372,9 @@ class _Stats:
         self.as_of = self.b.slot("asOf", stats_as_of)
         self.poor = self.b.const(list(IN_POVERTY))
 
-    def scan(self, u: str) -> str:
-        """A subquery returning the figures of region u (a map) from its households."""
+    def scan(self, u: str, prefixes: str) -> str:
+        """A subquery returning the figures (a map) of the households under `prefixes`
+        (an expression on region u)."""
         p, h, hp, st, ix = (self.b.var(n) for n in ("p", "h", "hp", "st", "ix"))
         people, net, ex, rt, ms, x, k = (
             self.b.var(n) for n in ("people", "net", "ex", "rt", "ms", "x", "k")
@@ -394,7 +395,7 @@ class _Stats:
             for i, s in enumerate(COUNTED)
         )
         return (
-            f"UNWIND {u}.prefixes AS {p} MATCH ({h}:{Label.HOUSEHOLD}) "
+            f"UNWIND {prefixes} AS {p} MATCH ({h}:{Label.HOUSEHOLD}) "
             f"WHERE {h}.code STARTS WITH {p} AND {visible} "
             f"WITH {h}, {_PROJECTED.format(h=h)} AS {hp} "
             f"WITH {hp}, {status} AS {st} "
@@ -422,28 +423,66 @@ class _Stats:
             f"measures: {ml}}}"
         )
 
-    def unit(self, u: str, fields: tuple[Field, ...], post: Post, depth: int) -> tuple[str, str]:
-        """(clauses, map): the clauses computing region u's figures (and its
-        children's lists) and the RegionStats map of `fields` on them."""
+    def unit(
+        self, u: str, fields: tuple[Field, ...], post: Post, depth: int
+    ) -> tuple[str, str, str]:
+        """(clauses, map, fig): the clauses computing region u's figures `fig` (and
+        its children's lists) and the RegionStats map of `fields` on them. With
+        children selected, u's figures are the sums of its first children list's
+        (each household is read once); without, its own households'."""
         fig = self.b.var("fig")
-        clauses = [f"CALL ({u}) {{ {self.scan(u)} AS {fig} }}"]
-        self.kids: dict[str, str] = {}
+        clauses: list[str] = []
         kids: dict[str, str] = {}
+        lists: list[str] = []
         for f in fields:
             if f.name == "children":
                 c, y, k = self.b.var("c"), self.b.var("y"), self.b.var("kids")
-                inner, node = self.unit(c, f.fields, post.child(f), depth + 1)
+                inner, node, child = self.unit(c, f.fields, post.child(f), depth + 1)
                 # An aggregating subquery in a projection: every variable named (as
                 # graph/coverage.py's).
                 clauses.append(
-                    f"WITH {', '.join([u, fig, *kids.values()])}, COLLECT {{ "
+                    f"WITH {', '.join([u, *lists])}, COLLECT {{ "
                     f"MATCH ({c}:{Label.REGION})-[:{Rel.PART_OF}]->({u}) {inner} "
-                    f"WITH {c}, {node} AS {y} RETURN {y} ORDER BY {c}.code }} AS {k}"
+                    f"WITH {c}, {{f: {child}, n: {node}}} AS {y} RETURN {y} "
+                    f"ORDER BY {c}.code }} AS {k}"
                 )
-                kids[f.key] = k
+                kids[f.key] = f"[x IN {k} | x.n]"
+                lists.append(k)
+        if not lists:
+            clauses.append(f"CALL ({u}) {{ {self.scan(u, f'{u}.prefixes')} AS {fig} }}")
+        else:
+            first, own, msum = lists[0], self.b.var("own"), self.b.var("msum")
+            mine = f"CASE WHEN size({first}) = 0 THEN {u}.prefixes ELSE [] END"
+            m, mc, mn, mh, ma = (self.b.var(n) for n in ("m", "mc", "mn", "mh", "ma"))
+            clauses.append(f"CALL ({u}, {first}) {{ {self.scan(u, mine)} AS {own} }}")
+            clauses.append(
+                f"WITH {', '.join([u, *lists, own])}, COLLECT {{ "
+                f"UNWIND {own}.measures + reduce(acc = [], k IN {first} | acc + k.f.measures) "
+                f"AS {m} WITH {m}.category AS {mc}, sum({m}.measures) AS {mn}, "
+                f"sum({m}.households) AS {mh}, sum({m}.amount) AS {ma} "
+                f"RETURN {{category: {mc}, measures: {mn}, households: {mh}, amount: {ma}}} "
+                f"ORDER BY {mc} }} AS {msum}"
+            )
+
+            def total(path: str) -> str:
+                return f"{own}.{path} + reduce(s = 0, k IN {first} | s + k.f.{path})"
+
+            statuses = ", ".join(
+                f"{{status: '{st.value}', households: {total(f'byStatus[{i}].households')}, "
+                f"people: {total(f'byStatus[{i}].people')}}}"
+                for i, st in enumerate(COUNTED)
+            )
+            sums = ", ".join(
+                f"{name}: {total(name)}"
+                for name in ("households", "poor", "withIncome", "netSum", "exits", "returns")
+            )
+            clauses.append(
+                f"WITH {', '.join([u, *lists])}, "
+                f"{{{sums}, byStatus: [{statuses}], measures: {msum}}} AS {fig}"
+            )
         self.kids = kids
         parts = [f"`{f.key}`: {self.field(u, fig, f, post.child(f), depth)}" for f in fields]
-        return " ".join(clauses), "{" + ", ".join(parts) + "}"
+        return " ".join(clauses), "{" + ", ".join(parts) + "}", fig
 
     def field(self, u: str, fig: str, f: Field, post: Post, depth: int) -> str:
         n = f.name
@@ -562,6 +601,6 @@ def plan_stats(field: Field, view: View, shape: Any) -> Plan:
     b = stats.b
     post = Post(field=field)
     code = b.slot("regionCode", _region)
-    clauses, node = stats.unit("u", field.fields, post, 0)
+    clauses, node, _ = stats.unit("u", field.fields, post, 0)
     cypher = f"MATCH (u:{Label.REGION} {{code: {code}}}) {clauses} RETURN {node} AS data"
     return replace(plan(cypher, b, post), extras=_coverage_extras(field, view, current))

@@ -207,6 +207,16 @@ def test_region_stats_of_a_county_and_its_measures(seeded):
         key=lambda m: str(m["category"]),
     )
     assert stats(seeded, "460203", AS_OF.year - 1)["returns"] == len(RETURNS)
+    # BORDERLINE (issue 13) counts as a status of its own, not among the poor.
+    shiyun = stats(seeded, story.SHIYUNCUN, AS_OF.year)
+    borderline = [
+        h for h in story.HOUSEHOLDS if h[0][:12] == story.SHIYUNCUN and h[2] == "BORDERLINE"
+    ]
+    by_status = {s["status"]: s for s in shiyun["byStatus"]}
+    assert by_status["BORDERLINE"]["households"] == len(borderline) == 1
+    assert (
+        shiyun["poorPeople"] == by_status["REGISTERED"]["people"] + by_status["RETURNED"]["people"]
+    )
     masked = stats(seeded, story.FANMAO, AS_OF.year, role=Role.INVESTIGATOR)
     assert masked["householdsWithIncome"] == 1 and masked["averagePerCapitaNet"] is None
 
