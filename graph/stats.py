@@ -268,6 +268,8 @@ def plan_impact(field: Field, view: View, shape: Any) -> Plan:
     before = latest_change("h", start, "sc")
     in_cohort = (
         f"CASE WHEN h.statusSince IS NULL OR h.statusSince <= {start} THEN h.status IN {poor} "
+        # In poverty since a day of the window: no change to read.
+        f"WHEN h.statusSince <= {end} AND h.status IN {poor} THEN true "
         f"ELSE coalesce({before} IN {poor}, false) OR EXISTS {{ "
         f"MATCH (s:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->(h) "
         f"WHERE s.on > {start} AND s.on <= {end} AND s.`to` IN {poor} }} END"
