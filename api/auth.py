@@ -235,6 +235,8 @@ HISTORY_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGA
 SUPPORT_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL)
 MEASURE_VOIDERS = HOUSEHOLD_WRITERS
 POVERTY_LINE_WRITERS = (Role.ADMIN,)
+# A region's rural population (the statistics' denominator): ADMIN's, like the lines.
+POPULATION_WRITERS = (Role.ADMIN,)
 # Traceability (issue 15): the public trace lookup is open to everyone (and limited per
 # address for the anonymous: api/ratelimit.py); the catalogue is ADMIN's; cooperatives
 # and their lots are region officers' within their subtree; a field official registers

@@ -66,6 +66,7 @@ import graph.public_trace
 import graph.region
 import graph.sales_impact
 import graph.seller
+import graph.stats
 import graph.status
 import graph.subgraph
 import graph.sync
@@ -108,6 +109,7 @@ READ_MODULES = (
     graph.region,
     graph.status,
     graph.sales_impact,
+    graph.stats,
     graph.seller,
     graph.subgraph,
     graph.sync,
@@ -152,7 +154,16 @@ async def run(
         return None, []
     record = await db.read_one(plan.cypher, params, timeout=plan.timeout)
     value = record["data"] if record is not None else None
-    return finish(value, plan.post, params, path, markers=markers)
+    value, problems = finish(value, plan.post, params, path, markers=markers)
+    if value is not None:
+        for extra in plan.extras:
+            more = replace(request, args=extra.args(request))
+            found, extra_problems = await run(
+                db, extra.plan, more, (*path, *extra.at), markers=markers
+            )
+            extra.splice(value, found)
+            problems = [*problems, *extra_problems]
+    return value, problems
 
 
 # --- the fast path: a whole query operation ------------------------------------------

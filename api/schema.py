@@ -41,6 +41,7 @@ from api.public_trace import PublicTraceQuery
 from api.regions import RegionQuery
 from api.sales import SalesMutation, SalesQuery
 from api.statements import StatementCount
+from api.stats import StatsMutation, StatsQuery
 from api.sync import SyncMutation, SyncQuery
 from api.visits import VisitMutation
 
@@ -61,6 +62,7 @@ QUERY_TYPES: tuple[type, ...] = (
     AuditQuery,
     SyncQuery,
     SalesQuery,
+    StatsQuery,
     MonitoringQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
@@ -79,6 +81,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     AuditMutation,
     SyncMutation,
     SalesMutation,
+    StatsMutation,
     MonitoringMutation,
 )
 

@@ -174,6 +174,60 @@ query AuditSummary($code: String!) {
 }
 """
 
+# Which measures lifted which families (issue 14).
+REGION_STATS = """
+query RegionStats($code: String!, $year: Int!) {
+  regionStats(regionCode: $code, year: $year) {
+    region { code name } asOf households byStatus { status households people }
+    poorPeople ruralPopulation incidence exits returns householdsWithIncome
+    averagePerCapitaNet measures { category measures households amount }
+    children {
+      region { code name } households byStatus { status households people } poorPeople
+      ruralPopulation incidence exits returns householdsWithIncome averagePerCapitaNet
+      measures { category measures households amount }
+    }
+  }
+}
+"""
+
+MEASURE_IMPACT = """
+query MeasureImpact($code: String!, $from: Int!, $to: Int!) {
+  measureImpact(regionCode: $code, fromYear: $from, toYear: $to) {
+    cohort { households exited exitRate withIncome meanIncomeChange medianIncomeChange }
+    categories { category
+      reached { households exited exitRate withIncome meanIncomeChange medianIncomeChange }
+      comparison { households exited exitRate withIncome meanIncomeChange medianIncomeChange }
+    }
+  }
+}
+"""
+
+LIFTED = """
+query Lifted($code: String!) {
+  liftedHouseholds(regionCode: $code, first: 20) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      household { code status } exitYear exitDate returned incomeBeforeSupport incomeAtExit
+      measuresBeforeExit { category date amount deliveredBy { code } }
+      officials { code name }
+    } }
+  }
+}
+"""
+
+COVERAGE_AS_OF = """
+query CoverageAsOf($code: String!, $asOf: Date!) {
+  pairingCoverage(regionCode: $code, asOf: $asOf) {
+    region { code name }
+    households coveredHouseholds coverageRatio overdueHouseholds overloadedOfficials
+    children {
+      region { code name }
+      households coveredHouseholds coverageRatio overdueHouseholds overloadedOfficials
+    }
+  }
+}
+"""
+
 # A household, a county and a filter that exist in the full-scale graph (seed 1).
 HOUSEHOLD_CODE = "4690301002010001"
 # Households of the same county in other towns: four steps from HOUSEHOLD_CODE (through
@@ -220,6 +274,25 @@ QUERIES: tuple[Bench, ...] = (
     ),
     Bench("pairingCoverage(county 469030)", COVERAGE, {"code": "469030"}),
     Bench("pairingCoverage(province)", COVERAGE, {"code": "460000"}),
+    # Issue 14 (p95 targets: BENCHMARKS.md).
+    Bench(
+        "pairingCoverage(province) asOf 2019-12-31",
+        COVERAGE_AS_OF,
+        {"code": "460000", "asOf": "2019-12-31"},
+    ),
+    Bench("regionStats(province) 2019", REGION_STATS, {"code": "460000", "year": 2019}),
+    Bench("regionStats(county 469030) 2019", REGION_STATS, {"code": "469030", "year": 2019}),
+    Bench(
+        "measureImpact(province) 2016-2020",
+        MEASURE_IMPACT,
+        {"code": "460000", "from": 2016, "to": 2020},
+    ),
+    Bench(
+        "measureImpact(county 469030) 2016-2020",
+        MEASURE_IMPACT,
+        {"code": "469030", "from": 2016, "to": 2020},
+    ),
+    Bench("liftedHouseholds(county 469030) first 20 with measures", LIFTED, {"code": "469030"}),
     Bench(
         "neighborhood(household) depth 2, limit 100",
         NEIGHBORHOOD,

@@ -33,13 +33,12 @@ from typing import Any
 
 from graph.compiler import Binder, Compiler, ConnPost, Plan, Post, Request, View, plan, root
 from graph.cursor import KeyKind, check_first, decode_key
-from graph.household import HouseholdStatus, on_file
+from graph.household import HouseholdStatus, latest_change, on_file
 from graph.income import per_capita_cypher, sales_cypher
 from graph.model import Label, Rel
 from graph.monitoring import MonitoringGroup, open_on
 from graph.readmap import Access, Embed, Field, Kind, Mask, Value, declare
 from graph.readmap import Rel as RelEntry
-from graph.status import latest_change
 from graph.validation import check_date, check_range, check_region_code, today_cst
 
 KIND = "at-risk"

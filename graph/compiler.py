@@ -514,12 +514,27 @@ class Plan:
     slots: Mapping[str, Getter]
     post: Post
     timeout: float | None = None
+    extras: tuple[Extra, ...] = ()
 
     def bind(self, request: Request) -> dict[str, Any]:
         params = dict(self.consts)
         for name, getter in self.slots.items():
             params[name] = getter(request)
         return params
+
+
+@dataclass(frozen=True)
+class Extra:
+    """One more statement of a root field, run only when the part it answers is
+    selected (regionStats' coverage): its plan, the root arguments it is bound to
+    (from the root field's request) and `splice(value, extra)`, which puts its finished
+    value into the root field's finished value (not null); `at`: where below the root
+    its errors are reported."""
+
+    plan: Plan
+    args: Callable[[Request], Mapping[str, Any]]
+    splice: Callable[[Any, Any], None]
+    at: tuple[str | int, ...] = ()
 
 
 def plan(cypher: str, binder: Binder, post: Post, *, timeout: float | None = None) -> Plan:

@@ -12,9 +12,9 @@ Definitions, as of a date D with a visit window of W days:
   households whose number of pairings active on D exceeds their maxLoad.
 
 As of a past D a household counts when it was on file then (`on_file`: registered on
-or before D, not deregistered on or before D) with the status it had then
-(`status_on`: today's, but a household deregistered after D had the status it was
-deregistered from).
+or before D, not deregistered on or before D) with the status it had on D, from its
+status history (graph/status.py `status_as_of`: the stored status when its statusSince
+is on or before D, so most households of a past date read no change).
 
 Cost: one statement for the whole selection, children and grandchildren included.
 Households are found by an index seek per household-code prefix of each unit; when
@@ -41,7 +41,7 @@ from graph.household import (
     HouseholdStatus,
     on_file,
     overdue_expression,
-    status_on,
+    status_as_of,
 )
 from graph.readmap import Access, Embed, Field, declare
 from graph.scope import ScopeKind, active_on
@@ -115,7 +115,7 @@ declare("CoverageHouseholdEdge", ("h",), {"node": Embed("Household", {"h": "h"})
 _PROJECTED = (
     "WITH {h}, {h} {{.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate{past}}} AS {hp}"
 )
-_PAST = ", .registrationDate, .statusBeforeDeregistration"
+_PAST = ", .registrationDate, .statusBeforeDeregistration, .statusSince"
 
 FIGURES = ("households", "coveredHouseholds", "overdueHouseholds", "coverageRatio")
 DRILLS = {"uncovered": "UNCOVERED", "overdue": "OVERDUE"}
@@ -177,7 +177,8 @@ class _Coverage:
         if self.current:
             on = f"{hp}.status IN {self.statuses} AND {hp}.deregisteredOn IS NULL"
         else:
-            on = f"{on_file(hp, self.as_of)} AND {status_on(hp, self.as_of)} IN {self.statuses}"
+            status = status_as_of(h, hp, self.as_of, self.b.var("sc"))
+            on = f"{on_file(hp, self.as_of)} AND {status} IN {self.statuses}"
         return f"{on} AND {visible}"
 
     def projected(self, h: str, hp: str) -> str:

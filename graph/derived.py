@@ -16,6 +16,23 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
                                    platform sales: `w.touch(incomes=...)`) and the
                                    upserts run; the generator writes them from
                                    `derived_incomes`, the same figures in Python
+    Household.incomeYears          the years of its income records, ascending, and
+             .incomeNets           beside them each record's perCapitaNet and
+             .incomeSizes          householdSize: the same REFRESH_INCOMES
+    Household.measureKeys          one 'YYYY:CATEGORY' per year and category of its
+             .measureCounts        non-voided measures, ascending, and beside them how
+             .measureAmounts       many and their amounts (yuan; none counts 0);
+    Household.firstMeasureYear     the year of its first non-voided measure
+                                   (SUMMARIZE_MEASURES, run by refresh_households)
+    Household.exitYears            the years of its passed assessments, and the years
+             .returnYears          of its changes to RETURNED (graph/status.py's
+                                   SUMMARIZE_STATUS, with statusSince and exitYear)
+
+The statistics (graph/stats.py: regionStats, measureImpact) read these summaries
+instead of a region's measures, incomes and status changes, so a province's figures
+are one pass over its households. The generator runs the same Cypher per county
+(`refresh_support` and graph/status.py's `refresh_status`), migration step 17
+backfilled them.
 
 Reads stay one cheap statement because of them (ARCHITECTURE.md).
 """
@@ -27,6 +44,28 @@ from collections.abc import Sequence
 from graph.coverage import refresh_villages
 from graph.db import Tx
 from graph.model import Label, Rel
+
+SUMMARIZE_MEASURES = f"""
+WITH h, COLLECT {{
+  MATCH (m:{Label.MEASURE})-[:{Rel.MEASURE_FOR}]->(h) WHERE m.voidedOn IS NULL
+  WITH toString(m.date.year) + ':' + m.category AS k, count(m) AS n,
+       sum(coalesce(m.amount, 0)) AS a
+  RETURN {{k: k, n: n, a: a}} ORDER BY k }} AS kept
+SET h.measureKeys = [x IN kept | x.k], h.measureCounts = [x IN kept | x.n],
+    h.measureAmounts = [x IN kept | x.a],
+    h.firstMeasureYear = toInteger(left(kept[0].k, 4))
+"""
+"""Cypher on a household `h`: its measure summaries (the module docstring), from its
+few measures."""
+
+
+def summarize_support() -> str:
+    """Cypher on a household `h`: its measure and income summaries (the bulk writers';
+    graph/income.py imports the write frame, which imports this module)."""
+    from graph.income import SUMMARIZE_INCOMES
+
+    return SUMMARIZE_MEASURES + SUMMARIZE_INCOMES
+
 
 # Household h's `monitored`: one of its monitoring records is open (graph/monitoring.py).
 MONITORED = (
@@ -45,6 +84,7 @@ SET h.memberCount = COUNT {{ (:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL 
       MATCH (v:Visit)-[:VISIT_TO]->(h) WHERE v.date IS NOT NULL
       RETURN v.date ORDER BY v.date DESC LIMIT 1 }}[0],
     h.monitored = {MONITORED}
+WITH h CALL (h) {{ {SUMMARIZE_MEASURES} }}
 WITH DISTINCT coalesce(h.villageCode, left(h.code, 12)) AS village
 RETURN village
 """
@@ -57,12 +97,21 @@ SET o.load = COUNT { (o)-[r:PAIRED_WITH]->(:Household) WHERE r.until IS NULL }
 
 
 async def refresh_households(tx: Tx, codes: Sequence[str], villages: Sequence[str] = ()) -> None:
-    """Recompute memberCount, responsibleOfficial, lastVisitDate and monitored (a seek
-    per code),
-    then the coverage summaries of their villages and of `villages` (a village a
-    household left)."""
+    """Recompute memberCount, responsibleOfficial, lastVisitDate, monitored and the
+    measure summaries (a seek per code), then the coverage summaries of their villages
+    and of `villages` (a village a household left)."""
     records = await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
     await refresh_villages(tx, [*(r["village"] for r in records), *villages])
+
+
+async def refresh_support(tx: Tx, codes: Sequence[str]) -> None:
+    """Recompute the measure and income summaries of the households (a seek per code,
+    then their few measures and income records): the generator, per county."""
+    statement = (
+        "UNWIND $codes AS code MATCH (h:Household {code: code}) "
+        f"CALL (h) {{ {summarize_support()} }}"
+    )
+    await tx.run(statement, {"codes": list(codes)})
 
 
 async def refresh_officials(tx: Tx, codes: Sequence[str]) -> None:

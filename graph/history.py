@@ -76,6 +76,7 @@ _RECORDED = {
     "Finding": ("findings", "e:Finding {id: r.key}", "e.id"),
     "CrossCheckImport": ("imports", "e:CrossCheckImport {id: r.key}", "e.id"),
     "Seller": ("sellers", "e:Seller {code: r.key}", "e.code"),
+    "Region": ("regions", "e:Region {code: r.key}", "e.code"),
 }
 
 RECORD_CHANGES = " ".join(

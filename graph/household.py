@@ -15,6 +15,8 @@ from graph.compiler import Compiler, Plan, Post, Request, View, root, seek
 from graph.cursor import KeyKind
 from graph.errors import BadUserInput
 from graph.history import history
+from graph.model import Label
+from graph.model import Rel as RelType
 from graph.payment import PAYMENTS
 from graph.readmap import (
     Access,
@@ -177,11 +179,35 @@ def on_file(h: str, as_of: str = "$asOf") -> str:
 
 
 def status_on(h: str, as_of: str = "$asOf") -> str:
-    """Household `h`'s status on `as_of`: today's, except that a household deregistered
-    after it still had the status it was deregistered from."""
+    """Household `h`'s status on `as_of` for a file without a status history (written
+    by hand): its stored one, except that a household deregistered after it still had
+    the status it was deregistered from. `status_as_of` is the rule."""
     return (
         f"CASE WHEN {h}.deregisteredOn > {as_of}"
         f" THEN coalesce({h}.statusBeforeDeregistration, {h}.status) ELSE {h}.status END"
+    )
+
+
+def latest_change(h: str, day: str, var: str) -> str:
+    """The `to` of household `h`'s latest change dated on or before `day` (Cypher), or
+    null: its few changes, newest first."""
+    return (
+        f"COLLECT {{ MATCH ({var}:{Label.STATUS_CHANGE})-[:{RelType.STATUS_OF}]->({h}) "
+        f"WHERE {var}.on <= {day} RETURN {var}.`to` ORDER BY {var}.on DESC, {var}.seq DESC "
+        "LIMIT 1 }[0]"
+    )
+
+
+def status_as_of(h: str, hp: str, day: str, var: str) -> str:
+    """Household `h`'s status on `day` (Cypher; hp: h or a map projected from it with
+    status, statusSince, deregisteredOn and statusBeforeDeregistration): the stored
+    status when its statusSince is on or before the day (no relationship read), else
+    the latest change on or before it (null before the first: no status yet). A file
+    without a history (written by hand) keeps the stored status."""
+    return (
+        f"CASE WHEN {hp}.statusSince IS NULL THEN {status_on(hp, day)} "
+        f"WHEN {hp}.statusSince <= {day} THEN {hp}.status "
+        f"ELSE {latest_change(h, day, var)} END"
     )
 
 

@@ -30,7 +30,7 @@ from graph.household import (
     covered_on,
     on_file,
     overdue_expression,
-    status_on,
+    status_as_of,
 )
 from graph.readmap import Access, Field
 from graph.validation import check_date, check_range, check_region_code, today_cst
@@ -114,11 +114,11 @@ def _checked(request: Request) -> bool:
 def _household_conditions(b: Binder, view: View, shape: Any) -> list[str]:
     """The filters of households(where) on `h`, as of `asOf` (default today) with
     coverage's definitions: on file on that date, the status it had then, pairings and
-    visits as they stood (`on_file`, `status_on`, `covered_on`, `overdue_expression`)."""
+    visits as they stood (`on_file`, `status_as_of`, `covered_on`, `overdue_expression`)."""
     _, given, overdue, responsible, include_deregistered, _, current = shape
     b.slot("checked", _checked)
     day = b.today() if current else b.slot("asOf", _as_of)
-    status = "h.status" if current else status_on("h", day)
+    status = "h.status" if current else status_as_of("h", "h", day, b.var("sc"))
     where = []
     if include_deregistered:
         if not current:

@@ -242,16 +242,27 @@ def plan_income(field: Field, view: View, shape: Any) -> Plan:
 
 # --- writes -----------------------------------------------------------------------
 
+SUMMARIZE_INCOMES = f"""
+WITH h, COLLECT {{ MATCH (i:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h)
+                   RETURN {{year: i.year, net: {per_capita_cypher("i")}, size: i.householdSize}}
+                   ORDER BY i.year }} AS records
+WITH h, records, records[-1] AS latest
+SET h.latestIncomeYear = latest.year,
+    h.latestPerCapitaNet = latest.net,
+    h.previousPerCapitaNet = [r IN records WHERE r.year = latest.year - 1 | r.net][0],
+    h.incomeYears = [r IN records | r.year],
+    h.incomeNets = [r IN records | r.net],
+    h.incomeSizes = [r IN records | r.size]
+"""
+"""Cypher on a household `h`: its derived income properties, from its few income
+records (perCapitaNet with the platform sales of the record's year): the latest
+figures, and the summaries by year that the statistics read instead of the records
+(incomeYears ascending, incomeNets and incomeSizes beside them)."""
+
 REFRESH_INCOMES = f"""
 UNWIND $codes AS code
 MATCH (h:Household {{code: code}})
-WITH h, COLLECT {{ MATCH (i:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h)
-                   RETURN i ORDER BY i.year DESC LIMIT 1 }}[0] AS latest
-SET h.latestIncomeYear = latest.year,
-    h.latestPerCapitaNet = {per_capita_cypher("latest")},
-    h.previousPerCapitaNet = COLLECT {{
-      MATCH (p:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h) WHERE p.year = latest.year - 1
-      RETURN {per_capita_cypher("p")} }}[0]
+{SUMMARIZE_INCOMES}
 """
 
 

@@ -15,11 +15,12 @@ from typing import Any
 
 from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
+from graph.derived import summarize_support
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 from graph.monitoring import MIGRATE_MONITORED
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import CATALOGUE, UPSERT_CATALOGUE
-from graph.status import BACKFILL_FIRST, WITHOUT_HISTORY
+from graph.status import BACKFILL_FIRST, SUMMARIZE_STATUS, WITHOUT_HISTORY
 
 
 @dataclass(frozen=True)
@@ -226,9 +227,19 @@ STEPS: tuple[Step, ...] = (
         ),
         (MIGRATE_MONITORED,),
     ),
+    Step(
+        17,
+        "statistics (issue 14, graph/stats.py): every household's measure, income and status "
+        "summaries (graph/derived.py), which regionStats and measureImpact read",
+        (),
+        (
+            "MATCH (h:Household) CALL (h) { "
+            f"{summarize_support()} {SUMMARIZE_STATUS} }} IN TRANSACTIONS OF 5000 ROWS",
+        ),
+    ),
 )
 
-LATEST = STEPS[-1].version
+LATEST = max(step.version for step in STEPS)
 
 
 async def current_version(db: Database) -> int:

@@ -5,12 +5,14 @@ and relationship types used in Cypher come from the names below, never from inpu
 
 Nodes (key property first):
 
-    (:Region {code, name, level, prefixes})
+    (:Region {code, name, level, prefixes, ruralPopulation})
         level: PROVINCE | CITY | DISTRICT | COUNTY | TOWN | VILLAGE (RegionLevel).
         prefixes: the household-code prefixes of the region's households (a village
         or town: its own code; a county-level unit: its 6 digits; a city or the
         province: the union over its children). Households are found by
         `h.code STARTS WITH p`, an index seek on the household_code constraint.
+        ruralPopulation: people, when known (setRuralPopulation; the generator: each
+        village's, every level above the sum of its villages'): regionStats' incidence.
     (:Household {code, villageCode, address, headPhone, bankAccount,
                  registrationYear, standard, attribute, status, monitored,
                  mainCause, secondaryCauses, housingGrade, housingArea, safeWater,
@@ -19,13 +21,23 @@ Nodes (key property first):
                  deregisteredOn, deregistrationReason,
                  memberCount, responsibleOfficial, lastVisitDate,
                  latestIncomeYear, latestPerCapitaNet, previousPerCapitaNet,
-                 statusSince, exitYear})
+                 statusSince, exitYear,
+                 incomeYears, incomeNets, incomeSizes,
+                 measureKeys, measureCounts, measureAmounts, firstMeasureYear,
+                 exitYears, returnYears})
         code: the village's 12 digits followed by 4 digits (a 16-digit number).
         The last three are derived and kept current in the transaction that changes
         what they derive from: memberCount (active memberships), responsibleOfficial
         (the code of the active RESPONSIBLE official, or null), lastVisitDate (the
         latest visit's date, or null); so is monitored (issue 13: an open
         MonitoringRecord). status BORDERLINE (issue 13): not poor, watched.
+        The summaries the statistics read instead of a household's records (issue 14;
+        graph/derived.py keeps them current on write): incomeYears (the years of its
+        income records, ascending) with incomeNets and incomeSizes beside them (each
+        record's perCapitaNet and householdSize); measureKeys ('YYYY:CATEGORY' for each
+        year and category of its non-voided measures, ascending) with measureCounts and
+        measureAmounts (yuan) beside them, and firstMeasureYear; exitYears (its passed
+        assessments' years) and returnYears (the years of its changes to RETURNED).
         Added by the household file (issue 3): debt (outstanding debt in yuan,
         personal); by traceability (issue 15): traceCode (FPH..., unique; set with
         its first lot). Enums: graph/household.py (HouseholdStatus, HouseholdAttribute,

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
+from graph.db import Database
+from graph.errors import NotFound
 from graph.model import RegionLevel
 from graph.readmap import Access, Custom, Field, Limit, Rel, Value, declare
-from graph.validation import check_region_code
+from graph.validation import check_range, check_region_code
+from graph.write import Actor, Entity, Mutation, Write, write
+
+POPULATION_MAX = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ declare(
         "code": Value("{r}.code"),
         "name": Value("{r}.name"),
         "level": Value("{r}.level"),
+        "ruralPopulation": Value("{r}.ruralPopulation"),
         "parent": Rel(
             "Region", "MATCH ({r})-[:PART_OF]->({up}:Region)", single=True, binds={"r": "up"}
         ),
@@ -84,3 +90,55 @@ def plan_region(field: Field, view: View, shape: Any) -> Plan:
     code = b.slot("code", _code)
     node = Compiler(view, b).project("Region", {"r": "r"}, field.fields, post)
     return plan(f"MATCH (r:Region {{code: {code}}}) RETURN {node} AS data", b, post)
+
+
+LOCK_REGION = (
+    "MATCH (r:Region {code: $code}) SET r._lock = true REMOVE r._lock RETURN r.code AS code"
+)
+
+
+async def set_rural_population(
+    db: Database, actor: Actor, mutation: Mutation, code: str, population: int
+) -> dict[str, Any]:
+    """Set the region's rural population (0 to POPULATION_MAX people): {code}.
+    BAD_USER_INPUT out of range (input.ruralPopulation); NOT_FOUND for an unknown region
+    (input.regionCode). Recorded on the region."""
+    check_range(population, "input.ruralPopulation", 0, POPULATION_MAX)
+
+    async def work(w: Write) -> dict[str, Any]:
+        if await w.tx.single(LOCK_REGION, {"code": code}) is None:
+            raise NotFound("no such region", field="input.regionCode")
+        await w.update(Entity.REGION, code, {"ruralPopulation": population})
+        return {"code": code}
+
+    return await write(db, actor, mutation, work)
+
+
+# --- the generator's populations ------------------------------------------------------
+
+POPULATE_VILLAGES = """
+UNWIND $rows AS row
+MATCH (v:Region {code: row.code, level: 'VILLAGE'})
+CALL (v) {
+  MATCH (h:Household) WHERE h.code STARTS WITH v.code AND h.deregisteredOn IS NULL
+  RETURN sum(CASE WHEN h.status IN $poor THEN coalesce(h.memberCount, 0) ELSE 0 END) AS poor,
+         sum(coalesce(h.memberCount, 0)) AS people
+}
+SET v.ruralPopulation = toInteger(ceil(toFloat(CASE WHEN poor > 0 THEN poor ELSE people END)
+                                       / row.incidence))
+"""
+"""Each village's rural population from the incidence drawn for it ({code, incidence}
+rows): its people in poverty (REGISTERED, RETURNED: memberCount) over that incidence,
+or all its people's when none is in poverty now (a seek per household prefix)."""
+
+SUM_POPULATIONS = """
+MATCH (r:Region) WHERE r.level <> 'VILLAGE'
+CALL (r) {
+  UNWIND coalesce(r.prefixes, []) AS p
+  MATCH (v:Region) WHERE v.code STARTS WITH p AND v.level = 'VILLAGE'
+  RETURN sum(v.ruralPopulation) AS n, count(v.ruralPopulation) AS known
+}
+SET r.ruralPopulation = CASE WHEN known > 0 THEN n END
+"""
+"""Every level above the villages: the sum of its villages' populations (null when
+none is known)."""

@@ -25,7 +25,7 @@ from typing import Any
 from graph.compiler import Compiler, Post
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict
-from graph.household import REGISTRATION_FROM_YEAR, HouseholdStatus, PovertyCause
+from graph.household import REGISTRATION_FROM_YEAR, HouseholdStatus, PovertyCause, latest_change
 from graph.model import Label, Rel
 from graph.monitoring import CLOSED_BY_RETURN, RemovalReason, close_open
 from graph.readmap import Custom, Field, Kind, Limit, Value, declare, extend
@@ -71,16 +71,6 @@ declare(
 )
 
 
-def latest_change(h: str, day: str, var: str) -> str:
-    """The `to` of household `h`'s latest change dated on or before `day` (Cypher), or
-    null: its few changes, newest first."""
-    return (
-        f"COLLECT {{ MATCH ({var}:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->({h}) "
-        f"WHERE {var}.on <= {day} RETURN {var}.`to` ORDER BY {var}.on DESC, {var}.seq DESC "
-        "LIMIT 1 }[0]"
-    )
-
-
 def _status_on(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
     """Household.statusOn(date): the status it had on that date (null before the first
     change); today's when no date is given."""
@@ -118,15 +108,28 @@ WITH s CALL (s) {{
 }}
 """
 
-REFRESH_STATUS = f"""
-UNWIND $codes AS code
-MATCH (h:Household {{code: code}})
-SET h.statusSince = COLLECT {{
+SUMMARIZE_STATUS = f"""
+WITH h SET h.statusSince = COLLECT {{
       MATCH (s:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->(h)
       RETURN s.on ORDER BY s.on DESC, s.seq DESC LIMIT 1 }}[0],
     h.exitYear = COLLECT {{
       MATCH (a:{Label.ASSESSMENT})-[:{Rel.ASSESSES}]->(h) WHERE a.passed
-      RETURN a.year ORDER BY a.date DESC, a.year DESC LIMIT 1 }}[0]
+      RETURN a.year ORDER BY a.date DESC, a.year DESC LIMIT 1 }}[0],
+    h.exitYears = COLLECT {{
+      MATCH (a:{Label.ASSESSMENT})-[:{Rel.ASSESSES}]->(h) WHERE a.passed
+      RETURN a.year ORDER BY a.year }},
+    h.returnYears = COLLECT {{
+      MATCH (s:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->(h) WHERE s.`to` = 'RETURNED'
+      RETURN s.on.year ORDER BY s.on.year }}
+"""
+"""Cypher on a household `h`: its derived status properties (statusSince, exitYear,
+and the summaries regionStats reads: exitYears, the years of its passed assessments;
+returnYears, the years of its changes to RETURNED). Its few changes and assessments."""
+
+REFRESH_STATUS = f"""
+UNWIND $codes AS code
+MATCH (h:Household {{code: code}})
+{SUMMARIZE_STATUS}
 """
 
 

@@ -58,6 +58,7 @@ class Entity(StrEnum):
     FINDING = "Finding"
     CROSS_CHECK_IMPORT = "CrossCheckImport"
     SELLER = "Seller"
+    REGION = "Region"  # its rural population (setRuralPopulation)
 
 
 KEYS: dict[Entity, str] = {
@@ -71,6 +72,7 @@ KEYS: dict[Entity, str] = {
     Entity.FINDING: "id",
     Entity.CROSS_CHECK_IMPORT: "id",
     Entity.SELLER: "code",
+    Entity.REGION: "code",
 }
 # A change's key is text; an entity keyed by a number converts it back in Cypher.
 KEY_PARAMS: dict[Entity, str] = {Entity.POVERTY_LINE: "toInteger($key)"}
@@ -175,6 +177,7 @@ _STAMPED = {  # households: at settle
         Entity.COOPERATIVE,
         Entity.PRODUCT,
         Entity.SELLER,
+        Entity.REGION,
     )
 }
 UPDATE = {

@@ -66,6 +66,9 @@ PLACES: list[RegionRow] = [
 
 SHUINAN, LUOBI, FANMAO, SHIYUNCUN = "460203100201", "460203100202", "469001100201", "469030101201"
 
+# The villages' rural populations (regionStats' incidence); the rest have none.
+RURAL_POPULATION = {SHUINAN: 1200, LUOBI: 900, FANMAO: 800, SHIYUNCUN: 700}
+
 # The story's household: the head's motorbike accident.
 FU_HOUSEHOLD = SHUINAN + "0001"
 
@@ -935,12 +938,20 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+SET_POPULATIONS = (
+    "UNWIND $rows AS row MATCH (r:Region {code: row.code}) SET r.ruralPopulation = row.n"
+)
+
+
 async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = print) -> str:
     """Write the region tree and the story; returns a one-line summary."""
     rows = story(as_of)
 
     async def work(tx: Tx) -> None:
         await upsert_regions(tx, [*hainan(), *PLACES])
+        await tx.run(
+            SET_POPULATIONS, {"rows": [{"code": c, "n": n} for c, n in RURAL_POPULATION.items()]}
+        )
         await upsert_households(tx, rows["households"])
         await upsert_memberships(tx, rows["memberships"])
         await upsert_officials(tx, rows["officials"])

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import multiprocessing
+import random
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -48,9 +49,12 @@ from graph.bulk_exit import EXIT_BATCH, EXIT_WRITES
 from graph.bulk_monitoring import MONITORING_BATCH, MONITORING_WRITES
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
+from graph.derived import refresh_support
 from graph.errors import BadUserInput
+from graph.household import IN_POVERTY
 from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
+from graph.region import POPULATE_VILLAGES, SUM_POPULATIONS
 from graph.status import refresh_status
 from seeds.anomalies import plant
 from seeds.county import draw_county
@@ -110,12 +114,34 @@ def _chunks(lines: list[str], size: int) -> Iterator[list[str]]:
 
 
 def _summarize(prefix: str, codes: list[str]) -> Callable[[Tx], Awaitable[None]]:
-    """The coverage summaries of every village under `prefix` and the statusSince and
-    exitYear of the county's households (`codes`), in one transaction."""
+    """The coverage summaries of every village under `prefix`, and the status, measure
+    and income summaries of the county's households (`codes`: graph/derived.py), in one
+    transaction."""
 
     async def work(tx: Tx) -> None:
         await tx.run(REFRESH_REGION_VILLAGES, {"prefix": prefix})
         await refresh_status(tx, codes)
+        await refresh_support(tx, codes)
+
+    return work
+
+
+def _populations(seed: int, villages: list[str]) -> Callable[[Tx], Awaitable[None]]:
+    """Rural populations: each village's so that its incidence is 1-30% (drawn from
+    a stream of its own, so no other draw changes), every level above the sum of its
+    villages' (graph/region.py)."""
+
+    def incidence(code: str) -> float:
+        return random.Random(f"fupin-generator/{seed}/{code}/population").uniform(0.01, 0.30)
+
+    rows = [{"code": code, "incidence": incidence(code)} for code in villages]
+
+    async def work(tx: Tx) -> None:
+        for start in range(0, len(rows), 1000):
+            await tx.run(
+                POPULATE_VILLAGES, {"rows": rows[start : start + 1000], "poor": list(IN_POVERTY)}
+            )
+        await tx.run(SUM_POPULATIONS)
 
     return work
 
@@ -233,6 +259,9 @@ async def generate(
     if progress is not None and task is not None:
         progress.update(task, description="households", completed=households)
         progress.stop_task(task)
+    await db.write(
+        _populations(seed, [r.code for r in generated if r.level is RegionLevel.VILLAGE])
+    )
     summary.planted = await plant(
         db, households=households, seed=seed, as_of=as_of, progress=progress
     )

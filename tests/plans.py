@@ -69,6 +69,9 @@ ROOT_ARGS = {
     "buyer": 'id: "buyer-7f3a9c", sellerCode: "STORE-469025-01"',
     "salesImpact": 'regionCode: "460000", from: "2026-01-01", to: "2026-12-31"',
     "atRiskHouseholds": 'regionCode: "460203"',
+    "liftedHouseholds": 'regionCode: "460000"',
+    "measureImpact": 'regionCode: "460203", fromYear: 2025, toYear: 2026',
+    "regionStats": 'regionCode: "460203", year: 2026',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -98,6 +101,9 @@ READ_ROOTS = (
     "salesImpact",
     "atRiskHouseholds",
     "feedback",
+    "liftedHouseholds",
+    "measureImpact",
+    "regionStats",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
 OTHER_ROOTS = ("person", "povertyLine", "order", "buyer")

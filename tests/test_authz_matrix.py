@@ -437,6 +437,10 @@ def mutations_on_b(api: Any, today: dt.date) -> list[tuple[str, str, dict[str, A
           "villageConfirmed": True}),
         ("returnToPoverty", mutation_text("returnToPoverty", "ReturnToPovertyInput"),
          {"clientMutationId": "matrix-return", "householdCode": HB, "cause": "ILLNESS"}),
+        ("setRuralPopulation",
+         "mutation($input: SetRuralPopulationInput!) { setRuralPopulation(input: $input) "
+         "{ region { code ruralPopulation } } }",
+         {"regionCode": VILLAGE_B, "ruralPopulation": 900}),
         # Monitoring and feedback (issue 13).
         ("startMonitoring", mutation_text("startMonitoring", "StartMonitoringInput"),
          {"clientMutationId": "matrix-monitor", "householdCode": HB,
@@ -474,9 +478,9 @@ def expected_denial(caller: Caller, mutation: str) -> set[str] | None:
         return {"NOT_FOUND"} if recording else {"FORBIDDEN"}
     if mutation == "createOfficial":
         return None  # officials belong to no region
-    if mutation in ("registerHousehold", "setPovertyLine"):
-        # Villages are public; writing outside the subtree is not. A poverty line holds
-        # for the whole province: ADMIN's.
+    if mutation in ("registerHousehold", "setPovertyLine", "setRuralPopulation"):
+        # Villages are public; writing outside the subtree is not. A poverty line and
+        # the rural populations (the statistics' denominators) are ADMIN's.
         return {"FORBIDDEN"}
     return {"NOT_FOUND"}  # a region officer, and household B is out of their subtree
 
@@ -938,3 +942,29 @@ def test_monitoring_and_feedback_by_role(watched_story, caller):
         note = "roof gone" if caller in UNMASKED else None
         assert found["monitoring"] == [{"group": "SUDDEN_HARDSHIP", "note": note}]
         assert found["feedback"]["totalCount"] == 1
+
+
+STATISTICS = """query($year: Int!) {
+  regionStats(regionCode: "460000", year: $year) { households averagePerCapitaNet
+    children { households } }
+  measureImpact(regionCode: "460000", fromYear: $year, toYear: $year) {
+    cohort { households withIncome medianIncomeChange } }
+  liftedHouseholds(regionCode: "460000") { edges { node { household { code } } } } }"""
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_statistics_count_what_the_caller_sees(story, caller):
+    """regionStats, measureImpact, liftedHouseholds (issue 14): every household reader,
+    counting the households in scope (others are absent); income figures over fewer
+    than 5 households null for roles without personal data."""
+    body = story.post(STATISTICS, {"year": dt.date.today().year}, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        return
+    assert "errors" not in body, body
+    seen = len(SEES[caller])
+    stats, impact = body["data"]["regionStats"], body["data"]["measureImpact"]
+    assert stats["households"] == sum(c["households"] for c in stats["children"]) == seen
+    assert impact["cohort"]["households"] == seen, caller.label
+    assert stats["averagePerCapitaNet"] is None  # no income records in the story
+    assert body["data"]["liftedHouseholds"]["edges"] == []  # nor exits

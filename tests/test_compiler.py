@@ -40,7 +40,11 @@ from graph.readmap import TYPES, Conn, Custom, Field, Guard, Mask, Rel
 PATHS = paths()
 # Types whose fields are compiled although they are not in the read map: connections
 # (the post-pass builds them from the rows) and PairingCoverage (graph/coverage.py).
-EXTRA = ("PairingCoverage", "SalesImpact", "SalesFigures", "ProductSales", "ChannelSales")
+EXTRA = (
+    "PairingCoverage", "SalesImpact", "SalesFigures", "ProductSales", "ChannelSales",
+    "MeasureImpact", "ImpactGroup", "CategoryImpact", "RegionStats", "StatusCount",
+    "MeasureCount",
+)  # fmt: skip
 # Types and roots whose planners have tests of their own (their roots take arguments
 # these generic paths cannot make up, and refuse scoped callers).
 TESTED_ELSEWHERE = {
@@ -156,6 +160,8 @@ def selected_keys(
             found[sub.key] += 1
         if masked and isinstance(entry, Custom) and entry.mask is Mask.HIDDEN:
             continue
+        if (gql_type.name, sub.name) == ("RegionStats", "coverage"):
+            continue  # another statement's (graph/stats.py's Extra)
         target = target_of(gql_type, sub.name)
         if target is not None:
             found += selected_keys(sub, target, scope, masked)
@@ -230,6 +236,13 @@ UNBOUNDED_BY_HAND = {
     "UNWIND sold AS x WITH x.channel AS ch, count(DISTINCT x.o) AS n, sum(x.a) AS a",
     "UNWIND paid AS x",
     "MATCH (c:Region)-[:PART_OF]->(u) WITH c, [y IN sold",
+    # regionStats (issue 14): a household's measures of the year grouped by category (a
+    # handful), a region's children; liftedHouseholds' officials (its pairings and
+    # deliverers, a handful)
+    "UNWIND mss AS k UNWIND k AS x WITH x[0] AS mc, sum(x[1]) AS mn, count(*) AS mh, "
+    "sum(x[2]) AS ma",
+    "MATCH (c:Region)-[:PART_OF]->(u) CALL (c)  WITH c,  AS y",
+    "CALL (h, a)  WITH x ORDER BY x.code",
     # the public trace: the distinct households and products upstream of a lot
     "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
     "-[:OF_PRODUCT]->(p:Product) WITH DISTINCT p",

@@ -269,6 +269,57 @@ def test_derived_properties_match_the_relationships(
     assert overloaded_or_wrong
     assert all(o["load"] == o["active"] for o in overloaded_or_wrong)
     assert all(1 <= o["load"] <= 10 and 5 <= o["maxLoad"] <= 10 for o in overloaded_or_wrong)
+    # The statistics' summaries (graph/derived.py) are what the measures, income
+    # records and assessments say.
+    summaries = rows(
+        graph,
+        """
+        MATCH (h:Household:Generated)
+        RETURN h.code AS code, h.measureKeys AS keys, h.measureCounts AS counts,
+               h.firstMeasureYear AS first, h.incomeYears AS years, h.exitYears AS exits,
+               COLLECT { MATCH (m:Measure)-[:MEASURE_FOR]->(h) WHERE m.voidedOn IS NULL
+                         RETURN toString(m.date.year) + ':' + m.category } AS measures,
+               COLLECT { MATCH (i:IncomeRecord)-[:INCOME_OF]->(h) RETURN i.year
+                         ORDER BY i.year } AS incomes,
+               COLLECT { MATCH (a:Assessment)-[:ASSESSES]->(h) WHERE a.passed
+                         RETURN a.year ORDER BY a.year } AS passed
+        """,
+    )
+    assert any(r["keys"] for r in summaries) and any(r["exits"] for r in summaries)
+    for r in summaries:
+        by_key = {k: r["measures"].count(k) for k in sorted(set(r["measures"]))}
+        assert dict(zip(r["keys"], r["counts"], strict=True)) == by_key, r["code"]
+        assert r["first"] == (int(r["keys"][0][:4]) if r["keys"] else None)
+        assert (r["years"], r["exits"]) == (r["incomes"], r["passed"]), r["code"]
+    # Rural populations: each generated village's incidence 1-30% (of its people in
+    # poverty, or of all its people when none is), every level above their sum.
+    villages = rows(
+        graph,
+        """
+        MATCH (v:Region:Generated {level: 'VILLAGE'})
+        CALL (v) { MATCH (h:Household) WHERE h.code STARTS WITH v.code
+                   AND h.deregisteredOn IS NULL
+                   RETURN sum(CASE WHEN h.status IN ['REGISTERED', 'RETURNED']
+                              THEN h.memberCount ELSE 0 END) AS poor,
+                          sum(h.memberCount) AS people }
+        RETURN v.ruralPopulation AS population, CASE WHEN poor > 0 THEN poor ELSE people END
+               AS counted
+        """,
+    )
+    assert villages
+    for v in villages:
+        assert 0.01 * v["population"] - 1 <= v["counted"] <= 0.30 * v["population"] + 1, v
+    unequal = rows(
+        graph,
+        """
+        MATCH (r:Region) WHERE r.level IN ['TOWN', 'COUNTY', 'PROVINCE']
+        CALL (r) { UNWIND r.prefixes AS p MATCH (v:Region {level: 'VILLAGE'})
+                   WHERE v.code STARTS WITH p RETURN sum(v.ruralPopulation) AS n }
+        WITH r, n WHERE n > 0 AND r.ruralPopulation <> n
+        RETURN r.code AS code, r.ruralPopulation AS population, n
+        """,
+    )
+    assert unequal == []
 
 
 def test_the_graph_looks_like_a_province(

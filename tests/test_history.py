@@ -278,6 +278,9 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
             "cause": "ILLNESS"}),
         "setPovertyLine": ("SetPovertyLineInput", lambda: {
             "year": 2021, "line": 4100, "exitLine": 4200}),
+        # Recorded on the region (issue 14).
+        "setRuralPopulation": ("SetRuralPopulationInput", lambda: {
+            "regionCode": "460203100201", "ruralPopulation": 1300}),
         # The field app's batch: its records are recorded by their own mutations' code.
         "syncFieldRecords": ("SyncFieldRecordsInput", lambda: {
             "deviceId": "walk-phone-01", "records": [{"visit": {

@@ -57,14 +57,17 @@ REQUIRED = {
     "regionCode": "460203", "sellerCode": "STORE-469025-01", "orderId": "store-00000001",
     "id": "buyer-7f3a9c",
 }  # fmt: skip
-# The same for Date arguments (salesImpact's window).
+# The same for Date arguments (salesImpact's window) and Int ones (the statistics').
 REQUIRED_DATE = "2026-01-01"
+REQUIRED_INT = {"year": 2026, "fromYear": 2025, "toYear": 2026}
 
 
 def others(field: str, arg: str) -> str:
     """The field's other required arguments, as GraphQL literals."""
     given = [
-        f'{name}: "{REQUIRED_DATE if str(a.type) == "Date!" else REQUIRED[name]}"'
+        f"{name}: {REQUIRED_INT[name]}"
+        if str(a.type) == "Int!"
+        else f'{name}: "{REQUIRED_DATE if str(a.type) == "Date!" else REQUIRED[name]}"'
         for name, a in CORE.query_type.fields[field].args.items()
         if name != arg and isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
     ]
@@ -364,6 +367,8 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
                 "householdSize": 4, "items": {"wages": 12000}}  # fmt: skip
     if name == "setPovertyLine":
         return {"year": day.year, "line": 4200, "exitLine": 4300, "clientMutationId": cmid}
+    if name == "setRuralPopulation":
+        return {"regionCode": SHUINAN, "ruralPopulation": 1300, "clientMutationId": cmid}
     if name == "runAudit":
         return {"clientMutationId": cmid, "regionCode": "460203100201",
                 "rules": ["NO_RESPONSIBLE_OFFICIAL"]}  # fmt: skip

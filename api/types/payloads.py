@@ -17,6 +17,7 @@ from api.types.measure import Measure
 from api.types.monitoring import Feedback, MonitoringRecord
 from api.types.official import Official, Pairing
 from api.types.product import Product
+from api.types.region import Region
 from api.types.visit import Visit
 from api.writes import entity
 
@@ -108,6 +109,16 @@ class PovertyLinePayload:
     @strawberry.field(description="The line as stored for that year.")
     async def poverty_line(self, info: strawberry.Info[Context, None]) -> PovertyLine | None:
         return await entity(info, "PovertyLine#year", year=self._year)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class RegionPayload:
+    client_mutation_id: str | None
+    _code: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The region as stored.")
+    async def region(self, info: strawberry.Info[Context, None]) -> Region | None:
+        return await entity(info, "region", code=self._code)  # type: ignore[no-any-return]
 
 
 @strawberry.type

@@ -18,6 +18,10 @@ class Region:
     )
     name: str
     level: RegionLevel
+    rural_population: int | None = strawberry.field(
+        description="Its rural population (the denominator of regionStats' incidence), when "
+        "known: set by setRuralPopulation."
+    )
 
     @strawberry.field(description="The region this one belongs to; null for the province.")
     def parent(self) -> Region | None:
