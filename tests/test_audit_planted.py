@@ -1,6 +1,7 @@
-"""The generator's planted audit cases (seeds/anomalies.py, issue 18 done-when 7): on
-10,000 generated households a run finds every planted case of the first six rules and
-nothing else for them; the last two rules find what coverage counts."""
+"""The generator's planted audit cases (seeds/anomalies.py; issue 18 done-when 7, issue
+19 done-when 8): on 10,000 generated households a run finds every planted case of the
+planted rules and nothing else for them; NO_RESPONSIBLE_OFFICIAL and OFFICIAL_OVERLOADED
+find what coverage counts, INCOME_ABOVE_LINE_TWO_YEARS what the income records count."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from conftest import run_on_db
 from test_audit import run_audit
 from typer.testing import CliRunner
 
+from graph.audit import finding_key
+from graph.income import per_capita_cypher
+from graph.poverty_line import lines_in_force
 from graph.validation import today_cst
 from seeds.anomalies import PLANTED_RULES
 from seeds.generator import generate
@@ -28,6 +32,33 @@ def present_keys(graph) -> dict[str, set[str]]:
     for r in records:
         found[r["rule"]].add(r["key"])
     return found
+
+
+def above_the_line_two_years(graph) -> set[str]:
+    """The keys INCOME_ABOVE_LINE_TWO_YEARS should find, counted from the income records
+    themselves (not the households' derived figures) and the poverty lines in Python."""
+    records, _, _ = graph.execute_query(
+        f"""MATCH (h:Household) WHERE h.deregisteredOn IS NULL
+              AND h.status IN ['REGISTERED', 'RETURNED']
+            MATCH (i:IncomeRecord)-[:INCOME_OF]->(h)
+            RETURN h.code AS code, i.year AS year, {per_capita_cypher("i")} AS net"""
+    )
+    lines, _, _ = graph.execute_query(
+        "MATCH (l:PovertyLine) RETURN l.year AS year, l.line AS line, l.exitLine AS exitLine"
+    )
+    table = [(r["year"], r["line"], r["exitLine"]) for r in lines]
+    years: dict[str, dict[int, int]] = defaultdict(dict)
+    for r in records:
+        years[r["code"]][r["year"]] = r["net"]
+    keys = set()
+    for code, nets in years.items():
+        latest = max(nets)
+        if latest - 1 not in nets:
+            continue
+        above = [nets[y] > (lines_in_force(y, table) or 10**9) for y in (latest, latest - 1)]
+        if all(above):
+            keys.add(finding_key("INCOME_ABOVE_LINE_TWO_YEARS", [f"Household:{code}"]))
+    return keys
 
 
 def test_a_run_finds_every_planted_case_and_nothing_else(api, graph, test_settings):
@@ -56,6 +87,7 @@ def test_a_run_finds_every_planted_case_and_nothing_else(api, graph, test_settin
     uncovered = coverage["households"] - coverage["coveredHouseholds"]
     assert len(found["NO_RESPONSIBLE_OFFICIAL"]) == uncovered > 0
     assert len(found["OFFICIAL_OVERLOADED"]) == coverage["overloadedOfficials"] > 0
+    assert found["INCOME_ABOVE_LINE_TWO_YEARS"] == above_the_line_two_years(graph) != set()
     # A second run finds the same, and adds nothing.
     again = run_audit(api)
     assert (again["added"], again["gone"], again["found"]) == (0, 0, run["found"])
@@ -71,7 +103,7 @@ def test_the_planted_report(graph, test_settings, monkeypatch: pytest.MonkeyPatc
     args = ["seed", "--households", "1500", "--seed", "3", "--planted-report", str(report)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "planted 12 audit cases" in result.output
+    assert f"planted {2 * len(PLANTED_RULES)} audit cases" in result.output
     written = json.loads(report.read_text())
     assert (written["seed"], written["households"]) == (3, 1500)
     assert {rule: len(keys) for rule, keys in written["planted"].items()} == {
