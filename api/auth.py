@@ -256,3 +256,13 @@ SELLER_CREATORS = TRADE_WRITERS
 ORDER_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.MERCHANT)
 SELLER_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGATOR, Role.MERCHANT)
 SALES_READERS = HOUSEHOLD_READERS
+# Monitoring and feedback (issue 13): opened and submitted by whoever may record a visit
+# (a field official for their paired households, as themself), closed, answered and
+# closed by the household's writers; read by the household's readers, but the at-risk
+# list, which filters on incomes (personal), not by investigators.
+MONITORING_STARTERS = VISIT_WRITERS
+MONITORING_ENDERS = HOUSEHOLD_WRITERS
+FEEDBACK_SUBMITTERS = VISIT_WRITERS
+FEEDBACK_HANDLERS = HOUSEHOLD_WRITERS
+FEEDBACK_READERS = HOUSEHOLD_READERS
+AT_RISK_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL, Role.AUDITOR)

@@ -40,12 +40,14 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 
 import graph.assessment
+import graph.at_risk
 import graph.audit
 import graph.audit_run
 import graph.cooperative
 import graph.coverage
 import graph.crosscheck
 import graph.explore
+import graph.feedback
 import graph.finding
 import graph.history
 import graph.household
@@ -53,6 +55,7 @@ import graph.households
 import graph.income
 import graph.lot
 import graph.measure
+import graph.monitoring
 import graph.official
 import graph.order
 import graph.payment
@@ -81,16 +84,19 @@ PLAN_CACHE_SIZE = 1024
 # The modules whose read maps and planners the compiler uses (importing registers them).
 READ_MODULES = (
     graph.assessment,
+    graph.at_risk,
     graph.cooperative,
     graph.audit,
     graph.audit_run,
     graph.coverage,
     graph.crosscheck,
     graph.explore,
+    graph.feedback,
     graph.finding,
     graph.household,
     graph.income,
     graph.measure,
+    graph.monitoring,
     graph.lot,
     graph.official,
     graph.order,

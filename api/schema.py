@@ -32,6 +32,7 @@ from api.limits import (
 )
 from api.lots import LotMutation, LotQuery
 from api.measures import MeasureMutation
+from api.monitoring import MonitoringMutation, MonitoringQuery
 from api.observe import ObserveOperation
 from api.officials import OfficialMutation, OfficialQuery, PairingMutation
 from api.persons import MemberMutation, PersonQuery
@@ -60,6 +61,7 @@ QUERY_TYPES: tuple[type, ...] = (
     AuditQuery,
     SyncQuery,
     SalesQuery,
+    MonitoringQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,
@@ -77,6 +79,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     AuditMutation,
     SyncMutation,
     SalesMutation,
+    MonitoringMutation,
 )
 
 

@@ -75,6 +75,7 @@ from graph.compiler import Binder, Compiler, Plan, Post, View, plan, root
 from graph.household import IN_POVERTY
 from graph.income import per_capita_cypher
 from graph.model import Label, Rel
+from graph.monitoring import open_on
 from graph.poverty_line import line_in_force, threshold_of
 from graph.readmap import Field, Value, declare
 from graph.scope import active_on
@@ -413,15 +414,11 @@ def income_above_line_two_years(unit: str, today: dt.date) -> Statement:
     return cypher, _params(AuditRule.INCOME_ABOVE_LINE_TWO_YEARS, unit, inPoverty=list(IN_POVERTY))
 
 
-MONITORING_RECORD = "MonitoringRecord"
-MONITORS = "MONITORS"
-
-
 def _monitored_on(h: str, day: str) -> str:
-    """A monitoring record of `h` open on `day` (started by then, not yet removed)."""
+    """A monitoring record of `h` open on `day` (graph/monitoring.py `open_on`)."""
     return (
-        f"EXISTS {{ MATCH (r:{MONITORING_RECORD})-[:{MONITORS}]->({h}) "
-        f"WHERE r.startedOn <= {day} AND (r.removedOn IS NULL OR r.removedOn > {day}) }}"
+        f"EXISTS {{ MATCH (r:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->({h}) "
+        f"WHERE {open_on('r', day)} }}"
     )
 
 
@@ -469,7 +466,7 @@ def monitored_without_support(unit: str, today: dt.date) -> Statement:
     households, their few monitoring records, the measures of those."""
     cypher = f"""
     {_HOUSEHOLDS}
-    MATCH (g:{MONITORING_RECORD})-[:{MONITORS}]->(h)
+    MATCH (g:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->(h)
     WHERE g.startedOn <= $today - duration({{days: $days}})
       AND NOT EXISTS {{ MATCH (x:{Label.MEASURE})-[:{Rel.MEASURE_FOR}]->(h)
                         WHERE x.voidedOn IS NULL AND x.date >= g.startedOn

@@ -99,6 +99,9 @@ declare(
         ),
         "measures": _of_household("Measure", "m", Label.MEASURE, Edge.MEASURE_FOR),
         "assessments": _of_household("Assessment", "a", Label.ASSESSMENT, Edge.ASSESSES),
+        "monitoringRecords": _of_household(
+            "MonitoringRecord", "r", Label.MONITORING_RECORD, Edge.MONITORS
+        ),
         "history": history("f"),
     },
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph import validation as check
@@ -23,6 +23,7 @@ from graph.household import (
     registered_on,
 )
 from graph.membership import NewMember, add_members, check_members_free
+from graph.monitoring import RemovalReason, close_open
 from graph.scope import Scope
 from graph.status import StatusReason, record_status
 from graph.write import Actor, Entity, Mutation, Write, write
@@ -230,6 +231,12 @@ async def register_household(
     status, its registration date, REGISTERED}."""
     check_members(new.members)
     status = check_settable_status(str(new.properties["status"]), "input.status")
+    if new.properties.get("monitored"):
+        raise BadUserInput(
+            "a new household is not monitored: startMonitoring opens a record",
+            field="input.monitored",
+        )
+    new = replace(new, properties={k: v for k, v in new.properties.items() if k != "monitored"})
 
     async def work(w: Write) -> dict[str, Any]:
         await check_code_in_scope(w.tx, new.code, w.scope, "input.villageCode")
@@ -266,7 +273,8 @@ async def update_household(
 
     Refuses a stale version (CONFLICT), a deregistered household, a status other than
     the stored one (BAD_USER_INPUT: status changes go through assessExit and
-    returnToPoverty; the same one is no change), causes that do not
+    returnToPoverty; the same one is no change), a monitored other than the stored one
+    (BAD_USER_INPUT: it follows the monitoring records), causes that do not
     fit together once merged with the stored ones, a registration date after the
     first pairing or visit, and a move out of the caller's region (FORBIDDEN, decided
     on the new code before any stored household is read)."""
@@ -276,6 +284,12 @@ async def update_household(
         if "status" in changes and changes["status"] != state["status"]:
             raise BadUserInput(
                 "status changes go through assessExit and returnToPoverty", field="input.status"
+            )
+        # monitored is derived from the monitoring records: the same value is no change.
+        if "monitored" in changes and changes.pop("monitored") != state["monitored"]:
+            raise BadUserInput(
+                "monitored follows the monitoring records: startMonitoring, endMonitoring",
+                field="input.monitored",
             )
         _check_causes(state, changes)
         await _check_registration_change(w.tx, code, state, changes)
@@ -315,8 +329,9 @@ async def deregister_household(
     reason: DeregistrationReason,
     on: dt.date,
 ) -> dict[str, Any]:
-    """Mark the file DEREGISTERED (it stays, with its members and history) and end its
-    active pairings on the same date, so the officials' loads drop: {code}."""
+    """Mark the file DEREGISTERED (it stays, with its members and history), end its
+    active pairings on the same date, so the officials' loads drop, and close its open
+    monitoring record (DEREGISTERED): {code}."""
 
     async def work(w: Write) -> dict[str, Any]:
         state = await w.household(code, field="input.code", expected_version=expected_version)
@@ -327,6 +342,7 @@ async def deregister_household(
             w.tx, code, before=state["status"], to="DEREGISTERED", on=on,
             reason=StatusReason.DEREGISTERED,
         )  # fmt: skip
+        await close_open(w, code, RemovalReason.DEREGISTERED, on)
         w.changed(
             Entity.HOUSEHOLD,
             code,

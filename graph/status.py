@@ -5,7 +5,7 @@ it (null before the first). Written once for the API, the seeds and the migratio
     registerHousehold     null -> its status, on its registration date  REGISTERED
     migration 11          null -> its status, 1 January of registrationYear  BACKFILLED
     assessExit (passed)   REGISTERED | RETURNED -> EXITED, on the assessment's date
-    returnToPoverty       EXITED -> RETURNED, with its cause
+    returnToPoverty       EXITED -> RETURNED, BORDERLINE -> REGISTERED, with its cause
     deregisterHousehold   -> DEREGISTERED, on the deregistration date
 
 Changes never go back in time: each is dated on or after the household's statusSince.
@@ -27,12 +27,19 @@ from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict
 from graph.household import REGISTRATION_FROM_YEAR, HouseholdStatus, PovertyCause
 from graph.model import Label, Rel
+from graph.monitoring import CLOSED_BY_RETURN, RemovalReason, close_open
 from graph.readmap import Custom, Field, Kind, Limit, Value, declare, extend
 from graph.readmap import Rel as RelEntry
 from graph.validation import check_date
 from graph.write import Actor, Entity, Mutation, Write, write
 
 HISTORY_MAX = 100
+
+# returnToPoverty: an EXITED household is RETURNED, a BORDERLINE one REGISTERED.
+RETURNS_TO = {
+    HouseholdStatus.EXITED: HouseholdStatus.RETURNED,
+    HouseholdStatus.BORDERLINE: HouseholdStatus.REGISTERED,
+}
 
 
 class StatusReason(StrEnum):
@@ -176,31 +183,38 @@ async def return_to_poverty(
     on: dt.date,
     cause: PovertyCause,
 ) -> dict[str, Any]:
-    """EXITED -> RETURNED on `on` with its cause: {code}. NOT_FOUND out of scope;
-    CONFLICT when deregistered or not EXITED (input.householdCode) or on a stale
-    version; BAD_USER_INPUT (input.date) before statusSince. Version + 1; recorded on
-    the household (status, statusSince)."""
+    """EXITED -> RETURNED (BORDERLINE -> REGISTERED) on `on` with its cause: {code}.
+    NOT_FOUND out of scope; CONFLICT when deregistered, neither EXITED nor BORDERLINE
+    (input.householdCode) or on a stale version; BAD_USER_INPUT (input.date) before
+    statusSince. An open UNSTABLE_EXITED or BORDERLINE monitoring record closes,
+    RETURNED_TO_POVERTY (graph/monitoring.py). Version + 1; recorded on the household
+    (status, statusHistory, monitoring)."""
 
     async def work(w: Write) -> dict[str, Any]:
         state = await w.household(code, expected_version=expected_version)
-        if state["status"] != HouseholdStatus.EXITED:
+        before = state["status"]
+        if before not in RETURNS_TO:
             raise Conflict(
-                "only an EXITED household returns to poverty", field="input.householdCode"
+                "only an EXITED or BORDERLINE household returns to poverty",
+                field="input.householdCode",
             )
+        to = RETURNS_TO[HouseholdStatus(before)]
         await check_not_before_status(w.tx, code, on, "input.date")
         await record_status(
-            w.tx, code, before=HouseholdStatus.EXITED, to=HouseholdStatus.RETURNED, on=on,
+            w.tx, code, before=before, to=to, on=on,
             reason=StatusReason.RETURN_TO_POVERTY, cause=cause.value,
         )  # fmt: skip
         w.changed(
             Entity.HOUSEHOLD,
             code,
-            [{"field": "status", "before": HouseholdStatus.EXITED.value,
-              "after": HouseholdStatus.RETURNED.value},
+            [{"field": "status", "before": before, "after": to.value},
              {"field": "statusHistory", "before": None,
-              "after": {"to": HouseholdStatus.RETURNED.value, "on": on.isoformat(),
+              "after": {"to": to.value, "on": on.isoformat(),
                         "reason": StatusReason.RETURN_TO_POVERTY.value, "cause": cause.value}}],
         )  # fmt: skip
+        await close_open(
+            w, code, RemovalReason.RETURNED_TO_POVERTY, on, [g.value for g in CLOSED_BY_RETURN]
+        )
         return {"code": code}
 
     return await write(db, actor, mutation, work)

@@ -131,7 +131,8 @@ LOCK_HOUSEHOLD = (
     "SET h._lock = true REMOVE h._lock "
     "RETURN h.version AS version, h.deregisteredOn AS deregisteredOn, "
     "h.mainCause AS mainCause, coalesce(h.secondaryCauses, []) AS secondaryCauses, "
-    "h.status AS status, h.registrationDate AS registrationDate"
+    "h.status AS status, h.registrationDate AS registrationDate, "
+    "coalesce(h.monitored, false) AS monitored"
 )
 
 LOCK_OFFICIAL = (

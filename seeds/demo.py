@@ -37,8 +37,10 @@ from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments, 
 from graph.crosscheck import merge_entries
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
+from graph.feedback import upsert_feedback
 from graph.income import ITEMS
 from graph.model import RegionLevel
+from graph.monitoring import upsert_monitoring
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import upsert_catalogue
 from graph.region import RegionRow
@@ -47,6 +49,7 @@ from graph.validation import id_check_character
 from seeds import sales, trade
 from seeds.exits import exit_years, exits
 from seeds.idnumber import seed_person_ref
+from seeds.monitoring import BORDERLINE_HOUSEHOLD, monitoring
 from seeds.regions import hainan
 
 # Towns and villages of the story (synthetic names, codes that nest).
@@ -274,7 +277,7 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
         ["LACK_OF_FUNDS"],
         4,
         "D",
-        {"address": "40 Shuinan Lane, Fenghuang", "monitored": True},
+        {"address": "40 Shuinan Lane, Fenghuang"},
         [
             ("Tang Yongfu", "MALE", _d(1970, 6, 8), "HEAD", HEALTHY_FULL, None),
             ("Xing Aihua", "FEMALE", _d(1972, 1, 19), "SPOUSE", ELDER, None),
@@ -435,7 +438,7 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
         # Graded A when it exited (demo-assess-02); imported data (issue 19): graded C
         # since (EXIT_CRITERIA_UNMET). Its water and toilet are still the A house's.
         "C",
-        {"address": "Fanmao team 1", "monitored": True, "safeWater": True, "sanitaryToilet": True},
+        {"address": "Fanmao team 1", "safeWater": True, "sanitaryToilet": True},
         [
             (
                 "Chen Yaping",
@@ -507,7 +510,33 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
         ],
     ),
     *trade.HOUSEHOLDS,
-]
+    # Borderline (issue 13): not poor, watched since the head's illness worsened.
+    (
+        BORDERLINE_HOUSEHOLD,
+        "GENERAL",
+        "BORDERLINE",
+        "ILLNESS",
+        [],
+        1,
+        "B",
+        {"address": "Shiyuncun, tea garden"},
+        [
+            (
+                "Huang Yaqin",
+                "FEMALE",
+                _d(1972, 3, 8),
+                "HEAD",
+                {"health": "CHRONIC_ILLNESS", "labourAbility": "PARTIAL",
+                 "schooling": "NOT_IN_SCHOOL", "ethnicity": "Li", "medicalInsurance": True},
+                None,
+            ),
+            ("Wang Yazhu", "MALE", _d(1970, 11, 2), "SPOUSE",
+             {**HEALTHY_FULL, "ethnicity": "Li", "medicalInsurance": True}, None),
+            ("Wang Yaping", "FEMALE", _d(2012, 5, 17), "DAUGHTER",
+             {**CHILD, "ethnicity": "Li", "medicalInsurance": True}, None),
+        ],
+    ),
+]  # fmt: skip
 
 # (pairing id, official, household, role, since days ago, until days ago or None)
 PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
@@ -528,6 +557,7 @@ PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
     ("demo-pair-22", WANG, SHIYUNCUN + "0002", "RESPONSIBLE", 700, 90),
     ("demo-pair-23", WANG, SHIYUNCUN + "0003", "RESPONSIBLE", 500, None),
     *trade.PAIRINGS,
+    ("demo-pair-24", WANG, BORDERLINE_HOUSEHOLD, "RESPONSIBLE", 100, None),
 ]
 
 # (visit id, official, household, days ago, purpose, notes, (lat, lon))
@@ -680,12 +710,15 @@ MEASURES: list[
     ("demo-measure-05", SHUINAN + "0004", "SUPPLIES", 392, None, 50, "kg", "rice", None, WU,
      None, None, None),
     *trade.MEASURES,
+    ("demo-measure-12", BORDERLINE_HOUSEHOLD, "MEDICAL_INSURANCE", 40, 960, None, None,
+     "Critical-illness insurance contributions for the family",
+     "Qiongzhong County Medical Security Bureau", None, None, None, None),
     # Imported data (issue 19): rice for Fanmao 0005 after its exit (D-210), before its
     # monitoring (MEASURE_AFTER_EXIT); a treatment for Wen Guihua, who died on D-150
     # (MEASURE_TO_DECEASED).
-    ("demo-measure-12", FANMAO + "0005", "SUPPLIES", 180, None, 20, "kg", "rice",
+    ("demo-measure-13", FANMAO + "0005", "SUPPLIES", 180, None, 20, "kg", "rice",
      "Wuzhishan Civil Affairs Bureau", None, None, None, None),
-    ("demo-measure-13", LUOBI + "0001", "MEDICAL_TREATMENT", 100, 2400, None, None,
+    ("demo-measure-14", LUOBI + "0001", "MEDICAL_TREATMENT", 100, 2400, None, None,
      "Hospital treatment reimbursed", "Jiyang District Medical Security Bureau", None,
      "Wen Guihua", None, None),
 ]  # fmt: skip
@@ -716,6 +749,8 @@ INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
     (LUOBI + "0001", 0, 3, {"wages": 9600, "productionIncome": 5200, "productionCosts": 1000,
                             "subsidies": 1500}),  # 5,100
     *trade.INCOMES,
+    (BORDERLINE_HOUSEHOLD, 0, 3, {"wages": 12000, "productionIncome": 4000,
+                                  "productionCosts": 1000, "subsidies": 1500}),  # 5,500
 ]  # fmt: skip
 
 
@@ -843,7 +878,6 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
             "standard": "NATIONAL",
             "attribute": attribute,
             "status": status,
-            "monitored": False,
             "mainCause": main,
             "secondaryCauses": secondary,
             "housingGrade": grade,
@@ -931,6 +965,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         **trade.trade(as_of),
         "crossCheck": lists,
         **sales.sales(as_of),
+        **monitoring(as_of),
     }
 
 
@@ -958,6 +993,8 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await upsert_assessments(tx, rows["assessments"])
         await upsert_status_changes(tx, rows["statusChanges"])
         await upsert_sales(tx, rows["sellers"], rows["orders"])
+        await upsert_monitoring(tx, rows["monitoring"])
+        await upsert_feedback(tx, rows["feedback"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
@@ -970,5 +1007,6 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         f"{len(rows['visits'])} visits, {len(rows['measures'])} measures, "
         f"{len(rows['incomes'])} income records, {len(rows['cooperatives'])} cooperative, "
         f"{len(rows['lots'])} lots, {len(rows['assessments'])} exit assessments, "
-        f"{len(rows['sellers'])} sellers, {len(rows['orders'])} orders"
+        f"{len(rows['sellers'])} sellers, {len(rows['orders'])} orders, "
+        f"{len(rows['monitoring'])} monitoring records, {len(rows['feedback'])} feedback"
     )

@@ -50,6 +50,7 @@ EXPECTED = {
     ("OPEN", "INCOME_ABOVE_LINE_TWO_YEARS"): 1,
     ("OPEN", "MEASURE_AFTER_EXIT"): 1,
     ("OPEN", "MEASURE_TO_DECEASED"): 1,
+    ("OPEN", "MONITORED_WITHOUT_SUPPORT"): 1,
     ("OPEN", "OFFICIAL_PAIRED_WITH_RELATIVE"): 1,
     ("OPEN", "HOUSEHOLD_SPLIT_OR_MERGE"): 1,
 }
@@ -267,13 +268,14 @@ def test_region_officers_see_their_findings_only(api, demo):
     wuzhishan = findings(api, role=Role.REGION_OFFICER, scope="469001")
     assert sorted(f["rule"] for f in wuzhishan) == [
         "CAUSE_CONTRADICTION", "EXIT_CRITERIA_UNMET", "MEASURE_AFTER_EXIT",
-        "OFFICIAL_OVERLOADED"]  # fmt: skip
+        "MONITORED_WITHOUT_SUPPORT", "OFFICIAL_OVERLOADED"]  # fmt: skip
     for f in wuzhishan:
         assert {h["code"][:6] for h in f["households"]} <= {"469001"}
         assert {o["code"] for o in f["officials"]} <= {HUANG}
     assert summary(api, role=Role.REGION_OFFICER, scope="469001") == {
         ("OPEN", "CAUSE_CONTRADICTION"): 1, ("OPEN", "OFFICIAL_OVERLOADED"): 1,
-        ("OPEN", "EXIT_CRITERIA_UNMET"): 1, ("OPEN", "MEASURE_AFTER_EXIT"): 1}  # fmt: skip
+        ("OPEN", "EXIT_CRITERIA_UNMET"): 1, ("OPEN", "MEASURE_AFTER_EXIT"): 1,
+        ("OPEN", "MONITORED_WITHOUT_SUPPORT"): 1}  # fmt: skip
     # A finding spanning two counties shows only what is in the officer's subtree.
     qiongzhong = findings(api, role=Role.REGION_OFFICER, scope="469030")
     (duplicate,) = by_rule(qiongzhong, "DUPLICATE_MEMBERSHIP")

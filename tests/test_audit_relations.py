@@ -16,10 +16,11 @@ from seeds.demo import FANMAO, LUOBI, SHIYUNCUN, SHUINAN, WANG, story
 RELATIONS = """query($where: FindingWhere) { auditFindings(where: $where, first: 100) {
   edges { node { id rule severity status present summary households { code }
     people { ref name } officials { code } measures { id date category }
-    assessments { id } } } } }"""
+    assessments { id } monitoringRecords { id startedOn } } } } }"""
 E2_RULES = {
     "EXIT_CRITERIA_UNMET", "INCOME_ABOVE_LINE_TWO_YEARS", "MEASURE_AFTER_EXIT",
-    "MEASURE_TO_DECEASED", "OFFICIAL_PAIRED_WITH_RELATIVE", "HOUSEHOLD_SPLIT_OR_MERGE",
+    "MEASURE_TO_DECEASED", "MONITORED_WITHOUT_SUPPORT", "OFFICIAL_PAIRED_WITH_RELATIVE",
+    "HOUSEHOLD_SPLIT_OR_MERGE",
 }  # fmt: skip
 END_PAIRING = """mutation($input: EndPairingInput!) { endPairing(input: $input) {
   pairing { id active } } }"""
@@ -45,7 +46,8 @@ def test_each_rule_finds_its_demo_case(api, demo):
     assert severities == {
         "EXIT_CRITERIA_UNMET": "HIGH", "INCOME_ABOVE_LINE_TWO_YEARS": "MEDIUM",
         "MEASURE_AFTER_EXIT": "MEDIUM", "MEASURE_TO_DECEASED": "HIGH",
-        "OFFICIAL_PAIRED_WITH_RELATIVE": "HIGH", "HOUSEHOLD_SPLIT_OR_MERGE": "MEDIUM"}  # fmt: skip
+        "MONITORED_WITHOUT_SUPPORT": "MEDIUM", "OFFICIAL_PAIRED_WITH_RELATIVE": "HIGH",
+        "HOUSEHOLD_SPLIT_OR_MERGE": "MEDIUM"}  # fmt: skip
     # Done-when 2: the Fanmao exit graded C since; the Fu household (B, insured) none.
     (exit_,) = by_rule(found, "EXIT_CRITERIA_UNMET")
     assert [h["code"] for h in exit_["households"]] == [FANMAO + "0005"]
@@ -58,11 +60,17 @@ def test_each_rule_finds_its_demo_case(api, demo):
     # the Fu household's measures all precede its exit).
     (after,) = by_rule(found, "MEASURE_AFTER_EXIT")
     assert [(m["id"], m["date"], m["category"]) for m in after["measures"]] == [
-        ("demo-measure-12", str(demo - dt.timedelta(days=180)), "SUPPLIES")]  # fmt: skip
+        ("demo-measure-13", str(demo - dt.timedelta(days=180)), "SUPPLIES")]  # fmt: skip
     assert [h["code"] for h in after["households"]] == [FANMAO + "0005"]
+    # Fanmao 0005's monitoring (D-150) got no measure in 30 days; Shuinan 0004's
+    # (D-400) had the rice of D-392, the borderline household's (D-60) its insurance.
+    (unsupported,) = by_rule(found, "MONITORED_WITHOUT_SUPPORT")
+    assert [h["code"] for h in unsupported["households"]] == [FANMAO + "0005"]
+    assert [r["startedOn"] for r in unsupported["monitoringRecords"]] == [
+        str(demo - dt.timedelta(days=150))]  # fmt: skip
     (deceased,) = by_rule(found, "MEASURE_TO_DECEASED")
     assert [p["name"] for p in deceased["people"]] == ["Wen Guihua"]
-    assert [m["id"] for m in deceased["measures"]] == ["demo-measure-13"]
+    assert [m["id"] for m in deceased["measures"]] == ["demo-measure-14"]
     # Done-when 4: the official, the household and her own person.
     (paired,) = by_rule(found, "OFFICIAL_PAIRED_WITH_RELATIVE")
     assert [o["code"] for o in paired["officials"]] == [WANG]
@@ -84,6 +92,9 @@ def test_each_rule_finds_its_demo_case(api, demo):
     jiyang = {f["rule"] for f in e2_findings(api, role=Role.REGION_OFFICER, scope="460203")}
     assert jiyang == {"INCOME_ABOVE_LINE_TWO_YEARS", "MEASURE_TO_DECEASED",
                       "HOUSEHOLD_SPLIT_OR_MERGE"}  # fmt: skip
+    wuzhishan = {f["rule"] for f in e2_findings(api, role=Role.REGION_OFFICER, scope="469001")}
+    assert wuzhishan == {"EXIT_CRITERIA_UNMET", "MEASURE_AFTER_EXIT",
+                         "MONITORED_WITHOUT_SUPPORT"}  # fmt: skip
 
 
 def test_a_second_run_adds_nothing_and_an_ended_pairing_is_gone(api, demo):

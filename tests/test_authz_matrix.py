@@ -354,11 +354,28 @@ def measure_on_b(api: Any) -> str:
     return str(created["recordMeasure"]["measure"]["id"])
 
 
+FEEDBACK_MUTATION = "mutation($input: {1}!) {{ {0}(input: $input) {{ feedback {{ id }} }} }}"
+
+
+def feedback_on(api: Any, code: str) -> str:
+    """OPEN feedback on the household, submitted by ADMIN the first time it is asked for."""
+    query = "query($c: String!) { household(code: $c) { feedback { edges { node { id } } } } }"
+    edges = api.data(query, {"c": code})["household"]["feedback"]["edges"]
+    if edges:
+        return str(edges[0]["node"]["id"])
+    submit = {"clientMutationId": f"matrix-feedback-{code}", "householdCode": code,
+              "source": "HOUSEHOLD", "category": "COMPLAINT", "text": "no water yet"}  # fmt: skip
+    query = FEEDBACK_MUTATION.format("submitFeedback", "SubmitFeedbackInput")
+    created = api.data(query, {"input": submit})
+    return str(created["submitFeedback"]["feedback"]["id"])
+
+
 def mutations_on_b(api: Any, today: dt.date) -> list[tuple[str, str, dict[str, Any]]]:
     """Every household mutation aimed at household B (Wuzhishan, paired with OFF-B),
     setPovertyLine, and the exits."""
     version = household_version(api, HB)
     measure = measure_on_b(api)
+    feedback = feedback_on(api, HB)
     new_id = make_id_number("469001", dt.date(1990, 6, 7), 61)
     other_id = make_id_number("469001", dt.date(1992, 6, 7), 71)
     return [
@@ -420,6 +437,19 @@ def mutations_on_b(api: Any, today: dt.date) -> list[tuple[str, str, dict[str, A
           "villageConfirmed": True}),
         ("returnToPoverty", mutation_text("returnToPoverty", "ReturnToPovertyInput"),
          {"clientMutationId": "matrix-return", "householdCode": HB, "cause": "ILLNESS"}),
+        # Monitoring and feedback (issue 13).
+        ("startMonitoring", mutation_text("startMonitoring", "StartMonitoringInput"),
+         {"clientMutationId": "matrix-monitor", "householdCode": HB,
+          "group": "SUDDEN_HARDSHIP", "riskTypes": ["ILLNESS"]}),
+        ("endMonitoring", mutation_text("endMonitoring", "EndMonitoringInput"),
+         {"householdCode": HB, "reason": "RISK_REMOVED"}),
+        ("submitFeedback", FEEDBACK_MUTATION.format("submitFeedback", "SubmitFeedbackInput"),
+         {"clientMutationId": "matrix-feedback", "householdCode": HB, "source": "HOUSEHOLD",
+          "category": "REQUEST", "text": "a request"}),
+        ("answerFeedback", FEEDBACK_MUTATION.format("answerFeedback", "AnswerFeedbackInput"),
+         {"feedbackId": feedback, "answer": "an answer"}),
+        ("closeFeedback", FEEDBACK_MUTATION.format("closeFeedback", "CloseFeedbackInput"),
+         {"feedbackId": feedback}),
     ]  # fmt: skip
 
 
@@ -434,7 +464,13 @@ def expected_denial(caller: Caller, mutation: str) -> set[str] | None:
     if caller.role is Role.FIELD_OFFICIAL:
         # Field officials record visits, measures and incomes (of their own households
         # only), nothing else.
-        recording = mutation in ("recordVisit", "recordMeasure", "recordIncome")
+        recording = mutation in (
+            "recordVisit",
+            "recordMeasure",
+            "recordIncome",
+            "startMonitoring",
+            "submitFeedback",
+        )
         return {"NOT_FOUND"} if recording else {"FORBIDDEN"}
     if mutation == "createOfficial":
         return None  # officials belong to no region
@@ -842,3 +878,63 @@ def test_status_history_and_assessments_by_role(story, caller):
         ]
         assert found["statusOn"] == found["status"] == "REGISTERED"
         assert found["assessments"] == []
+
+
+# --- monitoring and feedback (issue 13) ------------------------------------------------
+
+WATCHED = """{ atRiskHouseholds(regionCode: "460000") { totalCount
+  edges { node { household { code } triggers } } } }"""
+FEEDBACK_READ = """{ feedback(first: 100) { totalCount edges { node { householdCode text
+  answer } } } }"""
+MONITORING_READ = """query($code: String!) { household(code: $code) { monitored
+  monitoring { group note } feedback { totalCount edges { node { text } } } } }"""
+
+
+@pytest.fixture()
+def watched_story(story: Any) -> Any:
+    """The story with both households hit by a sudden hardship (a record with a note)
+    and a complaint on each, all written by ADMIN."""
+    for code in (HA, HB):
+        start = {"clientMutationId": f"matrix-watch-{code}", "householdCode": code,
+                 "group": "SUDDEN_HARDSHIP", "riskTypes": ["DISASTER"],
+                 "note": "roof gone"}  # fmt: skip
+        gql(story, mutation_text("startMonitoring", "StartMonitoringInput"), {"input": start})
+        feedback_on(story, code)
+    return story
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_monitoring_and_feedback_by_role(watched_story, caller):
+    """atRiskHouseholds: the household readers but investigators (it filters on
+    incomes), in scope; the feedback list and Household.monitoring/feedback: every
+    household reader in scope, text, answer and note masked for investigators."""
+    api, seen = watched_story, SEES.get(caller, set())
+    body = api.post(WATCHED, **caller.kw())
+    if caller in (PUBLIC, INVESTIGATOR):
+        code = "UNAUTHENTICATED" if caller is PUBLIC else "FORBIDDEN"
+        assert error_codes(body) == {code}, caller.label
+    else:
+        assert "errors" not in body, body
+        found = body["data"]["atRiskHouseholds"]
+        assert {e["node"]["household"]["code"] for e in found["edges"]} == seen, caller.label
+        assert all(e["node"]["triggers"] == ["HARDSHIP"] for e in found["edges"])
+        assert found["totalCount"] == len(seen)
+    body = api.post(FEEDBACK_READ, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        return
+    assert "errors" not in body, body
+    page = body["data"]["feedback"]
+    assert {e["node"]["householdCode"] for e in page["edges"]} == seen, caller.label
+    assert page["totalCount"] == len(seen)
+    texts = {e["node"]["text"] for e in page["edges"]}
+    assert texts == (set() if not seen else {"no water yet"} if caller in UNMASKED else {None})
+    for code in (HA, HB):
+        found = api.data(MONITORING_READ, {"code": code}, **caller.kw())["household"]
+        if code not in seen:
+            assert found is None
+            continue
+        assert found["monitored"] is True
+        note = "roof gone" if caller in UNMASKED else None
+        assert found["monitoring"] == [{"group": "SUDDEN_HARDSHIP", "note": note}]
+        assert found["feedback"]["totalCount"] == 1

@@ -298,6 +298,34 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
             "list": "VEHICLE_OWNER", "source": "walk", "idNumbers": [NEW_HEAD]}),
         **trade_samples(api),
         **sales_samples(),
+        **monitoring_samples(api),
+    }  # fmt: skip
+
+
+def monitoring_samples(api: Any) -> dict[str, tuple[str, Any]]:
+    """Monitoring and feedback (issue 13) on the Fu household (RETURNED by then): a
+    sudden hardship watched and ended, a complaint submitted, answered and closed."""
+
+    def feedback() -> str:
+        found = api.data(
+            "query($c: String!) { household(code: $c) { feedback(first: 1) "
+            "{ edges { node { id } } } } }",
+            {"c": FU_HOUSEHOLD},
+        )
+        return str(found["household"]["feedback"]["edges"][0]["node"]["id"])
+
+    return {
+        "startMonitoring": ("StartMonitoringInput", lambda: {
+            "clientMutationId": CMID.format(n=21), "householdCode": FU_HOUSEHOLD,
+            "group": "SUDDEN_HARDSHIP", "riskTypes": ["ILLNESS"]}),
+        "endMonitoring": ("EndMonitoringInput", lambda: {
+            "householdCode": FU_HOUSEHOLD, "reason": "RISK_REMOVED"}),
+        "submitFeedback": ("SubmitFeedbackInput", lambda: {
+            "clientMutationId": CMID.format(n=22), "householdCode": FU_HOUSEHOLD,
+            "source": "HOUSEHOLD", "category": "COMPLAINT", "text": "walked"}),
+        "answerFeedback": ("AnswerFeedbackInput", lambda: {
+            "feedbackId": feedback(), "answer": "walked"}),
+        "closeFeedback": ("CloseFeedbackInput", lambda: {"feedbackId": feedback()}),
     }  # fmt: skip
 
 

@@ -180,6 +180,7 @@ FREE_TEXT = {
     "address", "name", "ethnicity", "workPlace", "purpose", "notes", "unit", "position",
     "description", "agency", "reason",
     "note", "source",
+    "text", "answer",  # feedback (issue 13)
     "id",  # a buyer's pseudonymous id (issue 16): any printable text the seller chose
 }  # fmt: skip
 # bankAccount is digits only (graph/validation.check_bank_account).
@@ -189,6 +190,7 @@ CODE_SHAPED = {
     "memberIdNumber", "measureId", "verifiedBy",
     "productCode", "cooperativeCode", "traceCode", "madeFrom", "deviceId", "clientId",
     "regionCode", "findingId", "idNumbers", "sellerCode", "orderId", "cityCode",
+    "feedbackId",
 }  # fmt: skip
 # Code-shaped fields that name an existing record. A malformed one should be
 # BAD_USER_INPUT like everywhere else; today it is looked up and answers NOT_FOUND
@@ -377,7 +379,11 @@ def base_input(api: Any, name: str, n: int, day: dt.date) -> dict[str, Any]:
                 "villageConfirmed": True}  # fmt: skip
     if name == "returnToPoverty":  # the story's household EXITED on D-20
         return {"clientMutationId": cmid, "householdCode": FU, "cause": "ILLNESS"}
-    trade = trade_input(api, name, n, day, text, cmid) or sales_input(api, name, n, text, cmid)
+    trade = (
+        trade_input(api, name, n, day, text, cmid)
+        or sales_input(api, name, n, text, cmid)
+        or monitoring_input(api, name, n, text, cmid)
+    )
     if trade is None:
         raise AssertionError(f"no base input for {name}: add one")
     return trade
@@ -410,6 +416,57 @@ def sales_input(api: Any, name: str, n: int, text: str, cmid: str) -> dict[str, 
         )
         return {"sellerCode": STORE, "orderId": made["orderId"], "reason": text,
                 "clientMutationId": cmid}  # fmt: skip
+    return None
+
+
+MONITORING_READ = """query($c: String!) { household(code: $c) { monitoring(first: 1) { note }
+  feedback(first: 100) { edges { node { id text answer } } } } }"""
+
+
+def submitted(api: Any, n: int, answered: bool = False) -> str:
+    """A fresh OPEN (or ANSWERED) feedback on the Fu household, made before the test's
+    snapshot: its id."""
+    made = api.data(
+        "mutation($i: SubmitFeedbackInput!) { submitFeedback(input: $i) { feedback { id } } }",
+        {"i": {"clientMutationId": f"inject-prep-fb-{n:04d}-{int(answered)}",
+               "householdCode": FU, "source": "HOUSEHOLD", "category": "REQUEST",
+               "text": "set up"}},
+    )["submitFeedback"]["feedback"]["id"]  # fmt: skip
+    if answered:
+        api.data(
+            "mutation($i: AnswerFeedbackInput!) { answerFeedback(input: $i) { feedback { id } } }",
+            {"i": {"feedbackId": made, "answer": "set up"}},
+        )
+    return str(made)
+
+
+def monitoring_input(api: Any, name: str, n: int, text: str, cmid: str) -> dict[str, Any] | None:
+    """Monitoring and feedback (issue 13) on the Fu household: a record opened (the open
+    one ended first) or ended (one opened first), feedback submitted, answered, closed."""
+    start = (
+        "mutation($i: StartMonitoringInput!) { startMonitoring(input: $i) { clientMutationId } }"
+    )
+    end = "mutation($i: EndMonitoringInput!) { endMonitoring(input: $i) { clientMutationId } }"
+    monitored = api.data("query($c: String!) { household(code: $c) { monitored } }", {"c": FU})[
+        "household"]["monitored"]  # fmt: skip
+    if name == "startMonitoring":
+        if monitored:
+            api.data(end, {"i": {"householdCode": FU, "reason": "RISK_REMOVED"}})
+        return {"clientMutationId": cmid, "householdCode": FU, "group": "SUDDEN_HARDSHIP",
+                "riskTypes": ["ILLNESS"], "note": text}  # fmt: skip
+    if name == "endMonitoring":
+        if not monitored:
+            api.data(start, {"i": {"clientMutationId": f"inject-prep-mon-{n:04d}",
+                                   "householdCode": FU, "group": "SUDDEN_HARDSHIP",
+                                   "riskTypes": ["OTHER"]}})  # fmt: skip
+        return {"householdCode": FU, "reason": "RISK_REMOVED", "clientMutationId": cmid}
+    if name == "submitFeedback":
+        return {"clientMutationId": cmid, "householdCode": FU, "source": "OFFICIAL",
+                "category": "REQUEST", "text": text, "officialCode": LIN}  # fmt: skip
+    if name == "answerFeedback":
+        return {"feedbackId": submitted(api, n), "answer": text, "clientMutationId": cmid}
+    if name == "closeFeedback":
+        return {"feedbackId": submitted(api, n, answered=True), "clientMutationId": cmid}
     return None
 
 
@@ -591,6 +648,17 @@ def read_back(api: Any, name: str, variables: dict[str, Any]) -> dict[Path, Any]
         found = api.data("query($c: String!) { seller(code: $c) { name } }",
                          {"c": variables["code"]})["seller"]  # fmt: skip
         return {("name",): found["name"]}
+    if name in ("startMonitoring", "submitFeedback", "answerFeedback"):
+        found = api.data(MONITORING_READ, {"c": FU})["household"]
+        if name == "startMonitoring":
+            return {("note",): found["monitoring"][0]["note"]}
+        nodes = [e["node"] for e in found["feedback"]["edges"]]
+        if name == "answerFeedback":
+            (node,) = [f for f in nodes if f["id"] == variables["feedbackId"]]
+            return {("answer",): node["answer"]}
+        mine = [f for f in nodes if f["text"] == variables["text"]]
+        assert mine, ("feedback not found by its text", variables["text"])
+        return {("text",): mine[0]["text"]}
     raise AssertionError(f"no read-back for {name}")
 
 

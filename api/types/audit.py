@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from api.types.history import ChangeConnection
     from api.types.household import Household
     from api.types.measure import Measure
+    from api.types.monitoring import MonitoringRecord
     from api.types.official import Official
     from api.types.person import Person
 
@@ -108,6 +109,15 @@ class Finding:
         "household), by id."
     )
     def assessments(self) -> list[Annotated[Assessment, strawberry.lazy("api.types.exit")]]:
+        return compiled()
+
+    @strawberry.field(
+        description="The monitoring records it concerns, within your scope (by their "
+        "household), by id."
+    )
+    def monitoring_records(
+        self,
+    ) -> list[Annotated[MonitoringRecord, strawberry.lazy("api.types.monitoring")]]:
         return compiled()
 
     @strawberry.field(description="Its reviews, newest first.")

@@ -14,6 +14,7 @@ from api.types.household import Household
 from api.types.income import IncomeRecord, PovertyLine
 from api.types.lot import Lot
 from api.types.measure import Measure
+from api.types.monitoring import Feedback, MonitoringRecord
 from api.types.official import Official, Pairing
 from api.types.product import Product
 from api.types.visit import Visit
@@ -209,3 +210,30 @@ class CrossCheckImportPayload:
         self, info: strawberry.Info[Context, None]
     ) -> CrossCheckImport | None:
         return await entity(info, "CrossCheckImport#id", id=self._id)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class MonitoringPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+    _household: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The record opened or closed.")
+    async def monitoring_record(
+        self, info: strawberry.Info[Context, None]
+    ) -> MonitoringRecord | None:
+        return await entity(info, "MonitoringRecord#id", id=self._id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def household(self, info: strawberry.Info[Context, None]) -> Household | None:
+        return await entity(info, "household", code=self._household)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class FeedbackPayload:
+    client_mutation_id: str | None
+    _id: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    async def feedback(self, info: strawberry.Info[Context, None]) -> Feedback | None:
+        return await entity(info, "Feedback#id", id=self._id)  # type: ignore[no-any-return]

@@ -1,0 +1,243 @@
+"""Households at risk of (returning to) poverty (DOMAIN.md section 6; issue 13):
+atRiskHouseholds(regionCode, asOf, thresholdFactor, dropShare, triggers, unsupported,
+first, after), a keyset page in code order, one statement.
+
+As of a date D:
+
+- candidates: on file on D, in the caller's scope, with status EXITED or BORDERLINE on
+  D (the latest status change on or before it; today's status when D is today), or
+  with a SUDDEN_HARDSHIP monitoring record open on D;
+- the latest income: the record of the greatest year <= D's year (the derived
+  latestIncomeYear, latestPerCapitaNet and previousPerCapitaNet answer unless a
+  record of a later year exists; graph/income.py's one perCapitaNet formula else);
+- triggers, in this order: LOW_INCOME (below thresholdFactor x the threshold of the
+  line in force in the income's year), INCOME_DROP (below (1 - dropShare) x the
+  year before's), HARDSHIP (a SUDDEN_HARDSHIP record open on D); listed only with one;
+- flaggedOn: startedOn of the record open on D (else null); firstMeasureAfterFlag:
+  the first non-voided measure dated from then to D; supportedWithinMonth: that
+  measure within 30 days of the flag (null unflagged). `unsupported: true` keeps the
+  flagged ones not supported within a month and the unflagged (each a finding).
+
+Cost: households by an index seek per household-code prefix of the region; per
+candidate its few monitoring records (and, for a past D, its few status changes), its
+derived income figures, and the poverty lines read once. The page is the top first + 1
+of the candidates in code order; totalCount (when selected) counts them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from graph.compiler import Binder, Compiler, ConnPost, Plan, Post, Request, View, plan, root
+from graph.cursor import KeyKind, check_first, decode_key
+from graph.household import HouseholdStatus, on_file
+from graph.income import per_capita_cypher, sales_cypher
+from graph.model import Label, Rel
+from graph.monitoring import MonitoringGroup, open_on
+from graph.readmap import Access, Embed, Field, Kind, Mask, Value, declare
+from graph.readmap import Rel as RelEntry
+from graph.status import latest_change
+from graph.validation import check_date, check_range, check_region_code, today_cst
+
+KIND = "at-risk"
+SUPPORT_DAYS = 30
+FACTOR_RANGE = (1.0, 3.0)
+DROP_RANGE = (0.05, 0.9)
+# Statuses watched (with an open SUDDEN_HARDSHIP record, any status on file).
+WATCHED = (HouseholdStatus.EXITED.value, HouseholdStatus.BORDERLINE.value)
+
+
+class AtRiskTrigger(StrEnum):
+    LOW_INCOME = "LOW_INCOME"
+    INCOME_DROP = "INCOME_DROP"
+    HARDSHIP = "HARDSHIP"
+
+
+# The row: the household, the id of the record open on D, the first measure's id, and
+# the figures computed for it.
+ROW = ("h", "recId", "measureId", "triggers", "incomeYear", "net", "prev", "threshold",
+       "flaggedOn", "supported")  # fmt: skip
+
+declare(
+    "AtRiskHousehold",
+    ROW,
+    {
+        "household": Embed("Household", {"h": "h"}),
+        "triggers": Value("{triggers}"),
+        "latestIncomeYear": Value("{incomeYear}"),
+        "latestPerCapitaNet": Value("{net}", mask=Mask.HIDDEN),
+        "previousPerCapitaNet": Value("{prev}", mask=Mask.HIDDEN),
+        "threshold": Value("{threshold}"),
+        "flaggedOn": Value("{flaggedOn}", Kind.DATE),
+        "supportedWithinMonth": Value("{supported}"),
+        "monitoring": RelEntry(
+            "MonitoringRecord",
+            f"MATCH ({{r}}:{Label.MONITORING_RECORD} {{{{id: {{recId}}}}}})",
+            single=True,
+        ),
+        "firstMeasureAfterFlag": RelEntry(
+            "Measure",
+            f"MATCH ({{m}}:{Label.MEASURE} {{{{id: {{measureId}}}}}})",
+            single=True,
+        ),
+    },
+)
+declare("AtRiskEdge", ROW, {"node": Embed("AtRiskHousehold", {v: v for v in ROW})})
+
+
+def _shape(args: Mapping[str, Any]) -> Any:
+    as_of = args.get("asOf")
+    return (
+        as_of is None or as_of >= today_cst(),
+        args.get("triggers") is not None,
+        args.get("unsupported"),
+        args.get("after") is not None,
+    )
+
+
+def _as_of(request: Request) -> dt.date:
+    as_of = request.args.get("asOf")
+    return request.today if as_of is None else check_date(as_of, "asOf")
+
+
+def _region(request: Request) -> str:
+    return check_region_code(request.args["regionCode"], "regionCode")
+
+
+def _factor(request: Request) -> float:
+    return float(check_range(request.args.get("thresholdFactor", 1.5), "thresholdFactor",
+                             *FACTOR_RANGE))  # fmt: skip
+
+
+def _drop(request: Request) -> float:
+    return float(check_range(request.args.get("dropShare", 0.3), "dropShare", *DROP_RANGE))
+
+
+def _triggers(request: Request) -> list[str]:
+    given = request.args.get("triggers") or []
+    return [str(getattr(t, "value", t)) for t in given]
+
+
+def _limit(request: Request) -> int:
+    return check_first(request.args["first"]) + 1
+
+
+def _after(request: Request) -> str:
+    key = decode_key(request.args.get("after"), KIND, (KeyKind.STR,))
+    assert key is not None
+    return str(key[0])
+
+
+def _checked(request: Request) -> bool:
+    """Every argument's shape is checked, used or not."""
+    _region(request)
+    _as_of(request)
+    _factor(request)
+    _drop(request)
+    return True
+
+
+def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
+    """MATCH ... WITH: the candidates on `day` with the record open then (`rec`) and
+    the figures, as the rows' variables (ROW), before the trigger filter."""
+    day = b.today() if current else b.slot("asOf", _as_of)
+    region = b.slot("regionCode", _region)
+    status = "h.status" if current else latest_change("h", day, b.var("s"))
+    filed = "h.deregisteredOn IS NULL" if current else on_file("h", day)
+    scope = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
+    mr, i, p, m = b.var("mr"), b.var("i"), b.var("p"), b.var("m")
+    month = f"duration({{days: {SUPPORT_DAYS}}})"
+    return f"""
+      MATCH (region:Region {{code: {region}}}) UNWIND region.prefixes AS prefix
+      WITH lines, prefix, prefix + ':' AS prefixEnd
+      MATCH (h:Household)
+      WHERE h.code >= prefix AND h.code < prefixEnd AND {keyset} AND {filed} AND {scope}
+      WITH lines, h, {status} AS st,
+           COLLECT {{ MATCH ({mr}:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->(h)
+                      WHERE {open_on(mr, day)}
+                      RETURN {mr} ORDER BY {mr}.startedOn DESC LIMIT 1 }}[0] AS rec
+      WHERE st IN {b.const(list(WATCHED))} OR rec.group = '{MonitoringGroup.SUDDEN_HARDSHIP}'
+      WITH lines, h, rec, ({day}).year AS y,
+           h.latestIncomeYear IS NULL OR h.latestIncomeYear <= ({day}).year AS derived
+      WITH lines, h, rec, y, derived,
+           CASE WHEN derived THEN null ELSE COLLECT {{
+             MATCH ({i}:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h) WHERE {i}.year <= y
+             RETURN {i} ORDER BY {i}.year DESC LIMIT 1 }}[0] END AS li
+      WITH lines, h, rec,
+           CASE WHEN derived THEN h.latestIncomeYear ELSE li.year END AS incomeYear,
+           CASE WHEN derived THEN h.latestPerCapitaNet
+                ELSE {per_capita_cypher("li", sales_cypher("li", b))} END AS net,
+           CASE WHEN derived THEN h.previousPerCapitaNet ELSE COLLECT {{
+             MATCH ({p}:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h) WHERE {p}.year = li.year - 1
+             RETURN {per_capita_cypher(p, sales_cypher(p, b))} }}[0] END AS prev
+      WITH h, rec, incomeYear, net, prev,
+           [l IN lines WHERE l.year <= incomeYear][-1] AS line
+      WITH h, rec, incomeYear, net, prev, coalesce(line.exitLine, line.line) AS threshold
+      WITH h, rec, incomeYear, net, prev, threshold,
+           [t IN [
+             CASE WHEN net < {b.slot("factor", _factor)} * threshold
+                  THEN '{AtRiskTrigger.LOW_INCOME}' END,
+             CASE WHEN net < (1 - {b.slot("drop", _drop)}) * prev
+                  THEN '{AtRiskTrigger.INCOME_DROP}' END,
+             CASE WHEN rec.group = '{MonitoringGroup.SUDDEN_HARDSHIP}'
+                  THEN '{AtRiskTrigger.HARDSHIP}' END
+           ] WHERE t IS NOT NULL] AS triggers
+      WHERE size(triggers) > 0
+      WITH h, rec, incomeYear, net, prev, threshold, triggers,
+           CASE WHEN rec IS NULL THEN null ELSE COLLECT {{
+             MATCH ({m}:{Label.MEASURE})-[:{Rel.MEASURE_FOR}]->(h)
+             WHERE {m}.voidedOn IS NULL AND {m}.date >= rec.startedOn AND {m}.date <= {day}
+             RETURN {m} ORDER BY {m}.date, {m}.id LIMIT 1 }}[0] END AS fm
+      WITH h, rec.id AS recId, fm.id AS measureId, triggers, incomeYear, net, prev,
+           threshold, rec.startedOn AS flaggedOn,
+           CASE WHEN rec IS NULL THEN null
+                ELSE fm IS NOT NULL AND fm.date <= rec.startedOn + {month} END AS supported
+    """
+
+
+@root("atRiskHouseholds", shape=_shape)
+def plan_at_risk(field: Field, view: View, shape: Any) -> Plan:
+    """atRiskHouseholds: a page of first + 1 rows in code order and, when selected,
+    the total (module docstring)."""
+    current, filtered, unsupported, has_after = shape
+    b = Binder()
+    post = Post(field=field)
+    b.slot("checked", _checked)
+    conditions = []
+    if filtered:
+        conditions.append(f"any(t IN triggers WHERE t IN {b.slot('triggers', _triggers)})")
+    if unsupported is not None:
+        finding = "(recId IS NULL OR supported = false)"
+        conditions.append(finding if unsupported else f"NOT {finding}")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    lines = (
+        f"CALL () {{ MATCH (l:{Label.POVERTY_LINE}) WITH l ORDER BY l.year "
+        "RETURN collect(l {.year, .line, .exitLine}) AS lines }"
+    )
+    limit = b.slot("limit", _limit)
+    conn = ConnPost(KIND, "limit", field, "AtRiskConnection")
+    post.conn = conn
+    row = Compiler(view, b).connection_row("AtRiskEdge", {v: v for v in ROW}, conn, ["h.code"])
+    keyset = f"h.code > {b.slot('after', _after)}" if has_after else "true"
+    carried = ", ".join(ROW)
+    if any(f.name == "totalCount" for f in field.fields):
+        counted = _candidates(b, view, current, "true")
+        count = f"CALL (lines) {{ {counted} WITH {carried} {where} RETURN count(h) AS total }}"
+    else:
+        count = "WITH lines, null AS total"
+    page = _candidates(b, view, current, keyset)
+    cypher = f"""
+    {lines}
+    {count}
+    CALL (lines) {{
+      {page}
+      WITH {carried} {where}
+      WITH {carried} ORDER BY h.code LIMIT {limit}
+      RETURN collect({row}) AS rows
+    }}
+    RETURN {{r: rows, t: total}} AS data
+    """
+    return plan(cypher, b, post)
