@@ -11,7 +11,8 @@ case with these columns (graph/audit_run.py turns them into findings):
     summary     what was found, in words that hold no personal value
     place       the household code that places the case in the region tree: the
                 smallest of the households it concerns (for an official, of the
-                households in poverty they are actively paired with)
+                households in poverty they are actively paired with; for a move
+                between files, the household left)
     households, people, officials, others
                 the nodes the finding CONCERNS (others: measures, assessments and
                 monitoring records)
