@@ -106,6 +106,26 @@ query HouseholdExits($code: String!) {
 }
 """
 
+AT_RISK = """
+query AtRisk($code: String!) {
+  atRiskHouseholds(regionCode: $code, first: 50) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { household { code status } triggers latestIncomeYear latestPerCapitaNet
+      previousPerCapitaNet threshold flaggedOn supportedWithinMonth
+      monitoring { group startedOn } firstMeasureAfterFlag { id date } } }
+  }
+}
+"""
+
+FEEDBACK = """
+query Feedback($where: FeedbackWhere) {
+  feedback(where: $where, first: 50) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id householdCode source category score status submittedOn text } }
+  }
+}
+"""
+
 GRAPH = """
   truncated
   nodes { ref type label properties { name value } }
@@ -190,6 +210,13 @@ QUERIES: tuple[Bench, ...] = (
         "household(code) with statusHistory and assessments",
         HOUSEHOLD_EXITS,
         {"code": HOUSEHOLD_CODE},
+    ),
+    # Monitoring and feedback (issue 13): p95 targets 300 ms (province), 100 ms (county),
+    # 50 ms (a county's feedback page).
+    Bench("atRiskHouseholds(first 50) province, page 1", AT_RISK, {"code": "460000"}),
+    Bench("atRiskHouseholds(first 50) county 469030, page 1", AT_RISK, {"code": "469030"}),
+    Bench(
+        "feedback(first 50) county 469030, page 1", FEEDBACK, {"where": {"regionCode": "469030"}}
     ),
     Bench("pairingCoverage(county 469030)", COVERAGE, {"code": "469030"}),
     Bench("pairingCoverage(province)", COVERAGE, {"code": "460000"}),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from graph.bulk import BATCH, to_line
 from graph.bulk_exit import EXIT_BATCH
+from graph.bulk_monitoring import MONITORING_BATCH
 from seeds import names
 from seeds.draw import (
     ASSISTING_SHARE,
@@ -49,6 +50,7 @@ from seeds.draw import (
 from seeds.exit_draw import draw_exits, exit_facts
 from seeds.idnumber import seed_person_ref
 from seeds.layout import Unit, Village
+from seeds.monitoring_draw import MonitorFacts, draw_monitoring
 from seeds.rows import CountyRows, Reserved
 from seeds.support import MemberFacts, draw_support, home_facts
 
@@ -90,7 +92,7 @@ class _County:
         self.rng = random.Random(f"fupin-generator/{seed}/{unit.code}")
         self.ids = IdNumbers(self.rng, unit.code, reserved.id_numbers)
         self.reserved = reserved
-        self.rows = CountyRows(unit, {k: [] for k in (*BATCH, *EXIT_BATCH)})
+        self.rows = CountyRows(unit, {k: [] for k in (*BATCH, *EXIT_BATCH, *MONITORING_BATCH)})
         self.homes: list[_Home] = []
         self.officials: list[_Official] = []
         self.serial = {"P": 0, "V": 0}
@@ -127,6 +129,16 @@ class _County:
         ])  # fmt: skip
         self.rows.lines["assessments"] = exits.assessments
         self.rows.lines["statusChanges"] = exits.changes
+        # Monitoring and feedback (issue 13): a stream of their own, after the exits.
+        watched = draw_monitoring(self.seed, self.unit.code, self.unit.name, self.as_of, [
+            MonitorFacts(h.code, str(h.values[9]), bool(h.values[10]),
+                         exits.since.get(h.code, h.reg_date),
+                         h.responsible.code if h.responsible is not None else None)
+            for h in self.homes
+        ])  # fmt: skip
+        self.rows.lines["monitoring"] = watched.records
+        self.rows.lines["monitoringMeasures"] = watched.measures
+        self.rows.lines["feedback"] = watched.feedback
         return self.rows
 
     # households and members

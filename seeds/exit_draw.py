@@ -71,6 +71,7 @@ def exit_facts(
 class Exits:
     assessments: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    since: dict[str, dt.date] = field(default_factory=dict)  # each household's statusSince
 
 
 def _stamp(rng: random.Random, day: dt.date) -> str:
@@ -100,6 +101,7 @@ class _Draw:
         elif home.incomes and self.rng.random() < FAILED_SHARE:
             year = max(home.incomes)
             self.assessment(home, year, self.day_in(home, year), failed=True)
+        self.out.since[home.code] = steps[-1][1]
         before: str | None = None
         for seq, (to, on, reason, why, decided) in enumerate(steps, 1):
             self.serial["S"] += 1

@@ -45,6 +45,7 @@ from graph.bulk import (
     upsert_regions,
 )
 from graph.bulk_exit import EXIT_BATCH, EXIT_WRITES
+from graph.bulk_monitoring import MONITORING_BATCH, MONITORING_WRITES
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.errors import BadUserInput
@@ -209,8 +210,10 @@ async def generate(
             if progress is not None and task is not None:
                 progress.update(task, description=f"households: {unit.name}")
             total_lines = sum(len(v) for v in rows.lines.values())
-            for kind, statement in {**WRITES, **EXIT_WRITES}.items():
-                for chunk in _chunks(rows.lines[kind], {**BATCH, **EXIT_BATCH}[kind]):
+            writes = {**WRITES, **EXIT_WRITES, **MONITORING_WRITES}
+            batches = {**BATCH, **EXIT_BATCH, **MONITORING_BATCH}
+            for kind, statement in writes.items():
+                for chunk in _chunks(rows.lines[kind], batches[kind]):
                     await _run(db, statement, "\n".join(chunk))
                     if progress is not None and task is not None:
                         progress.advance(task, unit.households * len(chunk) / total_lines)

@@ -130,3 +130,59 @@ def test_generated_exits(graph, test_settings):
         )
         > 0
     )
+    check_generated_monitoring(graph)
+
+
+def check_generated_monitoring(graph: Any) -> None:
+    """Issue 13 on the same graph (seeds/monitoring_draw.py): monitored exactly where a
+    record is open, its group the status's, started on or after statusSince; about 60%
+    of the flagged supported within 30 days; about 0.5 feedback a household, 70%
+    answered, half of those closed."""
+    assert (
+        one(
+            graph,
+            """
+        MATCH (h:Household:Generated)
+        WITH h, COLLECT { MATCH (r:MonitoringRecord)-[:MONITORS]->(h) WHERE r.removedOn IS NULL
+                          RETURN r } AS open
+        WHERE h.monitored <> (size(open) = 1) OR size(open) > 1
+           OR any(r IN open WHERE r.startedOn < h.statusSince OR r.group <> CASE h.status
+                  WHEN 'EXITED' THEN 'UNSTABLE_EXITED' ELSE 'SUDDEN_HARDSHIP' END
+                  OR NOT 1 <= size(r.riskTypes) <= 4)
+        RETURN count(h)""",
+        )
+        == 0
+    )
+    flagged = one(graph, "MATCH (r:MonitoringRecord:Generated) RETURN count(r)")
+    supported = one(
+        graph,
+        """
+        MATCH (r:MonitoringRecord:Generated)-[:MONITORS]->(h)
+        WHERE EXISTS { MATCH (m:Measure)-[:MEASURE_FOR]->(h) WHERE m.voidedOn IS NULL
+                       AND r.startedOn <= m.date <= r.startedOn + duration({days: 30}) }
+        RETURN count(r)""",
+    )
+    assert flagged > 0 and 0.45 <= supported / flagged <= 0.85
+    feedback = one(graph, "MATCH (f:Feedback:Generated) RETURN count(f)")
+    assert 0.35 * N <= feedback <= 0.65 * N
+    answered = one(graph, "MATCH (f:Feedback:Generated) WHERE f.answeredOn IS NOT NULL "
+                   "RETURN count(f)")  # fmt: skip
+    closed = one(graph, "MATCH (f:Feedback:Generated {status: 'CLOSED'}) RETURN count(f)")
+    assert 0.6 <= answered / feedback <= 0.8 and 0.35 <= closed / answered <= 0.65
+    assert one(graph, "MATCH (f:Feedback:Generated) WHERE (f.score IS NULL) <> "
+               "(f.category <> 'SATISFACTION') RETURN count(f)") == 0  # fmt: skip
+
+
+def test_the_monitoring_stream_changes_no_other_draw(monkeypatch):
+    from seeds.monitoring_draw import Monitoring
+
+    unit = next(u for u in layout(3000, 3) if u.households >= 150)
+    drawn = draw_county(unit, 3, AS_OF, Reserved())
+    monkeypatch.setattr(county, "draw_monitoring", lambda *args: Monitoring())
+    without = draw_county(unit, 3, AS_OF, Reserved())
+    for kind in ("officials", "households", "members", "pairings", "visits", "measures",
+                 "incomes", "assessments", "statusChanges"):  # fmt: skip
+        assert drawn.lines[kind] == without.lines[kind], kind
+    monitored = sum(line.split("|")[10] == "1" for line in drawn.lines["households"])
+    assert len(drawn.lines["monitoring"]) == monitored > 0
+    assert not without.lines["monitoring"]

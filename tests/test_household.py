@@ -19,6 +19,7 @@ from seeds.demo import (
     WANG,
     story,
 )
+from seeds.monitoring import BORDERLINE_HOUSEHOLD
 from seeds.trade import BAISHA_HOUSEHOLDS, TUNCHANG_HOUSEHOLD
 
 HOUSEHOLD = """
@@ -65,6 +66,7 @@ ON_FILE = [
     SHIYUNCUN + "0003",
     *BAISHA_HOUSEHOLDS,  # the honey story (seeds/trade.py)
     TUNCHANG_HOUSEHOLD,
+    BORDERLINE_HOUSEHOLD,  # watched, not poor (seeds/monitoring.py)
 ]
 
 
@@ -165,14 +167,17 @@ def test_region_filter_takes_descendants(api, demo):
         ({"status": "RETURNED"}, [SHUINAN + "0004"]),
         ({"status": "EXITED"}, [FU_HOUSEHOLD, FANMAO + "0005"]),
         ({"attribute": "EXTREME_POVERTY_SUPPORT"}, [LUOBI + "0002", SHIYUNCUN + "0001"]),
-        ({"mainCause": "ILLNESS"}, [FU_HOUSEHOLD, FANMAO + "0003", BAISHA_HOUSEHOLDS[2]]),
+        (
+            {"mainCause": "ILLNESS"},
+            [FU_HOUSEHOLD, FANMAO + "0003", BAISHA_HOUSEHOLDS[2], BORDERLINE_HOUSEHOLD],
+        ),
         (
             {"hasResponsibleOfficial": False},
             [SHUINAN + "0003", LUOBI + "0002", FANMAO + "0005", SHIYUNCUN + "0002"],
         ),
         (
             {"hasResponsibleOfficial": True, "regionCode": "469030"},
-            [SHIYUNCUN + "0001", SHIYUNCUN + "0003"],
+            [SHIYUNCUN + "0001", SHIYUNCUN + "0003", BORDERLINE_HOUSEHOLD],
         ),
         (
             {"visitOverdue": True, "asOf": "2026-11-01", "hasResponsibleOfficial": True},
@@ -378,7 +383,7 @@ def test_field_official_sees_only_paired_households(api, demo):
     assert api.data(HOUSEHOLD, {"code": FANMAO + "0005"}, **kw)["household"] is None
     wang = {"role": Role.FIELD_OFFICIAL, "scope": WANG}
     data = api.data(PAGE, {"first": 100, "where": {"regionCode": "460000"}}, **wang)
-    assert codes(data) == [SHIYUNCUN + "0001", SHIYUNCUN + "0003"]
+    assert codes(data) == [SHIYUNCUN + "0001", SHIYUNCUN + "0003", BORDERLINE_HOUSEHOLD]
 
 
 def test_investigator_sees_personal_fields_masked(api, demo):
