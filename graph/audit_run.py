@@ -175,7 +175,8 @@ RETURN r.id AS id
 def upsert_findings(rule_cypher: str) -> str:
     """The rule's rows MERGEd into findings on their key: a new one OPEN, a known one
     keeps its status and review; each is present, seen now, by this run, and CONCERNS
-    its households, people and officials. Returns {found, added}."""
+    its households, people, officials and others (measures, assessments, monitoring
+    records). Returns {found, added}."""
     return f"""
     CALL () {{ {rule_cypher} }}
     MERGE (f:Finding {{key: key}})
@@ -183,7 +184,7 @@ def upsert_findings(rule_cypher: str) -> str:
                   f.firstSeenAt = datetime(), f._new = true
     SET f.severity = severity, f.summary = summary, f.place = place, f.present = true,
         f.lastSeenAt = datetime(), f.lastRunId = $run
-    WITH f, households + people + officials AS targets, f._new IS NOT NULL AS new
+    WITH f, households + people + officials + others AS targets, f._new IS NOT NULL AS new
     REMOVE f._new
     WITH f, targets, new
     CALL (f, targets) {{ UNWIND targets AS t MERGE (f)-[:CONCERNS]->(t) }}

@@ -1,11 +1,13 @@
 """Findings of the file audit: their read map, the queries over them (finding,
 auditFindings, auditSummary) and their review (confirm, dismiss, reopen).
 
-A finding is written by a run (graph/audit_run.py) and CONCERNS the households,
-people and officials involved. Its region is its `place` (a household code, see
-graph/audit.py), so a region's findings are a seek per household-code prefix on
-finding_place. Who sees one is the scope's (`Access.FINDING`, graph/scope.py): a region
-officer those concerning a household or an official they see, and of its entities
+A finding is
+written by a run (graph/audit_run.py) and CONCERNS the households, people and officials
+involved, and the measures, assessments and monitoring records (graph/audit.py's
+`others`), read through their household's scope. Its region is its `place` (a household
+code, see graph/audit.py), so a region's findings are a seek per household-code prefix
+on finding_place. Who sees one is the scope's (`Access.FINDING`, graph/scope.py): a
+region officer those concerning a household or an official they see, and of its entities
 only those (the nested lists are scoped like any other).
 
 Review: OPEN -> CONFIRMED or DISMISSED with a note; either back to OPEN by reopening;
@@ -37,6 +39,8 @@ from graph.cursor import KeyKind, check_first, decode_key
 from graph.db import Database
 from graph.errors import Conflict, NotFound
 from graph.history import history
+from graph.model import Label
+from graph.model import Rel as Edge
 from graph.readmap import Access, Custom, Embed, Field, Kind, Rel, Value, declare
 from graph.validation import check_region_code, check_uuid
 from graph.write import Actor, Entity, Mutation, Write, write
@@ -46,6 +50,18 @@ class FindingStatus(StrEnum):
     OPEN = "OPEN"
     CONFIRMED = "CONFIRMED"
     DISMISSED = "DISMISSED"
+
+
+def _of_household(target: str, var: str, label: Label, edge: Edge) -> Rel:
+    """Finding.<list> of the `target` nodes it CONCERNS, seen through their household's
+    scope, by id."""
+    return Rel(
+        target,
+        f"MATCH ({{f}})-[:{Edge.CONCERNS}]->({{{var}}}:{label})"
+        f"-[:{edge}]->({{h}}:{Label.HOUSEHOLD})",
+        order=f"{{{var}}}.id",
+        scoped=(("h", Access.HOUSEHOLD),),
+    )
 
 
 declare(
@@ -80,6 +96,11 @@ declare(
             "MATCH ({f})-[:CONCERNS]->({o}:Official)",
             order="{o}.code",
             scoped=(("o", Access.OFFICIAL),),
+        ),
+        "measures": _of_household("Measure", "m", Label.MEASURE, Edge.MEASURE_FOR),
+        "assessments": _of_household("Assessment", "a", Label.ASSESSMENT, Edge.ASSESSES),
+        "monitoringRecords": _of_household(
+            "MonitoringRecord", "r", Label.MONITORING_RECORD, Edge.MONITORS
         ),
         "history": history("f"),
     },

@@ -185,7 +185,8 @@ Relationships:
         the lots an object event (commissioning, accepting) is about
     (:Payment)-[:PAID_TO]->(:Household|Cooperative)
     (:Payment)-[:PAID_FOR]->(:Lot)
-    (:Finding)-[:CONCERNS]->(:Household | :Person | :Official)
+    (:Finding)-[:CONCERNS]->(:Household | :Person | :Official | :Measure | :Assessment
+                             | :MonitoringRecord)
     (:Payment)-[:FOR_ORDER]->(:Order)               a sale's payment (source SALE)
     (:Seller)-[:LOCATED_IN]->(:Region)
     (:Seller)-[:SOLD]->(:Order)-[:BOUGHT_BY]->(:Buyer)

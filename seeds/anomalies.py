@@ -13,11 +13,28 @@ households and people no other case touches:
     MEMBER_IS_OFFICIAL    an official of the unit takes an active member's ID number
     CROSS_CHECK_MATCH     an active member's ID number on a cross-check list
     CAUSE_CONTRADICTION   a household's main cause becomes one its members contradict
+    EXIT_CRITERIA_UNMET   an EXITED household's house graded C, or (every other case) an
+                          active member's medical insurance gone
+    MEASURE_TO_DECEASED   a living recipient of a REGISTERED household's measures dies
+                          the day before the last of them
+    OFFICIAL_PAIRED_WITH_RELATIVE
+                          an official actively paired with a household grew up in it:
+                          a person with the official's ID number, a SON of the household
+                          who moved away 30 days after its registration
+    HOUSEHOLD_SPLIT_OR_MERGE
+                          two non-head members of a REGISTERED household (whose main
+                          cause none of the three that members support) leave it 1-30
+                          days apart and each joins another REGISTERED household of the
+                          unit 1-30 days later
 
 and writes the lists with about 5,000 other numbers that nobody in the graph holds. The
 rest of the generated file is clean for those rules, so a run finds exactly the
 planted cases (`Summary.planted`: each rule's finding keys, as graph/audit.py's
-`finding_key` writes them). The last two rules are organic: coverage counts them.
+`finding_key` writes them). NO_RESPONSIBLE_OFFICIAL and OFFICIAL_OVERLOADED are
+organic (coverage counts them), and so is INCOME_ABOVE_LINE_TWO_YEARS (seeds/support.py
+draws such households on purpose). An official given a member's ID number is never
+one paired with that member's household, so MEMBER_IS_OFFICIAL raises no
+OFFICIAL_PAIRED_WITH_RELATIVE.
 
 Every choice comes from the stream `fupin-generator/<seed>/anomalies` and the graph
 the generator wrote (read in code order), so the same seed, size and date plant the
@@ -38,7 +55,7 @@ from graph.crosscheck import CrossCheckList, merge_entries
 from graph.db import Database, Tx
 from graph.derived import refresh_households
 from graph.validation import id_check_character
-from seeds.idnumber import make_id_number
+from seeds.idnumber import make_id_number, seed_person_ref
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -50,6 +67,10 @@ PLANTED_RULES = (
     AuditRule.MEMBER_IS_OFFICIAL,
     AuditRule.CROSS_CHECK_MATCH,
     AuditRule.CAUSE_CONTRADICTION,
+    AuditRule.EXIT_CRITERIA_UNMET,
+    AuditRule.MEASURE_TO_DECEASED,
+    AuditRule.OFFICIAL_PAIRED_WITH_RELATIVE,
+    AuditRule.HOUSEHOLD_SPLIT_OR_MERGE,
 )
 OTHERS = 5_000
 # Divisions outside Hainan: the other numbers on the lists belong to nobody on file.
@@ -102,6 +123,77 @@ SET h.mainCause = $cause,
 """
 HELD_IDS = "UNWIND $ids AS n MATCH (:Person {idNumber: n}) RETURN n"
 
+# MEMBER_IS_OFFICIAL's household: one its official is not paired with.
+NOT_PAIRED = "NOT EXISTS { (:Official {code: $official})-[:PAIRED_WITH]->(h) }"
+EXITED = "h.status = 'EXITED'"
+EXIT_OF = """
+MATCH (a:Assessment)-[:ASSESSES]->(:Household {code: $code}) WHERE a.passed
+RETURN a.id ORDER BY a.date DESC, a.year DESC LIMIT 1
+"""
+SET_GRADE = "MATCH (h:Household {code: $code}) SET h.housingGrade = 'C'"
+UNINSURE = "MATCH (p:Person {ref: $ref}) SET p.medicalInsurance = false"
+# A REGISTERED household (never exited) with a measure received by a living member.
+WITH_RECIPIENT = """h.status = 'REGISTERED' AND h.exitYear IS NULL AND EXISTS {
+  MATCH (x:Measure)-[:MEASURE_FOR]->(h) WHERE x.voidedOn IS NULL
+  MATCH (x)-[:RECEIVED_BY]->(q:Person)-[a:MEMBER_OF]->(h) WHERE a.until IS NULL
+    AND q.diedOn IS NULL }"""
+PICK_RECIPIENT = """
+MATCH (x:Measure)-[:MEASURE_FOR]->(h:Household {code: $code}) WHERE x.voidedOn IS NULL
+MATCH (x)-[:RECEIVED_BY]->(p:Person)-[a:MEMBER_OF]->(h) WHERE a.until IS NULL AND p.diedOn IS NULL
+WITH DISTINCT p ORDER BY p.ref
+WITH collect({ref: p.ref}) AS people
+RETURN people[$pick % size(people)] AS person
+"""
+# The recipient dies the day before the last measure they received: those after it.
+SET_DIED = """
+MATCH (p:Person {ref: $ref})
+WITH p, COLLECT { MATCH (x:Measure)-[:RECEIVED_BY]->(p) WHERE x.voidedOn IS NULL
+                  RETURN x.date ORDER BY x.date DESC LIMIT 1 }[0] AS last
+SET p.diedOn = last - duration({days: 1})
+RETURN COLLECT { MATCH (x:Measure)-[:RECEIVED_BY]->(p) WHERE x.voidedOn IS NULL
+                 AND x.date > p.diedOn RETURN x.id } AS measures
+"""
+# An official of the unit no case has used, actively paired with a household no case
+# has touched: one picked by index.
+PICK_PAIRED = """
+MATCH (o:Official:Generated)-[r:PAIRED_WITH]->(h:Household:Generated)
+WHERE o.regionCode = $unit AND r.until IS NULL AND h.code STARTS WITH $unit
+  AND h.deregisteredOn IS NULL AND NOT h.code IN $used AND NOT o.code IN $officials
+WITH o, h ORDER BY o.code, h.code
+WITH collect({official: o.code, code: h.code, idNumber: o.idNumber}) AS pairs
+RETURN CASE WHEN size(pairs) = 0 THEN null ELSE pairs[$pick % size(pairs)] END AS found
+"""
+GREW_UP = """
+MATCH (h:Household {code: $code}), (o:Official {code: $official})
+SET o.idNumber = $idNumber
+CREATE (p:Person:Generated {idNumber: $idNumber, ref: $ref, name: 'Planted Official',
+                            sex: $sex, birthDate: $born})
+CREATE (p)-[:MEMBER_OF {relation: 'SON', since: h.registrationDate,
+                        until: h.registrationDate + duration({days: 30}),
+                        endReason: 'MOVED_AWAY'}]->(h)
+"""
+# A REGISTERED household (never exited) registered before $before, with two non-head
+# members or more, whose main cause is none that members support (moving them out
+# contradicts nothing); the household they join: REGISTERED, registered before too.
+MOVABLE = """h.status = 'REGISTERED' AND h.exitYear IS NULL AND h.registrationDate < $before
+  AND NOT h.mainCause IN $causes AND COUNT {
+    MATCH (:Person)-[a:MEMBER_OF]->(h) WHERE a.until IS NULL AND a.relation <> 'HEAD' } >= 2"""
+STAYING = "h.status = 'REGISTERED' AND h.exitYear IS NULL AND h.registrationDate < $before"
+NON_HEADS = """
+MATCH (p:Person)-[a:MEMBER_OF]->(:Household {code: $code})
+WHERE a.until IS NULL AND a.relation <> 'HEAD'
+RETURN p.ref ORDER BY p.ref
+"""
+NON_HEADS = NON_HEADS.replace(
+    "RETURN p.ref ORDER BY p.ref", "WITH p ORDER BY p.ref RETURN collect(p.ref)"
+)
+MOVE = """
+MATCH (p:Person {ref: $ref})-[a:MEMBER_OF]->(:Household {code: $left})
+MATCH (b:Household {code: $joined})
+SET a.until = $on, a.endReason = 'MOVED_AWAY'
+CREATE (p)-[:MEMBER_OF {relation: 'OTHER', since: $since}]->(b)
+"""
+
 
 def _without(prop: str, values: Sequence[str]) -> str:
     joined = ", ".join(f"'{v}'" for v in values)
@@ -132,24 +224,30 @@ class _Planter:
         record = await tx.single(cypher, params)
         return None if record is None else record[0]
 
-    async def household(self, tx: Tx, unit: str, condition: str = "true") -> str | None:
+    async def household(
+        self, tx: Tx, unit: str, condition: str = "true", **more: Any
+    ) -> str | None:
         code = await self.one(
             tx,
             PICK_HOUSEHOLD.replace("{condition}", condition),
             unit=unit,
             used=sorted(self.households),
             pick=self.rng.randrange(1 << 30),
+            **more,
         )
         if code is None:
             return None
         self.households.add(code)
         return str(code)
 
-    async def member(self, tx: Tx, code: str, *, head: bool = False) -> dict[str, Any]:
-        """An active member (the head) of a household the generator wrote: it has one."""
+    async def member(
+        self, tx: Tx, code: str, *, head: bool = False, condition: str = ""
+    ) -> dict[str, Any]:
+        """An active member (the head; one meeting `condition`) of a household the
+        generator wrote: it has one."""
         person = await self.one(
             tx,
-            PICK_MEMBER.replace("{condition}", "AND m.relation = 'HEAD'" if head else ""),
+            PICK_MEMBER.replace("{condition}", "AND m.relation = 'HEAD'" if head else condition),
             code=code,
             pick=self.rng.randrange(1 << 30),
         )
@@ -166,6 +264,10 @@ class _Planter:
             AuditRule.MEMBER_IS_OFFICIAL: self.official,
             AuditRule.CROSS_CHECK_MATCH: self.listed,
             AuditRule.CAUSE_CONTRADICTION: self.cause,
+            AuditRule.EXIT_CRITERIA_UNMET: self.exit_unmet,
+            AuditRule.MEASURE_TO_DECEASED: self.deceased,
+            AuditRule.OFFICIAL_PAIRED_WITH_RELATIVE: self.relative,
+            AuditRule.HOUSEHOLD_SPLIT_OR_MERGE: self.moved,
         }
         planter = planters[rule]
 
@@ -219,7 +321,7 @@ class _Planter:
             tx, PICK_OFFICIAL, unit=unit, used=sorted(self.officials),
             pick=self.rng.randrange(1 << 30),
         )  # fmt: skip
-        code = await self.household(tx, unit) if official else None
+        code = await self.household(tx, unit, NOT_PAIRED, official=official) if official else None
         if official is None or code is None:
             return None
         self.officials.add(official)
@@ -245,6 +347,78 @@ class _Planter:
                 await tx.run(SET_CAUSE, {"code": code, "cause": cause})
                 return [f"Household:{code}"]
         return None
+
+    async def exit_unmet(self, tx: Tx, i: int, unit: str) -> list[str] | None:
+        code = await self.household(tx, unit, EXITED)
+        assessment = await self.one(tx, EXIT_OF, code=code) if code else None
+        if code is None or assessment is None:
+            return None
+        if i % 2 == 0:
+            await tx.run(SET_GRADE, {"code": code})
+        else:
+            person = await self.member(tx, code)
+            await tx.run(UNINSURE, {"ref": person["ref"]})
+        return [f"Household:{code}", f"Assessment:{assessment}"]
+
+    async def deceased(self, tx: Tx, i: int, unit: str) -> list[str] | None:
+        code = await self.household(tx, unit, WITH_RECIPIENT)
+        if code is None:
+            return None
+        person = await self.one(tx, PICK_RECIPIENT, code=code, pick=self.rng.randrange(1 << 30))
+        died = await self.one(tx, SET_DIED, ref=person["ref"])
+        if len(died) != 1:  # two measures on the last day: nothing planted here
+            return None
+        self.people.add(person["ref"])
+        return [f"Household:{code}", f"Measure:{died[0]}", f"Person:{person['ref']}"]
+
+    async def relative(self, tx: Tx, i: int, unit: str) -> list[str] | None:
+        found = await self.one(
+            tx, PICK_PAIRED, unit=unit, used=sorted(self.households),
+            officials=sorted(self.officials), pick=self.rng.randrange(1 << 30),
+        )  # fmt: skip
+        if found is None:
+            return None
+        code, official, number = found["code"], found["official"], found["idNumber"]
+        if number is None:
+            born = self.as_of.replace(year=self.as_of.year - 30 - self.rng.randrange(20), day=1)
+            number = make_id_number(unit, born, self.rng.randrange(1000))
+        if await self.one(tx, TAKEN_ID, idNumber=number):
+            return None
+        self.households.add(code)
+        self.officials.add(official)
+        ref = seed_person_ref(number)
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        sex = "MALE" if int(number[16]) % 2 else "FEMALE"
+        await tx.run(
+            GREW_UP,
+            {"code": code, "official": official, "idNumber": number, "ref": ref, "born": born,
+             "sex": sex},
+        )  # fmt: skip
+        self.people.add(ref)
+        return [f"Household:{code}", f"Official:{official}", f"Person:{ref}"]
+
+    async def moved(self, tx: Tx, i: int, unit: str) -> list[str] | None:
+        before = self.as_of - dt.timedelta(days=400)
+        left = await self.household(tx, unit, MOVABLE, before=before, causes=list(CONTRADICTED))
+        joined = await self.household(tx, unit, STAYING, before=before) if left else None
+        if left is None or joined is None:
+            return None
+        people = await self.one(tx, NON_HEADS, code=left)
+        start = self.rng.randrange(2, len(people) + 1)
+        movers = people[start - 2 : start]
+        day = self.as_of - dt.timedelta(days=100 + self.rng.randrange(200))
+        refs = []
+        for person in movers:
+            self.people.add(person)
+            gone = day
+            day = gone + dt.timedelta(days=1 + self.rng.randrange(30))
+            since = gone + dt.timedelta(days=1 + self.rng.randrange(30))
+            await tx.run(
+                MOVE, {"ref": person, "left": left, "joined": joined, "on": gone, "since": since}
+            )
+            refs.append(f"Person:{person}")
+        await refresh_households(tx, [left, joined])
+        return [f"Household:{left}", f"Household:{joined}", *refs]
 
     def others(self) -> dict[str, list[str]]:
         """About OTHERS valid numbers from outside the province, spread over the lists."""

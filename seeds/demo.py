@@ -140,6 +140,20 @@ HEALTHY_FULL = {"health": "HEALTHY", "labourAbility": "FULL", "schooling": "NOT_
 CHILD = {"health": "HEALTHY", "labourAbility": "NONE", "schooling": "COMPULSORY"}
 ELDER = {"health": "CHRONIC_ILLNESS", "labourAbility": "PARTIAL", "schooling": "NOT_IN_SCHOOL"}
 
+# Imported data (issue 19): two sons of Luobi 0001 who left it on D-300 and D-290 and
+# joined Shuinan 0003 on D-280 and D-270.
+_MOVERS = (("Zhou Ahai", "MALE", _d(1993, 5, 16), "SON", 300, 280),
+           ("Zhou Aming", "MALE", _d(1996, 9, 3), "SON", 290, 270))  # fmt: skip
+MOVERS_LEFT: list[Member] = [
+    (name, sex, born, relation, {**HEALTHY_FULL, "education": "JUNIOR_HIGH"},
+     (None, left, "MOVED_AWAY"))
+    for name, sex, born, relation, left, _ in _MOVERS
+]  # fmt: skip
+MOVERS_JOINED: list[Member] = [
+    (name, sex, born, "OTHER", {**HEALTHY_FULL, "education": "JUNIOR_HIGH"}, (joined, 0, ""))
+    for name, sex, born, _, _, joined in _MOVERS
+]
+
 # (code, attribute, status, main cause, secondary causes, years registered before as_of,
 #  housing grade, extra household properties, members)
 HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], list[Member]]] = [
@@ -255,6 +269,7 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
                 {"health": "DISABLED", "labourAbility": "LOST", "schooling": "NOT_IN_SCHOOL"},
                 None,
             ),
+            *MOVERS_JOINED,
         ],
     ),
     (
@@ -292,6 +307,9 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
                 {"health": "SERIOUS_ILLNESS", "labourAbility": "NONE"},
                 (None, 150, "DECEASED"),
             ),
+            # Imported data (issue 19): the two sons left on D-300 and D-290 and joined
+            # Shuinan 0003 on D-280 and D-270 (HOUSEHOLD_SPLIT_OR_MERGE).
+            *MOVERS_LEFT,
         ],
     ),
     (
@@ -420,8 +438,10 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
         "LACK_OF_FUNDS",
         [],
         5,
-        "A",
-        {"address": "Fanmao team 1"},
+        # Graded A when it exited (demo-assess-02); imported data (issue 19): graded C
+        # since (EXIT_CRITERIA_UNMET). Its water and toilet are still the A house's.
+        "C",
+        {"address": "Fanmao team 1", "safeWater": True, "sanitaryToilet": True},
         [
             (
                 "Chen Yaping",
@@ -696,6 +716,14 @@ MEASURES: list[
     ("demo-measure-12", BORDERLINE_HOUSEHOLD, "MEDICAL_INSURANCE", 40, 960, None, None,
      "Critical-illness insurance contributions for the family",
      "Qiongzhong County Medical Security Bureau", None, None, None, None),
+    # Imported data (issue 19): rice for Fanmao 0005 after its exit (D-210), before its
+    # monitoring (MEASURE_AFTER_EXIT); a treatment for Wen Guihua, who died on D-150
+    # (MEASURE_TO_DECEASED).
+    ("demo-measure-13", FANMAO + "0005", "SUPPLIES", 180, None, 20, "kg", "rice",
+     "Wuzhishan Civil Affairs Bureau", None, None, None, None),
+    ("demo-measure-14", LUOBI + "0001", "MEDICAL_TREATMENT", 100, 2400, None, None,
+     "Hospital treatment reimbursed", "Jiyang District Medical Security Bureau", None,
+     "Wen Guihua", None, None),
 ]  # fmt: skip
 
 # Incomes: (household, years before the reference date's, householdSize, items). Each
@@ -717,6 +745,12 @@ INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
                              "productionCosts": 1000, "subsidies": 500}),  # 16,000
     (FANMAO + "0005", 0, 1, {"wages": 3000, "productionIncome": 2000, "productionCosts": 500,
                              "subsidies": 500}),  # 5,000
+    # Imported data (issue 19): above the line two years running while REGISTERED
+    # (INCOME_ABOVE_LINE_TWO_YEARS).
+    (LUOBI + "0001", 1, 3, {"wages": 9000, "productionIncome": 5000, "productionCosts": 1000,
+                            "subsidies": 1400}),  # 4,800
+    (LUOBI + "0001", 0, 3, {"wages": 9600, "productionIncome": 5200, "productionCosts": 1000,
+                            "subsidies": 1500}),  # 5,100
     *trade.INCOMES,
     (BORDERLINE_HOUSEHOLD, 0, 3, {"wages": 12000, "productionIncome": 4000,
                                   "productionCosts": 1000, "subsidies": 1500}),  # 5,500

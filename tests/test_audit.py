@@ -11,6 +11,7 @@ from conftest import Api
 from neo4j import Driver
 
 from api.auth import Role
+from graph.audit import AuditRule
 from seeds.demo import FANMAO, FU_HOUSEHOLD, HUANG, LUOBI, SHIYUNCUN, SHUINAN, WANG, story
 
 RUN = """mutation($input: RunAuditInput!) { runAudit(input: $input) {
@@ -44,7 +45,16 @@ EXPECTED = {
     ("OPEN", "CAUSE_CONTRADICTION"): 1,
     ("OPEN", "NO_RESPONSIBLE_OFFICIAL"): 3,
     ("OPEN", "OFFICIAL_OVERLOADED"): 1,
+    # Issue 19 (tests/test_audit_relations.py).
+    ("OPEN", "EXIT_CRITERIA_UNMET"): 1,
+    ("OPEN", "INCOME_ABOVE_LINE_TWO_YEARS"): 1,
+    ("OPEN", "MEASURE_AFTER_EXIT"): 1,
+    ("OPEN", "MEASURE_TO_DECEASED"): 1,
+    ("OPEN", "MONITORED_WITHOUT_SUPPORT"): 1,
+    ("OPEN", "OFFICIAL_PAIRED_WITH_RELATIVE"): 1,
+    ("OPEN", "HOUSEHOLD_SPLIT_OR_MERGE"): 1,
 }
+TOTAL = sum(EXPECTED.values())
 UNCOVERED = {SHUINAN + "0003", LUOBI + "0002", SHIYUNCUN + "0002"}
 
 
@@ -70,7 +80,7 @@ def summary(api: Api, code: str = "460000", **kw: Any) -> dict[tuple[str, str], 
     present = kw.pop("present", True)
     found = api.data(SUMMARY, {"code": code, "present": present}, **kw)["auditSummary"]
     counts = {(c["status"], c["rule"]): c["count"] for c in found["counts"]}
-    assert len(counts) == 8 * 3  # every rule and status, zeros included
+    assert len(counts) == len(AuditRule) * 3  # every rule and status, zeros included
     assert found["total"] == sum(counts.values())
     return {key: n for key, n in counts.items() if n}
 
@@ -93,8 +103,8 @@ def ids_of(name: str) -> str:
 def test_a_run_of_the_demo_finds_each_case(api, demo):
     run = run_audit(api)
     assert run["status"] == "DONE" and run["error"] is None
-    assert run["done"] == run["total"] and run["rules"] == [r for _, r in EXPECTED]
-    assert (run["found"], run["added"], run["gone"]) == (10, 10, 0)
+    assert run["done"] == run["total"] and run["rules"] == [r.value for r in AuditRule]
+    assert (run["found"], run["added"], run["gone"]) == (TOTAL, TOTAL, 0)
     assert run["finishedAt"] >= run["startedAt"]
     assert summary(api) == EXPECTED
     found = findings(api)
@@ -131,7 +141,7 @@ def test_a_second_run_finds_nothing_twice(api, demo, graph):
     first = run_audit(api)
     before = {f["id"]: f for f in findings(api)}
     second = run_audit(api)
-    assert (second["found"], second["added"], second["gone"]) == (10, 0, 0)
+    assert (second["found"], second["added"], second["gone"]) == (TOTAL, 0, 0)
     assert summary(api) == EXPECTED
     after = {f["id"]: f for f in findings(api)}
     assert after.keys() == before.keys()
@@ -140,7 +150,7 @@ def test_a_second_run_finds_nothing_twice(api, demo, graph):
         assert f["lastSeenAt"] > before[key]["lastSeenAt"]
         assert (f["lastRunId"], before[key]["lastRunId"]) == (second["id"], first["id"])
     records, _, _ = graph.execute_query("MATCH (f:Finding) RETURN count(f) AS n")
-    assert records[0]["n"] == 10
+    assert records[0]["n"] == TOTAL
 
 
 def test_a_dismissed_finding_stays_dismissed(api, demo, graph):
@@ -198,13 +208,13 @@ def test_a_fixed_file_is_no_longer_present(api, demo):
     api.data(update, {"input": {"householdCode": FANMAO + "0003", "idNumber": ids_of("Fu Yalan"),
                                 "health": "CHRONIC_ILLNESS"}})  # fmt: skip
     run = run_audit(api)
-    assert (run["found"], run["added"], run["gone"]) == (9, 0, 1)
+    assert (run["found"], run["added"], run["gone"]) == (TOTAL - 1, 0, 1)
     (gone,) = findings(api, {"rule": "CAUSE_CONTRADICTION"})
     assert (gone["id"], gone["present"], gone["status"]) == (contradiction["id"], False, "OPEN")
     assert ("OPEN", "CAUSE_CONTRADICTION") not in summary(api)
     assert summary(api, present=False) == {("OPEN", "CAUSE_CONTRADICTION"): 1}
     assert [f["id"] for f in findings(api, {"present": False})] == [contradiction["id"]]
-    assert len(findings(api, {"present": True})) == 9
+    assert len(findings(api, {"present": True})) == TOTAL - 1
 
 
 def counts(graph: Driver) -> tuple[int, int]:
@@ -224,7 +234,7 @@ def test_an_imported_list_is_checked(api, demo, graph):
     assert (done["list"], done["source"], done["received"], done["added"]) == (
         "VEHICLE_OWNER", value["source"], 1, 1)  # fmt: skip
     run = run_audit(api)
-    assert (run["added"], run["found"]) == (1, 11)
+    assert (run["added"], run["found"]) == (1, TOTAL + 1)
     listed = findings(api, {"rule": "CROSS_CHECK_MATCH"})
     assert len(listed) == 2
     vehicle = next(f for f in listed if "VEHICLE_OWNER" in f["summary"])
@@ -256,12 +266,16 @@ def test_an_imported_list_is_checked(api, demo, graph):
 def test_region_officers_see_their_findings_only(api, demo):
     run_audit(api)
     wuzhishan = findings(api, role=Role.REGION_OFFICER, scope="469001")
-    assert sorted(f["rule"] for f in wuzhishan) == ["CAUSE_CONTRADICTION", "OFFICIAL_OVERLOADED"]
+    assert sorted(f["rule"] for f in wuzhishan) == [
+        "CAUSE_CONTRADICTION", "EXIT_CRITERIA_UNMET", "MEASURE_AFTER_EXIT",
+        "MONITORED_WITHOUT_SUPPORT", "OFFICIAL_OVERLOADED"]  # fmt: skip
     for f in wuzhishan:
         assert {h["code"][:6] for h in f["households"]} <= {"469001"}
         assert {o["code"] for o in f["officials"]} <= {HUANG}
     assert summary(api, role=Role.REGION_OFFICER, scope="469001") == {
-        ("OPEN", "CAUSE_CONTRADICTION"): 1, ("OPEN", "OFFICIAL_OVERLOADED"): 1}  # fmt: skip
+        ("OPEN", "CAUSE_CONTRADICTION"): 1, ("OPEN", "OFFICIAL_OVERLOADED"): 1,
+        ("OPEN", "EXIT_CRITERIA_UNMET"): 1, ("OPEN", "MEASURE_AFTER_EXIT"): 1,
+        ("OPEN", "MONITORED_WITHOUT_SUPPORT"): 1}  # fmt: skip
     # A finding spanning two counties shows only what is in the officer's subtree.
     qiongzhong = findings(api, role=Role.REGION_OFFICER, scope="469030")
     (duplicate,) = by_rule(qiongzhong, "DUPLICATE_MEMBERSHIP")
@@ -295,7 +309,9 @@ HOUSEHOLD_FINDINGS = """query($code: String!) { household(code: $code) {
 def test_a_households_findings(api, demo):
     run_audit(api)
     seen = api.data(HOUSEHOLD_FINDINGS, {"code": LUOBI + "0001"})["household"]["findings"]
-    assert sorted(f["rule"] for f in seen) == ["IMPLAUSIBLE_AGE", "INVALID_ID_NUMBER"]
+    assert sorted(f["rule"] for f in seen) == [
+        "HOUSEHOLD_SPLIT_OR_MERGE", "IMPLAUSIBLE_AGE", "INCOME_ABOVE_LINE_TWO_YEARS",
+        "INVALID_ID_NUMBER", "MEASURE_TO_DECEASED"]  # fmt: skip
     officer = api.data(HOUSEHOLD_FINDINGS, {"code": FANMAO + "0003"}, role=Role.REGION_OFFICER,
                        scope="469001")["household"]["findings"]  # fmt: skip
     assert [f["rule"] for f in officer] == ["CAUSE_CONTRADICTION"]
@@ -315,7 +331,7 @@ def test_pages_and_filters(api, demo):
     while True:
         page = api.data(FINDINGS, {"first": 3, "after": after})["auditFindings"]
         seen += [e["node"]["id"] for e in page["edges"]]
-        assert page["totalCount"] == 10
+        assert page["totalCount"] == TOTAL
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
@@ -327,12 +343,15 @@ def test_pages_and_filters(api, demo):
     sanya = findings(api, {"regionCode": "460200"})
     assert {f["rule"] for f in sanya} == {
         "DUPLICATE_MEMBERSHIP", "INVALID_ID_NUMBER", "IMPLAUSIBLE_AGE", "CROSS_CHECK_MATCH",
-        "NO_RESPONSIBLE_OFFICIAL"}  # fmt: skip
-    assert len(findings(api, {"regionCode": "460203100202"})) == 4  # Luobi village
+        "NO_RESPONSIBLE_OFFICIAL", "INCOME_ABOVE_LINE_TWO_YEARS", "MEASURE_TO_DECEASED",
+        "HOUSEHOLD_SPLIT_OR_MERGE"}  # fmt: skip
+    assert len(findings(api, {"regionCode": "460203100202"})) == 7  # Luobi village
     assert findings(api, {"regionCode": "469002"}) == []
     assert summary(api, "460203100202") == {
         ("OPEN", "DUPLICATE_MEMBERSHIP"): 1, ("OPEN", "INVALID_ID_NUMBER"): 1,
-        ("OPEN", "IMPLAUSIBLE_AGE"): 1, ("OPEN", "NO_RESPONSIBLE_OFFICIAL"): 1}  # fmt: skip
+        ("OPEN", "IMPLAUSIBLE_AGE"): 1, ("OPEN", "NO_RESPONSIBLE_OFFICIAL"): 1,
+        ("OPEN", "INCOME_ABOVE_LINE_TWO_YEARS"): 1, ("OPEN", "MEASURE_TO_DECEASED"): 1,
+        ("OPEN", "HOUSEHOLD_SPLIT_OR_MERGE"): 1}  # fmt: skip
     assert api.data(SUMMARY, {"code": "469099"})["auditSummary"] is None
     for where, field in (({"regionCode": "46"}, "where.regionCode"),):
         error = api.error(FINDINGS, {"where": where})
@@ -361,5 +380,9 @@ def test_rules_are_listed(api, graph):
         ("DUPLICATE_MEMBERSHIP", "HIGH"), ("INVALID_ID_NUMBER", "HIGH"),
         ("IMPLAUSIBLE_AGE", "MEDIUM"), ("MEMBER_IS_OFFICIAL", "HIGH"),
         ("CROSS_CHECK_MATCH", "HIGH"), ("CAUSE_CONTRADICTION", "LOW"),
-        ("NO_RESPONSIBLE_OFFICIAL", "MEDIUM"), ("OFFICIAL_OVERLOADED", "LOW")]  # fmt: skip
+        ("NO_RESPONSIBLE_OFFICIAL", "MEDIUM"), ("OFFICIAL_OVERLOADED", "LOW"),
+        ("EXIT_CRITERIA_UNMET", "HIGH"), ("INCOME_ABOVE_LINE_TWO_YEARS", "MEDIUM"),
+        ("MEASURE_AFTER_EXIT", "MEDIUM"), ("MEASURE_TO_DECEASED", "HIGH"),
+        ("MONITORED_WITHOUT_SUPPORT", "MEDIUM"), ("OFFICIAL_PAIRED_WITH_RELATIVE", "HIGH"),
+        ("HOUSEHOLD_SPLIT_OR_MERGE", "MEDIUM")]  # fmt: skip
     assert all(r["description"] for r in rules)

@@ -1,9 +1,11 @@
-"""The generator's planted audit cases (seeds/anomalies.py, issue 18 done-when 7): on
-10,000 generated households a run finds every planted case of the first six rules and
-nothing else for them; the last two rules find what coverage counts."""
+"""The generator's planted audit cases (seeds/anomalies.py; issue 18 done-when 7, issue
+19 done-when 8): on 10,000 generated households a run finds every planted case of the
+planted rules and nothing else for them; NO_RESPONSIBLE_OFFICIAL and OFFICIAL_OVERLOADED
+find what coverage counts, INCOME_ABOVE_LINE_TWO_YEARS what the income records count."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -13,6 +15,9 @@ from conftest import run_on_db
 from test_audit import run_audit
 from typer.testing import CliRunner
 
+from graph.audit import finding_key
+from graph.income import per_capita_cypher
+from graph.poverty_line import lines_in_force
 from graph.validation import today_cst
 from seeds.anomalies import PLANTED_RULES
 from seeds.generator import generate
@@ -28,6 +33,77 @@ def present_keys(graph) -> dict[str, set[str]]:
     for r in records:
         found[r["rule"]].add(r["key"])
     return found
+
+
+def above_the_line_two_years(graph) -> set[str]:
+    """The keys INCOME_ABOVE_LINE_TWO_YEARS should find, counted from the income records
+    themselves (not the households' derived figures) and the poverty lines in Python."""
+    records, _, _ = graph.execute_query(
+        f"""MATCH (h:Household) WHERE h.deregisteredOn IS NULL
+              AND h.status IN ['REGISTERED', 'RETURNED']
+            MATCH (i:IncomeRecord)-[:INCOME_OF]->(h)
+            RETURN h.code AS code, i.year AS year, {per_capita_cypher("i")} AS net"""
+    )
+    lines, _, _ = graph.execute_query(
+        "MATCH (l:PovertyLine) RETURN l.year AS year, l.line AS line, l.exitLine AS exitLine"
+    )
+    table = [(r["year"], r["line"], r["exitLine"]) for r in lines]
+    years: dict[str, dict[int, int]] = defaultdict(dict)
+    for r in records:
+        years[r["code"]][r["year"]] = r["net"]
+    keys = set()
+    for code, nets in years.items():
+        latest = max(nets)
+        if latest - 1 not in nets:
+            continue
+        above = [nets[y] > (lines_in_force(y, table) or 10**9) for y in (latest, latest - 1)]
+        if all(above):
+            keys.add(finding_key("INCOME_ABOVE_LINE_TWO_YEARS", [f"Household:{code}"]))
+    return keys
+
+
+def measures_after_exit(graph) -> set[str]:
+    """The keys MEASURE_AFTER_EXIT should find, from each household's status changes,
+    monitoring records and measures walked in Python."""
+    records, _, _ = graph.execute_query(
+        """MATCH (h:Household) WHERE h.deregisteredOn IS NULL
+           MATCH (x:Measure)-[:MEASURE_FOR]->(h) WHERE x.voidedOn IS NULL
+           RETURN h.code AS code, x.id AS id, x.date AS date,
+             COLLECT { MATCH (s:StatusChange)-[:STATUS_OF]->(h)
+                       RETURN [s.on, s.seq, s.`to`] } AS changes,
+             COLLECT { MATCH (r:MonitoringRecord)-[:MONITORS]->(h)
+                       RETURN [r.startedOn, r.removedOn] } AS watched"""
+    )
+    keys = set()
+    for r in records:
+        before = sorted((on, seq, to) for on, seq, to in r["changes"] if on <= r["date"])
+        watched = any(start <= r["date"] and (end is None or end > r["date"])
+                      for start, end in r["watched"])  # fmt: skip
+        if before and before[-1][2] == "EXITED" and not watched:
+            refs = [f"Household:{r['code']}", f"Measure:{r['id']}"]
+            keys.add(finding_key("MEASURE_AFTER_EXIT", refs))
+    return keys
+
+
+def monitored_without_support(graph, today) -> set[str]:
+    """The keys MONITORED_WITHOUT_SUPPORT should find, from the records and the
+    measures' dates in Python."""
+    records, _, _ = graph.execute_query(
+        """MATCH (r:MonitoringRecord)-[:MONITORS]->(h:Household) WHERE h.deregisteredOn IS NULL
+           RETURN h.code AS code, r.id AS id, r.startedOn AS start,
+             COLLECT { MATCH (x:Measure)-[:MEASURE_FOR]->(h) WHERE x.voidedOn IS NULL
+                       RETURN x.date } AS dates"""
+    )
+    keys = set()
+    for r in records:
+        start = r["start"].to_native()
+        if start > today - dt.timedelta(days=30):
+            continue
+        window = [d for d in r["dates"] if 0 <= (d.to_native() - start).days < 30]
+        if not window:
+            refs = [f"Household:{r['code']}", f"MonitoringRecord:{r['id']}"]
+            keys.add(finding_key("MONITORED_WITHOUT_SUPPORT", refs))
+    return keys
 
 
 def test_a_run_finds_every_planted_case_and_nothing_else(api, graph, test_settings):
@@ -56,6 +132,12 @@ def test_a_run_finds_every_planted_case_and_nothing_else(api, graph, test_settin
     uncovered = coverage["households"] - coverage["coveredHouseholds"]
     assert len(found["NO_RESPONSIBLE_OFFICIAL"]) == uncovered > 0
     assert len(found["OFFICIAL_OVERLOADED"]) == coverage["overloadedOfficials"] > 0
+    assert found["INCOME_ABOVE_LINE_TWO_YEARS"] == above_the_line_two_years(graph) != set()
+    # Not planted yet (the generator still dates measures after some exits outside any
+    # monitoring, and C3's generator has no monitoring records): equal to what Python
+    # counts.
+    assert found["MEASURE_AFTER_EXIT"] == measures_after_exit(graph)
+    assert found["MONITORED_WITHOUT_SUPPORT"] == monitored_without_support(graph, today)
     # A second run finds the same, and adds nothing.
     again = run_audit(api)
     assert (again["added"], again["gone"], again["found"]) == (0, 0, run["found"])
@@ -71,7 +153,7 @@ def test_the_planted_report(graph, test_settings, monkeypatch: pytest.MonkeyPatc
     args = ["seed", "--households", "1500", "--seed", "3", "--planted-report", str(report)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "planted 12 audit cases" in result.output
+    assert f"planted {2 * len(PLANTED_RULES)} audit cases" in result.output
     written = json.loads(report.read_text())
     assert (written["seed"], written["households"]) == (3, 1500)
     assert {rule: len(keys) for rule, keys in written["planted"].items()} == {

@@ -71,7 +71,8 @@ def test_audit_findings_respect_scope(audited, caller):
     if caller in (ADMIN, AUDITOR):
         seen = about[HA] | about[HB]
     query = """query {
-      auditFindings(first: 100) { totalCount edges { node { id households { code } } } }
+      auditFindings(first: 100) { totalCount edges { node { id households { code }
+        measures { id } assessments { id } monitoringRecords { id } } } }
       auditSummary(regionCode: "460000") { total } }"""
     body = api.post(query, {}, **caller.kw())
     expected = denial(caller, FINDING_READERS)

@@ -74,11 +74,13 @@ def test_generated_measures_and_incomes(graph, test_settings):
         RETURN count(m)""", asOf=AS_OF)  # fmt: skip
     assert broken == 0
     # One record a year, from the registration year to 2020, sized by the members then
-    # (but in the two households of each planted duplicate membership, written after
-    # the incomes and past the file's checks for the audit to find: seeds/anomalies.py).
+    # (but in the two households of each planted duplicate membership, and the one an
+    # official grew up in, written after the incomes and past the file's checks for the
+    # audit to find: seeds/anomalies.py).
     joined = [
         ref.removeprefix("Household:")
-        for key in summary.planted.get("DUPLICATE_MEMBERSHIP", [])
+        for rule in ("DUPLICATE_MEMBERSHIP", "OFFICIAL_PAIRED_WITH_RELATIVE")
+        for key in summary.planted.get(rule, [])
         for ref in key.split("|")[1:]
         if ref.startswith("Household:")
     ]

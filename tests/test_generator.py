@@ -163,7 +163,10 @@ def test_every_id_number_is_valid_and_unique(
     graph: Driver, test_settings: Settings, as_of: dt.date
 ) -> None:
     summary = run_generator(test_settings, as_of)
-    planted = planted_refs(summary, "INVALID_ID_NUMBER", "IMPLAUSIBLE_AGE", "MEMBER_IS_OFFICIAL")
+    planted = planted_refs(
+        summary, "INVALID_ID_NUMBER", "IMPLAUSIBLE_AGE", "MEMBER_IS_OFFICIAL",
+        "OFFICIAL_PAIRED_WITH_RELATIVE",
+    )  # fmt: skip
     people = rows(
         graph,
         "MATCH (p:Person) RETURN 'Person:' + p.ref AS ref, p.idNumber AS id, "

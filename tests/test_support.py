@@ -357,12 +357,11 @@ def test_a_page_with_measures_and_incomes_is_one_statement(api, demo):
 
 def test_demo_measures_are_what_seeds_demo_says(demo):
     baisha = set(BAISHA_HOUSEHOLDS)  # the hives and the training behind the honey
-    # The borderline household's insurance (seeds/monitoring.py: support after its flag).
+    # and the borderline household's insurance (issue 13), the audit's imported rice and
+    # treatment (issue 19)
     assert {m[1] for m in MEASURES} - baisha == {
-        FU_HOUSEHOLD,
-        FU_HOUSEHOLD[:12] + "0004",
-        BORDERLINE_HOUSEHOLD,
-    }
+        FU_HOUSEHOLD, FU_HOUSEHOLD[:12] + "0004", "4690301012010004", "4690011002010005",
+        "4602031002020001"}  # fmt: skip
     assert sorted((m[1], m[2], m[3]) for m in MEASURES if m[1] in baisha) == sorted(
         (h, category, days) for h in BAISHA_HOUSEHOLDS
         for category, days in (("INDUSTRY", 500), ("SKILLS_TRAINING", 450)))  # fmt: skip

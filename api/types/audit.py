@@ -21,8 +21,11 @@ from graph.crosscheck import CrossCheckList
 from graph.finding import FindingStatus
 
 if TYPE_CHECKING:
+    from api.types.exit import Assessment
     from api.types.history import ChangeConnection
     from api.types.household import Household
+    from api.types.measure import Measure
+    from api.types.monitoring import MonitoringRecord
     from api.types.official import Official
     from api.types.person import Person
 
@@ -92,6 +95,29 @@ class Finding:
 
     @strawberry.field(description="The officials it concerns, within your scope, by code.")
     def officials(self) -> list[Annotated[Official, strawberry.lazy("api.types.official")]]:
+        return compiled()
+
+    @strawberry.field(
+        description="The support measures it concerns, within your scope (by their "
+        "household), by id."
+    )
+    def measures(self) -> list[Annotated[Measure, strawberry.lazy("api.types.measure")]]:
+        return compiled()
+
+    @strawberry.field(
+        description="The exit assessments it concerns, within your scope (by their "
+        "household), by id."
+    )
+    def assessments(self) -> list[Annotated[Assessment, strawberry.lazy("api.types.exit")]]:
+        return compiled()
+
+    @strawberry.field(
+        description="The monitoring records it concerns, within your scope (by their "
+        "household), by id."
+    )
+    def monitoring_records(
+        self,
+    ) -> list[Annotated[MonitoringRecord, strawberry.lazy("api.types.monitoring")]]:
         return compiled()
 
     @strawberry.field(description="Its reviews, newest first.")
