@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from api import cli_history
+from api import cli_history, exchange_cli
 from api.audit_cli import audit_app
 from api.settings import Settings, SettingsError, load_settings
 from graph.db import Database
@@ -305,6 +305,7 @@ def token(
 
 
 cli_history.register(app, settings, with_db)
+exchange_cli.register(app, settings, with_db)
 
 
 def main() -> None:
