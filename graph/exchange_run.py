@@ -334,6 +334,10 @@ class _Plan:
     unchanged: int = 0
     refused: list[Problem] = field(default_factory=list)
 
+    @property
+    def writes(self) -> bool:
+        return bool(self.regions or self.officials or self.touched or self.history)
+
 
 Run = Callable[[str, Mapping[str, Any]], Awaitable[list[Any]]]
 
@@ -677,14 +681,17 @@ async def import_batch(
     dry_run: bool = False,
     seen: _Seen | None = None,
 ) -> _Plan:
-    """One batch: compared and written in one transaction (read only with dry_run)."""
+    """One batch: compared in read transactions, then, when something differs (and
+    not on a dry run), compared again and written in one write transaction: a batch
+    that changes nothing sends no write."""
     seen = seen or _Seen()
-    if dry_run:
 
-        async def read(cypher: str, params: Mapping[str, Any]) -> list[Any]:
-            return await db.read(cypher, params)
+    async def read(cypher: str, params: Mapping[str, Any]) -> list[Any]:
+        return await db.read(cypher, params)
 
-        return await _plan(read, lines, seen)
+    planned = await _plan(read, lines, seen)
+    if dry_run or not planned.writes:
+        return planned
     actor = Actor(Scope.everything(), subject=subject, role="OPERATOR")
 
     async def work(w: Write) -> dict[str, Any]:
