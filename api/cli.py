@@ -270,6 +270,16 @@ def schema_export(
     console.print(f"wrote {output}")
 
 
+@schema_app.command("exchange")
+def schema_exchange() -> None:
+    """Write exchange/household.schema.json, the exchange file's JSON Schema, from the
+    field tables of graph/exchange.py."""
+    from graph.exchange import SCHEMA_PATH, schema_text
+
+    SCHEMA_PATH.write_text(schema_text(), encoding="utf-8")
+    console.print(f"wrote {SCHEMA_PATH}")
+
+
 @app.command("token")
 def token(
     role: Annotated[str, typer.Option("--role", help="ADMIN, REGION_OFFICER, ...")],

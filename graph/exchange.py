@@ -254,11 +254,12 @@ KINDS = ("region", "official", "household")
 
 @cache
 def validator(kind: str | None = None) -> Any:
-    """The file's schema (exchange/household.schema.json) as a validator; with `kind`,
-    of that kind of line only (so its errors are that line's, not the other kinds')."""
+    """The file's schema as a validator (`json_schema()`, which the published
+    exchange/household.schema.json holds: a test keeps them equal); with `kind`, of that
+    kind of line only (so its errors are that line's, not the other kinds')."""
     from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json_schema()
     if kind is not None:
         del schema["oneOf"]
         schema["$ref"] = f"#/$defs/{kind}Line"
