@@ -46,6 +46,7 @@ import graph.cooperative
 import graph.coverage
 import graph.crosscheck
 import graph.explore
+import graph.feedback
 import graph.finding
 import graph.history
 import graph.household
@@ -53,6 +54,7 @@ import graph.households
 import graph.income
 import graph.lot
 import graph.measure
+import graph.monitoring
 import graph.official
 import graph.order
 import graph.payment
@@ -87,10 +89,12 @@ READ_MODULES = (
     graph.coverage,
     graph.crosscheck,
     graph.explore,
+    graph.feedback,
     graph.finding,
     graph.household,
     graph.income,
     graph.measure,
+    graph.monitoring,
     graph.lot,
     graph.official,
     graph.order,

@@ -19,12 +19,15 @@ A node is named by a ref, `Type:key`:
     Assessment  its id                 year (its perCapitaNet, personal, masked)
     Seller      its code               name (orders and buyers, keyed by seller and
                                        id, are read through the typed API)
+    MonitoringRecord its id            group
+    Feedback    its id                 category (its text and answer are not shown)
 
 Support measures (MEASURE_FOR, DELIVERED, RECEIVED_BY) are followed only when
 edgeTypes names them, so a neighbourhood by default is what it was before them. Income
 records are not explored: they are nothing but personal figures (Household.incomes).
 Status changes and exit assessments (STATUS_OF, DECIDED_BY, ASSESSES, VERIFIED) are
-opt-in like measures. Findings of the file audit are not explored: an investigator
+opt-in like measures, and so are monitoring and feedback (MONITORS, FEEDBACK_ON,
+SUBMITTED). Findings of the file audit are not explored: an investigator
 explores but may not read them.
 
 A person's key is the random `ref` every person gets (graph/model.py), never the ID
@@ -47,10 +50,12 @@ from enum import StrEnum
 
 import graph.assessment
 import graph.cooperative
+import graph.feedback
 import graph.household
 import graph.income  # Household's income fields
 import graph.lot
 import graph.measure
+import graph.monitoring
 import graph.official
 import graph.payment
 import graph.person
@@ -115,7 +120,18 @@ INTERNAL_RELS: frozenset[str] = frozenset(
 )
 # Followed only when edgeTypes names them.
 OPT_IN_RELS: frozenset[str] = frozenset(
-    {"MEASURE_FOR", "DELIVERED", "RECEIVED_BY", "STATUS_OF", "DECIDED_BY", "ASSESSES", "VERIFIED"}
+    {
+        "MEASURE_FOR",
+        "DELIVERED",
+        "RECEIVED_BY",
+        "STATUS_OF",
+        "DECIDED_BY",
+        "ASSESSES",
+        "VERIFIED",
+        "MONITORS",
+        "FEEDBACK_ON",
+        "SUBMITTED",
+    }
 )
 
 
@@ -223,6 +239,17 @@ NODES: dict[Label, NodeKind] = {
             Label.SELLER, "code", "Seller", "s", "name", ("code", "name", "kind", "regionCode"),
             check_seller_code,
         ),
+        NodeKind(
+            Label.MONITORING_RECORD, "id", "MonitoringRecord", "r", "group",
+            ("id", "group", "riskTypes", "startedOn", "removedOn", "removalReason"),
+            check_record_id, ("riskTypes",),
+        ),
+        NodeKind(
+            Label.FEEDBACK, "id", "Feedback", "f", "category",
+            ("id", "source", "category", "score", "status", "submittedOn", "answeredOn",
+             "closedOn"),
+            check_record_id,
+        ),
     )
 }  # fmt: skip
 
@@ -253,6 +280,9 @@ EDGES: dict[Rel, EdgeKind] = {
         EdgeKind(Rel.OUTPUT, "TraceQuantity", "r", ("quantity",)),
         EdgeKind(Rel.PAID_TO),
         EdgeKind(Rel.PAID_FOR),
+        EdgeKind(Rel.MONITORS),
+        EdgeKind(Rel.FEEDBACK_ON),
+        EdgeKind(Rel.SUBMITTED),
     )
 }
 

@@ -44,6 +44,9 @@ class HouseholdStatus(StrEnum):
     # The file was closed without an exit (deregisterHousehold); it stays, marked, and
     # h.statusBeforeDeregistration keeps the status it had until then.
     DEREGISTERED = "DEREGISTERED"
+    # Not poor, watched (issue 13): borderline households at risk of falling into
+    # poverty. Never in IN_POVERTY; returnToPoverty makes it REGISTERED.
+    BORDERLINE = "BORDERLINE"
 
 
 # Statuses only a process sets: an exit assessment, deregisterHousehold.
@@ -54,7 +57,8 @@ _NOT_SETTABLE = {
 
 
 def check_settable_status(status: str, field: str) -> str:
-    """REGISTERED or RETURNED: the statuses a household's file may be given directly."""
+    """REGISTERED, RETURNED or BORDERLINE: the statuses a household's file may be given
+    directly."""
     if status in _NOT_SETTABLE:
         raise BadUserInput(_NOT_SETTABLE[HouseholdStatus(status)], field=field)
     return status
@@ -230,7 +234,7 @@ HOUSEHOLD = declare(
         "standard": Value("{h}.standard"),
         "attribute": Value("{h}.attribute"),
         "status": Value("{h}.status"),
-        "monitored": Value("{h}.monitored"),
+        "monitored": Value("coalesce({h}.monitored, false)"),
         "mainCause": Value("{h}.mainCause"),
         "secondaryCauses": Value("coalesce({h}.secondaryCauses, [])"),
         "housingGrade": Value("{h}.housingGrade"),

@@ -16,6 +16,7 @@ from typing import Any
 from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
+from graph.monitoring import MIGRATE_MONITORED
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import CATALOGUE, UPSERT_CATALOGUE
 from graph.status import BACKFILL_FIRST, WITHOUT_HISTORY
@@ -208,6 +209,22 @@ STEPS: tuple[Step, ...] = (
             "CREATE INDEX order_placed_at IF NOT EXISTS FOR (n:Order) ON (n.placedAt)",
             "CREATE INDEX payment_date IF NOT EXISTS FOR (n:Payment) ON (n.date)",
         ),
+    ),
+    Step(
+        13,
+        "return-to-poverty monitoring and feedback (issue 13; graph/monitoring.py, "
+        "graph/feedback.py): their keys, records by group (atRiskHouseholds' sudden "
+        "hardships); each household stored `monitored: true` without an open record gets "
+        "one (EXITED: UNSTABLE_EXITED, else SUDDEN_HARDSHIP; [OTHER]; from its statusSince)",
+        (
+            "CREATE CONSTRAINT monitoring_record_id IF NOT EXISTS "
+            "FOR (n:MonitoringRecord) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT feedback_id IF NOT EXISTS FOR (n:Feedback) REQUIRE n.id IS UNIQUE",
+            "CREATE INDEX monitoring_record_group IF NOT EXISTS "
+            "FOR (n:MonitoringRecord) ON (n.group)",
+            "CREATE INDEX feedback_submitted_on IF NOT EXISTS FOR (n:Feedback) ON (n.submittedOn)",
+        ),
+        (MIGRATE_MONITORED,),
     ),
 )
 

@@ -24,7 +24,8 @@ Nodes (key property first):
         The last three are derived and kept current in the transaction that changes
         what they derive from: memberCount (active memberships), responsibleOfficial
         (the code of the active RESPONSIBLE official, or null), lastVisitDate (the
-        latest visit's date, or null).
+        latest visit's date, or null); so is monitored (issue 13: an open
+        MonitoringRecord). status BORDERLINE (issue 13): not poor, watched.
         Added by the household file (issue 3): debt (outstanding debt in yuan,
         personal); by traceability (issue 15): traceCode (FPH..., unique; set with
         its first lot). Enums: graph/household.py (HouseholdStatus, HouseholdAttribute,
@@ -124,6 +125,18 @@ Nodes (key property first):
              cancelledOn, cancelReason})
         A sale (graph/order.py): id unique per seller; total in integer fen; status
         PLACED or CANCELLED; digest: the recorded input's, so a replay is recognised.
+    (:MonitoringRecord {id, group, riskTypes, startedOn, removedOn, removalReason, note,
+                        createdAt})
+        Return-to-poverty monitoring of a household (issue 13; graph/monitoring.py):
+        group UNSTABLE_EXITED, BORDERLINE or SUDDEN_HARDSHIP (MonitoringGroup),
+        riskTypes 1-4 of RiskType, open while removedOn is null (removalReason then
+        RISK_REMOVED, RETURNED_TO_POVERTY or DEREGISTERED). At most one open record a
+        household; the household's `monitored` is derived from it (graph/derived.py).
+    (:Feedback {id, source, category, score, text, status, submittedOn, answer,
+                answeredOn, closedOn, createdAt})
+        Feedback on a household (graph/feedback.py): source HOUSEHOLD or OFFICIAL,
+        category COMPLAINT, REQUEST or SATISFACTION (score 1-5 required for it),
+        status OPEN -> ANSWERED -> CLOSED; text and answer personal.
     (:SchemaVersion {id: 'fupin', version})
     (:Generated)
         A second label on every node the scale generator writes (seeds/generator.py):
@@ -166,6 +179,9 @@ Relationships:
     (:Seller)-[:SOLD]->(:Order)-[:BOUGHT_BY]->(:Buyer)
     (:Order)-[:LINE {n, quantity, unitPrice, amount}]->(:Lot)
         n: the line's position (0, 1, ...); unitPrice and amount in integer fen.
+    (:MonitoringRecord)-[:MONITORS]->(:Household)
+    (:Feedback)-[:FEEDBACK_ON]->(:Household)
+    (:Official)-[:SUBMITTED]->(:Feedback)          an official's own feedback
 
 Dates are Neo4j DATE values in China Standard Time; timestamps are DATETIME.
 """
@@ -194,6 +210,8 @@ class Label(StrEnum):
     SELLER = "Seller"
     BUYER = "Buyer"
     ORDER = "Order"
+    MONITORING_RECORD = "MonitoringRecord"
+    FEEDBACK = "Feedback"
     CLIENT_MUTATION = "ClientMutation"
     AUDIT_RUN = "AuditRun"
     AUDIT_LOCK = "AuditLock"
@@ -234,6 +252,9 @@ class Rel(StrEnum):
     SOLD = "SOLD"
     BOUGHT_BY = "BOUGHT_BY"
     LINE = "LINE"
+    MONITORS = "MONITORS"
+    FEEDBACK_ON = "FEEDBACK_ON"
+    SUBMITTED = "SUBMITTED"
 
 
 class RegionLevel(StrEnum):

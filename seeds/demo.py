@@ -37,8 +37,10 @@ from graph.bulk_trade import upsert_cooperatives, upsert_lots, upsert_payments, 
 from graph.crosscheck import merge_entries
 from graph.db import Database, Tx
 from graph.derived import refresh_households, refresh_officials
+from graph.feedback import upsert_feedback
 from graph.income import ITEMS
 from graph.model import RegionLevel
+from graph.monitoring import upsert_monitoring
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import upsert_catalogue
 from graph.region import RegionRow
@@ -47,6 +49,7 @@ from graph.validation import id_check_character
 from seeds import sales, trade
 from seeds.exits import exit_years, exits
 from seeds.idnumber import seed_person_ref
+from seeds.monitoring import BORDERLINE_HOUSEHOLD, monitoring
 from seeds.regions import hainan
 
 # Towns and villages of the story (synthetic names, codes that nest).
@@ -259,7 +262,7 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
         ["LACK_OF_FUNDS"],
         4,
         "D",
-        {"address": "40 Shuinan Lane, Fenghuang", "monitored": True},
+        {"address": "40 Shuinan Lane, Fenghuang"},
         [
             ("Tang Yongfu", "MALE", _d(1970, 6, 8), "HEAD", HEALTHY_FULL, None),
             ("Xing Aihua", "FEMALE", _d(1972, 1, 19), "SPOUSE", ELDER, None),
@@ -415,7 +418,7 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
         [],
         5,
         "A",
-        {"address": "Fanmao team 1", "monitored": True},
+        {"address": "Fanmao team 1"},
         [
             (
                 "Chen Yaping",
@@ -487,7 +490,33 @@ HOUSEHOLDS: list[tuple[str, str, str, str, list[str], int, str, dict[str, Any], 
         ],
     ),
     *trade.HOUSEHOLDS,
-]
+    # Borderline (issue 13): not poor, watched since the head's illness worsened.
+    (
+        BORDERLINE_HOUSEHOLD,
+        "GENERAL",
+        "BORDERLINE",
+        "ILLNESS",
+        [],
+        1,
+        "B",
+        {"address": "Shiyuncun, tea garden"},
+        [
+            (
+                "Huang Yaqin",
+                "FEMALE",
+                _d(1972, 3, 8),
+                "HEAD",
+                {"health": "CHRONIC_ILLNESS", "labourAbility": "PARTIAL",
+                 "schooling": "NOT_IN_SCHOOL", "ethnicity": "Li", "medicalInsurance": True},
+                None,
+            ),
+            ("Wang Yazhu", "MALE", _d(1970, 11, 2), "SPOUSE",
+             {**HEALTHY_FULL, "ethnicity": "Li", "medicalInsurance": True}, None),
+            ("Wang Yaping", "FEMALE", _d(2012, 5, 17), "DAUGHTER",
+             {**CHILD, "ethnicity": "Li", "medicalInsurance": True}, None),
+        ],
+    ),
+]  # fmt: skip
 
 # (pairing id, official, household, role, since days ago, until days ago or None)
 PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
@@ -508,6 +537,7 @@ PAIRINGS: list[tuple[str, str, str, str, int, int | None]] = [
     ("demo-pair-22", WANG, SHIYUNCUN + "0002", "RESPONSIBLE", 700, 90),
     ("demo-pair-23", WANG, SHIYUNCUN + "0003", "RESPONSIBLE", 500, None),
     *trade.PAIRINGS,
+    ("demo-pair-24", WANG, BORDERLINE_HOUSEHOLD, "RESPONSIBLE", 100, None),
 ]
 
 # (visit id, official, household, days ago, purpose, notes, (lat, lon))
@@ -660,6 +690,9 @@ MEASURES: list[
     ("demo-measure-05", SHUINAN + "0004", "SUPPLIES", 392, None, 50, "kg", "rice", None, WU,
      None, None, None),
     *trade.MEASURES,
+    ("demo-measure-12", BORDERLINE_HOUSEHOLD, "MEDICAL_INSURANCE", 40, 960, None, None,
+     "Critical-illness insurance contributions for the family",
+     "Qiongzhong County Medical Security Bureau", None, None, None, None),
 ]  # fmt: skip
 
 # Incomes: (household, years before the reference date's, householdSize, items). Each
@@ -682,6 +715,8 @@ INCOMES: list[tuple[str, int, int, dict[str, int]]] = [
     (FANMAO + "0005", 0, 1, {"wages": 3000, "productionIncome": 2000, "productionCosts": 500,
                              "subsidies": 500}),  # 5,000
     *trade.INCOMES,
+    (BORDERLINE_HOUSEHOLD, 0, 3, {"wages": 12000, "productionIncome": 4000,
+                                  "productionCosts": 1000, "subsidies": 1500}),  # 5,500
 ]  # fmt: skip
 
 
@@ -809,7 +844,6 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
             "standard": "NATIONAL",
             "attribute": attribute,
             "status": status,
-            "monitored": False,
             "mainCause": main,
             "secondaryCauses": secondary,
             "housingGrade": grade,
@@ -897,6 +931,7 @@ def story(as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
         **trade.trade(as_of),
         "crossCheck": lists,
         **sales.sales(as_of),
+        **monitoring(as_of),
     }
 
 
@@ -924,6 +959,8 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         await upsert_assessments(tx, rows["assessments"])
         await upsert_status_changes(tx, rows["statusChanges"])
         await upsert_sales(tx, rows["sellers"], rows["orders"])
+        await upsert_monitoring(tx, rows["monitoring"])
+        await upsert_feedback(tx, rows["feedback"])
         await refresh_households(tx, [h["code"] for h in rows["households"]])
         await refresh_officials(tx, [o["code"] for o in rows["officials"]])
 
@@ -936,5 +973,6 @@ async def load_demo(db: Database, as_of: dt.date, say: Callable[[str], None] = p
         f"{len(rows['visits'])} visits, {len(rows['measures'])} measures, "
         f"{len(rows['incomes'])} income records, {len(rows['cooperatives'])} cooperative, "
         f"{len(rows['lots'])} lots, {len(rows['assessments'])} exit assessments, "
-        f"{len(rows['sellers'])} sellers, {len(rows['orders'])} orders"
+        f"{len(rows['sellers'])} sellers, {len(rows['orders'])} orders, "
+        f"{len(rows['monitoring'])} monitoring records, {len(rows['feedback'])} feedback"
     )

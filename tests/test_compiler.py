@@ -190,6 +190,7 @@ SINGLE_IN_MAP = {
     "Region.parent",
     "IncomeRecord.povertyLine",
     "Measure.deliveredBy",
+    "Feedback.submittedBy",
     "Measure.recipient",
     "StatusChange.assessment",
     "Assessment.verifiedBy",

@@ -11,6 +11,7 @@ from graph.audit import AuditRule, Severity
 from graph.audit_run import AuditRunStatus
 from graph.crosscheck import CrossCheckList
 from graph.explore_kinds import EdgeType, NodeType
+from graph.feedback import FeedbackCategory, FeedbackSource, FeedbackStatus
 from graph.finding import FindingStatus
 from graph.household import (
     DeregistrationReason,
@@ -24,6 +25,7 @@ from graph.household import (
 from graph.lot import PartyKind
 from graph.measure import MeasureCategory
 from graph.model import RegionLevel
+from graph.monitoring import MonitoringGroup, RemovalReason, RiskType
 from graph.official import PairingRole
 from graph.order import OrderStatus
 from graph.payment import PaymentSource
@@ -47,7 +49,9 @@ strawberry.enum(
     HouseholdStatus,
     description="REGISTERED: in poverty; EXITED: left through an exit assessment; "
     "RETURNED: fell back into poverty; DEREGISTERED: the file was closed without an exit "
-    "(deregisterHousehold): lists leave it out unless asked for it, counts never count it.",
+    "(deregisterHousehold): lists leave it out unless asked for it, counts never count it; "
+    "BORDERLINE: not poor, watched (returnToPoverty makes it REGISTERED; never assessed for "
+    "exit, and out of coverage's default statuses).",
 )
 strawberry.enum(HouseholdAttribute, description="The household's category of poverty.")
 strawberry.enum(PovertyCause)
@@ -133,3 +137,17 @@ strawberry.enum(
 strawberry.enum(SellerKind, description="What kind of seller sells the produce.")
 strawberry.enum(Channel, description="Where an order was placed.")
 strawberry.enum(OrderStatus, description="PLACED, or CANCELLED within 30 days.")
+strawberry.enum(
+    MonitoringGroup,
+    description="Who is monitored: UNSTABLE_EXITED (an EXITED household at risk), BORDERLINE "
+    "(a BORDERLINE household), SUDDEN_HARDSHIP (hit by a sudden severe hardship).",
+)
+strawberry.enum(RiskType, description="What puts a monitored household at risk.")
+strawberry.enum(
+    RemovalReason,
+    description="Why monitoring ended: RISK_REMOVED (endMonitoring), RETURNED_TO_POVERTY "
+    "(returnToPoverty), DEREGISTERED (deregisterHousehold).",
+)
+strawberry.enum(FeedbackSource, description="Who gave the feedback.")
+strawberry.enum(FeedbackCategory, description="What kind of feedback it is.")
+strawberry.enum(FeedbackStatus, description="OPEN, then ANSWERED, then CLOSED.")

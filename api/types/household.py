@@ -24,6 +24,7 @@ from graph.household import (
     PovertyCause,
 )
 from graph.measure import MeasureCategory
+from graph.monitoring import MONITORING_MAX
 from graph.person import MembershipEndReason, Relation
 from graph.status import HISTORY_MAX
 from graph.validation import DATE_RANGE
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from api.types.income import IncomeRecord
     from api.types.lot import LotConnection, PaymentConnection
     from api.types.measure import MeasureConnection
+    from api.types.monitoring import FeedbackConnection, MonitoringRecord
     from api.types.official import Pairing
     from api.types.person import Person
     from api.types.region import Region
@@ -77,7 +79,8 @@ class Household:
     attribute: HouseholdAttribute | None
     status: HouseholdStatus | None
     monitored: bool | None = strawberry.field(
-        description="Watched for return to poverty (exited or borderline)."
+        description="Watched for return to poverty: true while one of its monitoring "
+        "records is open (startMonitoring, endMonitoring)."
     )
     main_cause: PovertyCause | None
     secondary_causes: list[PovertyCause]
@@ -148,6 +151,21 @@ class Household:
     def assessments(
         self, first: int = 5
     ) -> list[Annotated[Assessment, strawberry.lazy("api.types.exit")]]:
+        return compiled()
+
+    @strawberry.field(
+        description="Its monitoring records, newest first (by startedOn; first: at most "
+        f"{MONITORING_MAX})."
+    )
+    def monitoring(
+        self, first: int = 5
+    ) -> list[Annotated[MonitoringRecord, strawberry.lazy("api.types.monitoring")]]:
+        return compiled()
+
+    @strawberry.field(description="Feedback on it, newest first (by submittedOn, then id).")
+    def feedback(
+        self, first: int = 20, after: str | None = None
+    ) -> Annotated[FeedbackConnection, strawberry.lazy("api.types.monitoring")]:
         return compiled()
 
     @strawberry.field(description="Members, head first; past members too with includePast.")
