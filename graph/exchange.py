@@ -33,6 +33,7 @@ from graph.household import (
 from graph.income import ITEMS
 from graph.measure import MeasureCategory
 from graph.model import RegionLevel
+from graph.monitoring import MonitoringGroup, RemovalReason, RiskType
 from graph.official import PairingRole
 from graph.person import (
     Education,
@@ -94,7 +95,7 @@ HOUSEHOLD: Fields = (
     ("code", T), ("villageCode", T), ("address", T), ("headPhone", T), ("bankAccount", T),
     ("registrationYear", N), ("registrationDate", D),
     ("standard", Enum(IdentificationStandard)), ("attribute", Enum(HouseholdAttribute)),
-    ("status", Enum(HouseholdStatus)), ("monitored", B), ("mainCause", Enum(PovertyCause)),
+    ("status", Enum(HouseholdStatus)), ("mainCause", Enum(PovertyCause)),
     ("secondaryCauses", ListOf(Enum(PovertyCause))), ("housingGrade", Enum(HousingGrade)),
     ("housingArea", F), ("safeWater", B), ("electricity", B), ("roadAccess", B),
     ("sanitaryToilet", B), ("cooperativeMember", B), ("plannedExitYear", N), ("debt", N),
@@ -135,9 +136,12 @@ STATUS_CHANGE: Fields = (
     ("reason", Enum(StatusReason)), ("cause", Enum(PovertyCause)), ("seq", N),
     ("assessmentId", T),
 )  # fmt: skip
-# The monitoring list (issue C3, built in parallel): its fields go here once its model
-# has landed; until then a household line's "monitoring" is an empty list.
-MONITORING: Fields = ()
+# Return-to-poverty monitoring (issue C3, graph/monitoring.py). The household's
+# `monitored` is derived from these (true while one is open), so it is not a field.
+MONITORING: Fields = (
+    ("id", T), ("group", Enum(MonitoringGroup)), ("riskTypes", ListOf(Enum(RiskType))),
+    ("startedOn", D), ("removedOn", D), ("removalReason", Enum(RemovalReason)), ("note", T),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ PARTS: tuple[Part, ...] = (
     Part("assessments", ASSESSMENT, ("id",), "assessments",
          ("id", "year", "date", "passed", "verifiedBy")),
     Part("statusHistory", STATUS_CHANGE, ("seq", "id"), "statusHistory", ("id", "to", "on")),
-    Part("monitoring", MONITORING, ("id",), "monitoring", ()),
+    Part("monitoring", MONITORING, ("id",), "monitoring", ("id", "group", "startedOn")),
 )  # fmt: skip
 PART = {p.name: p for p in PARTS}
 
@@ -509,7 +513,16 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 _DATES = {
     name
-    for fields in (HOUSEHOLD, PERSON, MEMBERSHIP, PAIRING, MEASURE, ASSESSMENT, STATUS_CHANGE)
+    for fields in (
+        HOUSEHOLD,
+        PERSON,
+        MEMBERSHIP,
+        PAIRING,
+        MEASURE,
+        ASSESSMENT,
+        STATUS_CHANGE,
+        MONITORING,
+    )
     for name, kind in fields
     if kind is Kind.DATE
 }

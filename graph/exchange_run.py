@@ -45,6 +45,7 @@ from graph.exchange import (
     INCOME,
     MEASURE,
     MEMBERSHIP,
+    MONITORING,
     OFFICIAL,
     PART,
     PERSON,
@@ -61,6 +62,7 @@ from graph.exchange import (
 )
 from graph.household import HouseholdStatus
 from graph.model import Label, RegionLevel, Rel
+from graph.monitoring import upsert_monitoring
 from graph.region import RegionRow
 from graph.scope import Scope
 from graph.status import StatusReason, upsert_status_changes
@@ -94,6 +96,8 @@ COLLECT {{ MATCH (x:{Label.MEASURE})-[:{Rel.MEASURE_FOR}]->(h)
   AS measures,
 COLLECT {{ MATCH (a:{Label.ASSESSMENT})-[:{Rel.ASSESSES}]->(h)
   RETURN a {{{_select("a", ASSESSMENT)}}} }} AS assessments,
+COLLECT {{ MATCH (r:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->(h)
+  RETURN r {{{_select("r", MONITORING)}}} }} AS monitoring,
 COLLECT {{ MATCH (s:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->(h)
   RETURN s {{{_select("s", STATUS_CHANGE, ("assessmentId",))},
     assessmentId: COLLECT {{ MATCH (s)-[:{Rel.DECIDED_BY}]->(a:{Label.ASSESSMENT})
@@ -211,6 +215,7 @@ def stored(record: Mapping[str, Any]) -> Stored:
         "measures": record["measures"],
         "assessments": assessments,
         "statusHistory": record["statusHistory"],
+        "monitoring": record["monitoring"],
     }
     household = dict(record["household"])
     return Stored(
@@ -326,6 +331,7 @@ class _Plan:
     measures: list[dict[str, Any]] = field(default_factory=list)
     assessments: list[dict[str, Any]] = field(default_factory=list)
     status: list[dict[str, Any]] = field(default_factory=list)
+    monitoring: list[dict[str, Any]] = field(default_factory=list)
     touched: dict[str, bool] = field(default_factory=dict)  # code -> bump its version
     touched_officials: set[str] = field(default_factory=set)
     history: list[tuple[Entity, str, list[dict[str, Any]]]] = field(default_factory=list)
@@ -587,7 +593,18 @@ def _plan_parts(
             {"householdCode": code, **native({k: row.get(k) for k, _ in STATUS_CHANGE})}
         )
         history.append({"field": "statusHistory", "before": old, "after": row})
+    for old, row in diff_rows(PART["monitoring"], before["monitoring"], file["monitoring"]):
+        monitoring = native({k: row.get(k) for k, _ in MONITORING})
+        monitoring["riskTypes"] = row.get("riskTypes") or []
+        plan.monitoring.append({"householdCode": code, **monitoring})
+        # The note is personal (hidden like the record's own field): never in history.
+        history.append({"field": "monitoring", "before": _without(old, "note"),
+                        "after": _without(row, "note")})  # fmt: skip
     return people
+
+
+def _without(row: Mapping[str, Any] | None, name: str) -> Any:
+    return None if row is None else {k: v for k, v in row.items() if k != name}
 
 
 def _measure(row: Mapping[str, Any] | None, refs: Mapping[str, str]) -> Any:
@@ -602,7 +619,7 @@ def _measure(row: Mapping[str, Any] | None, refs: Mapping[str, str]) -> Any:
 
 def _assessment(row: Mapping[str, Any] | None) -> Any:
     """An assessment as history keeps it: the members at fault left out (ID numbers)."""
-    return None if row is None else {k: v for k, v in row.items() if k != "faults"}
+    return _without(row, "faults")
 
 
 def _before_deregistration(file: Mapping[str, Any]) -> str | None:
@@ -644,6 +661,7 @@ async def _apply(w: Write, plan: _Plan) -> None:
         (plan.measures, upsert_measures),
         (plan.assessments, upsert_assessments),
         (plan.status, upsert_status_changes),
+        (plan.monitoring, upsert_monitoring),
     ):
         if rows:
             await upsert(tx, rows)

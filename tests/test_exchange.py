@@ -196,6 +196,10 @@ def test_the_export_has_a_line_per_region_official_and_household(exported, drive
     )
     kinds = [next(k for k in ("region", "official", "household") if k in line) for line in lines]
     assert kinds == sorted(kinds, key=["region", "official", "household"].index)
+    # Everything on the file travels: the demo's monitoring records (issue C3) among it.
+    for part in ("members", "pairings", "incomes", "measures", "assessments",
+                 "statusHistory", "monitoring"):  # fmt: skip
+        assert any(line.get(part) for line in lines), part
     deregistered = [line for line in lines if line.get("household", {}).get("deregisteredOn")]
     assert deregistered and all(d["household"]["status"] == "DEREGISTERED" for d in deregistered)
 
