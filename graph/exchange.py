@@ -256,6 +256,25 @@ def schema_text() -> str:
 KINDS = ("region", "official", "household")
 
 
+def _schema_of(kind: str | None) -> dict[str, Any]:
+    schema = json_schema()
+    if kind is not None:
+        del schema["oneOf"]
+        schema["$ref"] = f"#/$defs/{kind}Line"
+    return schema
+
+
+@cache
+def fast_check(kind: str) -> Any:
+    """The schema of one kind of line compiled to Python (fastjsonschema): about 0.5 ms
+    a household line where jsonschema takes about 18, which at the province's 152,000
+    lines is a minute against three quarters of an hour. It only says whether a line
+    is valid; `validator` then describes what is wrong with one that is not."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(_schema_of(kind))
+
+
 @cache
 def validator(kind: str | None = None) -> Any:
     """The file's schema as a validator (`json_schema()`, which the published
@@ -263,11 +282,7 @@ def validator(kind: str | None = None) -> Any:
     kind of line only (so its errors are that line's, not the other kinds')."""
     from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-    schema = json_schema()
-    if kind is not None:
-        del schema["oneOf"]
-        schema["$ref"] = f"#/$defs/{kind}Line"
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_schema_of(kind))
 
 
 # --- canonical records --------------------------------------------------------------------
@@ -284,13 +299,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_SCALAR = frozenset({str, int, float, bool})
+
+
 def _pick(fields: Fields, row: Mapping[str, Any]) -> dict[str, Any]:
     """`row` in the fields' order, nulls left out (and empty lists: not on file)."""
     out = {}
     for name, _ in fields:
-        value = _plain(row.get(name))
-        if value is not None and value != []:
-            out[name] = value
+        value = row.get(name)
+        if value is None:
+            continue
+        if value.__class__ not in _SCALAR:
+            value = _plain(value)
+            if value == []:
+                continue
+        out[name] = value
     return out
 
 
@@ -399,6 +422,22 @@ def _best_errors(errors: list[Any]) -> list[Any]:
     return out
 
 
+def _fast_valid(kind: str, data: Any) -> bool:
+    from fastjsonschema import JsonSchemaValueException
+
+    try:
+        fast_check(kind)(data)
+    except JsonSchemaValueException:
+        return False
+    return True
+
+
+def _errors(kind: str, data: Any) -> list[Any]:
+    errors = _best_errors(list(validator(kind).iter_errors(data)))
+    errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
+    return errors
+
+
 def _code_of(data: Any) -> str | None:
     if isinstance(data, dict) and isinstance(data.get("household"), dict):
         code = data["household"].get("code")
@@ -413,9 +452,14 @@ def _parse_date(text: str, pointer: str) -> dt.date:
         raise BadUserInput("not a real date", field=pointer) from None
 
 
+@cache
+def _date_fields(fields: Fields) -> tuple[str, ...]:
+    return tuple(name for name, kind in fields if kind is Kind.DATE)
+
+
 def _check_dates(fields: Fields, row: Mapping[str, Any], at: str, today: dt.date) -> None:
-    for name, kind in fields:
-        if kind is Kind.DATE and row.get(name) is not None:
+    for name in _date_fields(fields):
+        if row.get(name) is not None:
             pointer = f"{at}/{name}"
             day = _parse_date(row[name], pointer)
             earliest = EARLIEST_REGISTRATION if name == "registrationDate" else None
@@ -475,8 +519,7 @@ def check_line(number: int, text: str, today: dt.date) -> Line | Problem:
     kinds = [k for k in KINDS if isinstance(data, dict) and k in data]
     if len(kinds) != 1:
         return Problem(number, "", "not a region, official or household line", code)
-    errors = _best_errors(list(validator(kinds[0]).iter_errors(data)))
-    errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
+    errors = [] if _fast_valid(kinds[0], data) else _errors(kinds[0], data)
     if errors:
         error = errors[0]
         return Problem(number, _pointer(error.absolute_path), _schema_reason(error), code)
