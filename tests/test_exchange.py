@@ -319,6 +319,28 @@ def test_dry_run_and_one_changed_address(exported, second, tmp_path):
     ]  # fmt: skip
 
 
+def test_csv_tables_for_spreadsheets(exported, test_settings, tmp_path):
+    import csv
+
+    fupin(test_settings, "export", "--region", "460000", "--output", str(tmp_path / "x.jsonl"),
+          "--csv", str(tmp_path / "csv"))  # fmt: skip
+    households = [line for line in lines_of(exported) if "household" in line]
+    tables = {}
+    for name in ("households", "members", "incomes"):
+        with (tmp_path / "csv" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            tables[name] = list(csv.DictReader(f))
+    assert [r["code"] for r in tables["households"]] == [h["household"]["code"] for h in households]
+    assert len(tables["members"]) == sum(len(h["members"]) for h in households)
+    assert len(tables["incomes"]) == sum(len(h["incomes"]) for h in households)
+    fu = next(r for r in tables["households"] if r["code"] == FU_HOUSEHOLD)
+    assert (
+        fu["address"] == "12 Shuinan Lane, Fenghuang" and fu["secondaryCauses"] == "LACK_OF_FUNDS"
+    )
+    assert {r["householdCode"] for r in tables["members"]} <= {
+        r["code"] for r in tables["households"]
+    }
+
+
 UPDATE = """
 mutation($input: UpdateHouseholdInput!) {
   updateHousehold(input: $input) { household { code version } }
