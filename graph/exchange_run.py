@@ -180,9 +180,31 @@ RETURN [c IN $villages WHERE EXISTS {{ MATCH (:{Label.REGION} {{code: c, level: 
          AS villages,
        [c IN $officials WHERE EXISTS {{ MATCH (:{Label.OFFICIAL} {{code: c}}) }}] AS officials,
        COLLECT {{ UNWIND $ids AS id MATCH (p:{Label.PERSON} {{idNumber: id}})
-                  RETURN [id, p.ref] }} AS refs
+                  RETURN [id, p.ref] }} AS refs,
+       COLLECT {{ UNWIND $records AS k
+                  CALL (k) {{
+                    MATCH (:{Label.MEASURE} {{id: k[1]}})-[:{Rel.MEASURE_FOR}]->(h)
+                    WHERE k[0] = 'measures' RETURN h
+                    UNION
+                    MATCH (:{Label.ASSESSMENT} {{id: k[1]}})-[:{Rel.ASSESSES}]->(h)
+                    WHERE k[0] = 'assessments' RETURN h
+                    UNION
+                    MATCH (:{Label.STATUS_CHANGE} {{id: k[1]}})-[:{Rel.STATUS_OF}]->(h)
+                    WHERE k[0] = 'statusHistory' RETURN h
+                    UNION
+                    MATCH (:{Label.MONITORING_RECORD} {{id: k[1]}})-[:{Rel.MONITORS}]->(h)
+                    WHERE k[0] = 'monitoring' RETURN h
+                    UNION
+                    MATCH ()-[:{Rel.PAIRED_WITH} {{id: k[1]}}]->(h)
+                    WHERE k[0] = 'pairings' RETURN h
+                  }}
+                  RETURN [k[0], k[1], h.code] }} AS owners
 """
-"""Which of a batch's villages and officials exist, and the refs of its people: seeks."""
+"""Which of a batch's villages and officials exist, the refs of its people, and the
+households its records' ids already belong to: seeks on the keys' indexes."""
+
+# The parts whose rows are records of their own, keyed by an id unique across households.
+_OWNED = ("pairings", "measures", "assessments", "statusHistory", "monitoring")
 
 
 # --- stored records as file lines ------------------------------------------------------------
@@ -397,10 +419,29 @@ async def _plan(run: Run, lines: Sequence[Line], seen: _Seen) -> _Plan:
             if line.household is not None
         }
     )
-    known = (await run(KNOWN, {"villages": villages, "officials": named, "ids": ids}))[0]
+    records = sorted({
+        (part, str(row["id"]))
+        for line in lines if line.household is not None
+        for part in _OWNED
+        for row in line.household[part]
+    })  # fmt: skip
+    known = (
+        await run(
+            KNOWN,
+            {
+                "villages": villages,
+                "officials": named,
+                "ids": ids,
+                "records": [list(r) for r in records],
+            },
+        )
+    )[0]
     known_villages = set(known["villages"]) | seen.villages
     known_officials = set(known["officials"]) | seen.officials
     refs: dict[str, str] = {str(k): str(v) for k, v in known["refs"]}
+    owners: dict[tuple[str, str], set[str]] = {}
+    for part, key, owner in known["owners"]:
+        owners.setdefault((part, key), set()).add(str(owner))
     for line in lines:
         if line.official is not None:
             _plan_official(plan, line, officials)
@@ -428,8 +469,28 @@ async def _plan(run: Run, lines: Sequence[Line], seen: _Seen) -> _Plan:
                 )
             )
             continue
+        taken = _taken(line, owners)
+        if taken:
+            plan.refused.append(
+                Problem(line.number, taken, "the id belongs to another household", line.code)
+            )
+            continue
         _plan_household(plan, line, current.get(line.code), refs)
     return plan
+
+
+def _taken(line: Line, owners: dict[tuple[str, str], set[str]]) -> str | None:
+    """The pointer of the first record whose id another household holds (in the graph
+    or earlier in this batch), or None; the line's own ids are then claimed for it."""
+    assert line.household is not None
+    mine = [(part, i, str(row["id"])) for part in _OWNED
+            for i, row in enumerate(line.household[part])]  # fmt: skip
+    for part, i, key in mine:
+        if owners.get((part, key), {line.code}) - {line.code}:
+            return f"/{part}/{i}/id"
+    for part, _, key in mine:
+        owners.setdefault((part, key), set()).add(line.code)
+    return None
 
 
 def _official_pointer(line: Line, code: str) -> str:

@@ -228,7 +228,8 @@ def test_round_trip_into_an_empty_database(exported, second, tmp_path):
 
 
 def plant(exported: Path, out: Path) -> tuple[Path, dict[int, tuple[str, str]]]:
-    """A copy of the export with five households' lines spoilt: {line: (code, pointer)}."""
+    """A copy of the export with five households' lines spoilt and one added that takes
+    another's pairing: {line: (code, pointer)}."""
     texts = exported.read_text(encoding="utf-8").splitlines()
     first = next(i for i, t in enumerate(texts) if '"household"' in t)
     spoilt: dict[int, tuple[str, str]] = {}
@@ -256,6 +257,17 @@ def plant(exported: Path, out: Path) -> tuple[Path, dict[int, tuple[str, str]]]:
     index = first + 12
     spoilt[index + 1] = (json.loads(texts[index])["household"]["code"], "")
     texts[index] = texts[index][: len(texts[index]) // 2]  # a line cut in half
+    # A new household whose pairing id is another household's.
+    donor = next(
+        json.loads(t) for i, t in enumerate(texts[first:])
+        if i not in (0, 2, 8, 10, 12) and REFUSED_DEMO not in t and json.loads(t)["pairings"]
+    )  # fmt: skip
+    donor["household"]["code"] = donor["household"]["villageCode"] + "9001"
+    donor["members"], donor["measures"], donor["incomes"] = [], [], []
+    donor["assessments"], donor["statusHistory"], donor["monitoring"] = [], [], []
+    donor["household"]["status"] = "REGISTERED"
+    texts.append(json.dumps(donor, ensure_ascii=False))
+    spoilt[len(texts)] = (donor["household"]["code"], "/pairings/0/id")
     out.write_text("\n".join(texts) + "\n", encoding="utf-8")
     return out, spoilt
 
@@ -275,7 +287,7 @@ def test_planted_bad_lines_are_reported_and_nothing_of_them_written(exported, se
     refused_demo = [p for p in problems if p.get("householdCode") == REFUSED_DEMO]
     assert len(problems) == len(spoilt) + len(refused_demo)
     assert summary["refused"] == len(problems)
-    assert summary["created"] == len(lines_of(exported)) - len(problems)
+    assert summary["created"] == len(lines_of(exported)) + 1 - len(problems)
     codes = [code for code, _ in spoilt.values()]
     present, _, _ = drv.execute_query(
         "MATCH (h:Household) WHERE h.code IN $codes RETURN h.code AS code", codes=codes
