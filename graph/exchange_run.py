@@ -181,24 +181,21 @@ RETURN [c IN $villages WHERE EXISTS {{ MATCH (:{Label.REGION} {{code: c, level: 
        [c IN $officials WHERE EXISTS {{ MATCH (:{Label.OFFICIAL} {{code: c}}) }}] AS officials,
        COLLECT {{ UNWIND $ids AS id MATCH (p:{Label.PERSON} {{idNumber: id}})
                   RETURN [id, p.ref] }} AS refs,
-       COLLECT {{ UNWIND $records AS k
-                  CALL (k) {{
-                    MATCH (:{Label.MEASURE} {{id: k[1]}})-[:{Rel.MEASURE_FOR}]->(h)
-                    WHERE k[0] = 'measures' RETURN h
-                    UNION
-                    MATCH (:{Label.ASSESSMENT} {{id: k[1]}})-[:{Rel.ASSESSES}]->(h)
-                    WHERE k[0] = 'assessments' RETURN h
-                    UNION
-                    MATCH (:{Label.STATUS_CHANGE} {{id: k[1]}})-[:{Rel.STATUS_OF}]->(h)
-                    WHERE k[0] = 'statusHistory' RETURN h
-                    UNION
-                    MATCH (:{Label.MONITORING_RECORD} {{id: k[1]}})-[:{Rel.MONITORS}]->(h)
-                    WHERE k[0] = 'monitoring' RETURN h
-                    UNION
-                    MATCH ()-[:{Rel.PAIRED_WITH} {{id: k[1]}}]->(h)
-                    WHERE k[0] = 'pairings' RETURN h
-                  }}
-                  RETURN [k[0], k[1], h.code] }} AS owners
+       COLLECT {{ UNWIND $measures AS id
+                  MATCH (:{Label.MEASURE} {{id: id}})-[:{Rel.MEASURE_FOR}]->(h)
+                  RETURN ['measures', id, h.code] }}
+       + COLLECT {{ UNWIND $assessments AS id
+                    MATCH (:{Label.ASSESSMENT} {{id: id}})-[:{Rel.ASSESSES}]->(h)
+                    RETURN ['assessments', id, h.code] }}
+       + COLLECT {{ UNWIND $statusHistory AS id
+                    MATCH (:{Label.STATUS_CHANGE} {{id: id}})-[:{Rel.STATUS_OF}]->(h)
+                    RETURN ['statusHistory', id, h.code] }}
+       + COLLECT {{ UNWIND $monitoring AS id
+                    MATCH (:{Label.MONITORING_RECORD} {{id: id}})-[:{Rel.MONITORS}]->(h)
+                    RETURN ['monitoring', id, h.code] }}
+       + COLLECT {{ UNWIND $pairings AS id
+                    MATCH ()-[:{Rel.PAIRED_WITH} {{id: id}}]->(h)
+                    RETURN ['pairings', id, h.code] }} AS owners
 """
 """Which of a batch's villages and officials exist, the refs of its people, and the
 households its records' ids already belong to: seeks on the keys' indexes."""
