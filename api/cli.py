@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from api import cli_history
+from api import cli_history, exchange_cli
 from api.audit_cli import audit_app
 from api.settings import Settings, SettingsError, load_settings
 from graph.db import Database
@@ -270,6 +270,16 @@ def schema_export(
     console.print(f"wrote {output}")
 
 
+@schema_app.command("exchange")
+def schema_exchange() -> None:
+    """Write exchange/household.schema.json, the exchange file's JSON Schema, from the
+    field tables of graph/exchange.py."""
+    from graph.exchange import SCHEMA_PATH, schema_text
+
+    SCHEMA_PATH.write_text(schema_text(), encoding="utf-8")
+    console.print(f"wrote {SCHEMA_PATH}")
+
+
 @app.command("token")
 def token(
     role: Annotated[str, typer.Option("--role", help="ADMIN, REGION_OFFICER, ...")],
@@ -305,6 +315,7 @@ def token(
 
 
 cli_history.register(app, settings, with_db)
+exchange_cli.register(app, settings, with_db)
 
 
 def main() -> None:
