@@ -256,3 +256,7 @@ SELLER_CREATORS = TRADE_WRITERS
 ORDER_WRITERS = (Role.ADMIN, Role.REGION_OFFICER, Role.MERCHANT)
 SELLER_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.AUDITOR, Role.INVESTIGATOR, Role.MERCHANT)
 SALES_READERS = HOUSEHOLD_READERS
+# The investigator's trace (issue 17): the roles that see every record (INVESTIGATOR
+# masked) and region officers (households of their subtree; others only counted); field
+# officials and merchants have publicTrace.
+TRACERS = (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR, Role.REGION_OFFICER)

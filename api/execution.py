@@ -66,6 +66,7 @@ import graph.seller
 import graph.status
 import graph.subgraph
 import graph.sync
+import graph.trace
 import graph.trace_event
 import graph.visit
 from api import selection
@@ -105,6 +106,7 @@ READ_MODULES = (
     graph.seller,
     graph.subgraph,
     graph.sync,
+    graph.trace,
     graph.trace_event,
     graph.visit,
 )
@@ -254,7 +256,17 @@ class CompiledReads(SchemaExtension):
                 continue
             tasks.append(
                 self._root(
-                    app.db, principal, view, today, query_type, key, nodes, op, coerced, nested
+                    app.db,
+                    principal,
+                    view,
+                    today,
+                    app.settings.public_base_url,
+                    query_type,
+                    key,
+                    nodes,
+                    op,
+                    coerced,
+                    nested,
                 )
             )
         done = await asyncio.gather(*tasks)
@@ -274,6 +286,7 @@ class CompiledReads(SchemaExtension):
         principal: Principal,
         view: View,
         today: Any,
+        base_url: str,
         query_type: GraphQLObjectType,
         key: str,
         nodes: list[FieldNode],
@@ -294,7 +307,7 @@ class CompiledReads(SchemaExtension):
             if plan is None:
                 f = selection.field(query_type, key, nodes, op.fragments, variables, args)
                 plan = PLANS.get(name, f, view, cache_key)
-            request = Request(args, view.scope, today, principal.subject)
+            request = Request(args, view.scope, today, principal.subject, base_url)
             value, problems = await run(db, plan, request, (key,), markers=False)
         except FupinError as error:
             return key, None, [_error(Problem((key,), error, root_field))], not nullable
@@ -367,7 +380,9 @@ async def _read(info: strawberry.Info[Any, Any], name: str, args: Mapping[str, A
     f = _info_field(info, args)
     root = ROOTS[name]
     plan = root.plan(replace(f, args={}), view, root.shape(args))
-    request = Request(args, view.scope, today_cst(), context.principal.subject)
+    request = Request(
+        args, view.scope, today_cst(), context.principal.subject, context.settings.public_base_url
+    )
     value, _ = await run(context.db, plan, request, (f.key,), markers=True)
     return value
 

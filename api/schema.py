@@ -41,6 +41,7 @@ from api.regions import RegionQuery
 from api.sales import SalesMutation, SalesQuery
 from api.statements import StatementCount
 from api.sync import SyncMutation, SyncQuery
+from api.trace import TraceQuery
 from api.visits import VisitMutation
 
 # One module per noun; the order is the schema's (schema.graphql).
@@ -60,6 +61,7 @@ QUERY_TYPES: tuple[type, ...] = (
     AuditQuery,
     SyncQuery,
     SalesQuery,
+    TraceQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,

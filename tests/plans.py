@@ -68,6 +68,7 @@ ROOT_ARGS = {
     "order": 'sellerCode: "STORE-469025-01", orderId: "store-00000001"',
     "buyer": 'id: "buyer-7f3a9c", sellerCode: "STORE-469025-01"',
     "salesImpact": 'regionCode: "460000", from: "2026-01-01", to: "2026-12-31"',
+    "trace": f'code: "{BOTTLED_LOT}"',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -95,6 +96,7 @@ READ_ROOTS = (
     "syncStatus",
     "seller",
     "salesImpact",
+    "trace",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
 OTHER_ROOTS = ("person", "povertyLine", "order", "buyer")
