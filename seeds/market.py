@@ -52,6 +52,8 @@ WINDOW_DAYS = 730  # orders and harvests: the two years before the as-of date
 ENABLING = frozenset({"INDUSTRY", "SKILLS_TRAINING", "MICROCREDIT", "EMPLOYMENT", "ECOMMERCE"})
 ENABLING_DAYS = 3 * 365
 DING_AN = "469021"
+BIG_BLEND = (20, 25)  # the household lots of a county's first honey blend
+REGULAR_ORDERS = 25
 ZONGZI_INPUTS = ("GLUTINOUS-RICE", "PORK", "BAMBOO-LEAVES")
 # product -> (kg a harvest fewest, most; price per unit in fen; packed as, units a kg)
 PRODUCTS: dict[str, tuple[int, int, int, str | None, int]] = {
@@ -125,6 +127,7 @@ class _Market:
         self.start = as_of - dt.timedelta(days=WINDOW_DAYS)
         self.on_sale: list[_Lot] = []
         self.lots: list[tuple[_Lot, tuple[str, str]]] = []  # (lot, producer), written last
+        self.big: _Lot | None = None  # the first honey cooperative's first, big, batch
         self.regions: dict[str, str] = {}  # seller -> its region
 
     def code(self, kind: TraceKind) -> str:
@@ -185,7 +188,8 @@ class _Market:
             group = members[i * per : (i + 1) * per]
             if not group:
                 break
-            product = "ZONGZI" if ding_an else rng.choice(products)
+            # The first makes honey: its first blend is the big one (BIG_BLEND).
+            product = "ZONGZI" if ding_an else "WILD-HONEY" if i == 0 else rng.choice(products)
             code = f"GEN-COOP-{unit.code}-{i + 1:03d}"
             name = f"{unit.name} {product.title()} Cooperative {i + 1}"
             coop: dict[str, Any] = {
@@ -250,11 +254,15 @@ class _Market:
         rng = self.rng
         harvests.sort(key=lambda x: (x[1].produced, x[1].code))
         i = 0
+        big = coop["code"].endswith("-001") and coop["product"] == "WILD-HONEY"
         while i < len(harvests):
-            size = rng.randint(2, 5)
+            size = rng.randint(*BIG_BLEND) if big and i == 0 else rng.randint(2, 5)
             batch = harvests[i : i + size]
             i += size
-            if len(batch) < 2 or rng.random() < 0.15:
+            if big and not blends:
+                self.big = batch[-1][1]
+                batch.sort(key=lambda x: x[1].code)
+            elif len(batch) < 2 or rng.random() < 0.15:
                 for _, made in batch:
                     self.on_sale.append(made)
                 continue
@@ -285,13 +293,16 @@ class _Market:
                        outputs=[{"lot": blend.code, "quantity": total}])  # fmt: skip
             blend.remaining = total
             blends.append(blend)
+            if self.big is batch[-1][1] or any(self.big is m for _, m in batch):
+                self.big = blend
 
     def pack(self, coop: dict[str, Any], blends: list[_Lot]) -> None:
         """Half the blends packed (honey into bottles; other produce into boxes sold by
         the kilogram, as a packed lot of the same product); the rest sold as they are."""
         rng = self.rng
         for blend in list(blends):
-            if rng.random() >= 0.5:
+            bench = blend is self.big
+            if not bench and rng.random() >= 0.5:
                 self.on_sale.append(blend)
                 continue
             packed_as, per_kg = PRODUCTS[coop["product"]][3], PRODUCTS[coop["product"]][4]
@@ -305,6 +316,8 @@ class _Market:
             made = self.lot(
                 product, quantity, day, coop["villageCode"], ("COOPERATIVE", coop["code"])
             )
+            if bench:  # a fixed code the benches name (bench/queries.py)
+                made.code = bench_lot(self.unit.code)
             blend.remaining = round(blend.quantity - used, 3)
             self.event("packing", day, coop["villageCode"], eventType="TRANSFORMATION",
                        kind="PACKING", inputs=[{"lot": blend.code, "quantity": used}],
@@ -371,15 +384,22 @@ class _Market:
             buyer = (f"gen-buyer-{unit.code}-{b + 1:06d}", rng.choice((*CITIES, unit.code)))
             buyers[seller].append(buyer)
             self.out.add("buyers", {"seller": seller, "id": buyer[0], "city": buyer[1]})
+        # A regular of the first store: the first REGULAR_ORDERS orders are theirs.
+        store = f"GEN-STORE-{unit.code}-001"
+        regular = (regular_buyer(unit.code), unit.code)
+        buyers[store].append(regular)
+        self.out.add("buyers", {"seller": store, "id": regular[0], "city": regular[1]})
         selling = [lot for lot in self.on_sale if lot.remaining > 0]
         if not selling:
             return
         end = dt.datetime.combine(self.as_of, dt.time(), CST)
-        for _ in range(n_orders):
+        for k in range(n_orders):
             seller, channel = rng.choices(sellers, weights)[0]
+            if k < REGULAR_ORDERS:
+                seller, channel = store, Channel.SELF_SERVICE_STORE
             if not buyers[seller]:
                 continue
-            buyer = rng.choice(buyers[seller])
+            buyer = regular if k < REGULAR_ORDERS else rng.choice(buyers[seller])
             lines: list[tuple[_Lot, float]] = []
             for _ in range(rng.choices((1, 2, 3), (60, 30, 10))[0]):
                 lot = selling[rng.randrange(len(selling))]
@@ -432,6 +452,16 @@ class _Market:
             transaction=f"order:{seller}:{order_id}",
             inputs=[{"lot": r["lot"], "quantity": r["quantity"]} for r in rows],
         )
+
+
+def bench_lot(county: str) -> str:
+    """The trace code of a county's packed lot of its big honey blend."""
+    return make(TraceKind.LOT, f"{county}PK01")
+
+
+def regular_buyer(county: str) -> str:
+    """The id of the county's first store's regular buyer (REGULAR_ORDERS orders)."""
+    return f"gen-buyer-{county}-regular"
 
 
 def draw_trade(unit: Unit, seed: int, as_of: dt.date, homes: Sequence[TradeHome]) -> Trade:
