@@ -268,3 +268,7 @@ FEEDBACK_SUBMITTERS = VISIT_WRITERS
 FEEDBACK_HANDLERS = HOUSEHOLD_WRITERS
 FEEDBACK_READERS = HOUSEHOLD_READERS
 AT_RISK_READERS = (Role.ADMIN, Role.REGION_OFFICER, Role.FIELD_OFFICIAL, Role.AUDITOR)
+# The investigator's trace (issue 17): the roles that see every record (INVESTIGATOR
+# masked) and region officers (households of their subtree; others only counted); field
+# officials and merchants have publicTrace.
+TRACERS = (Role.ADMIN, Role.AUDITOR, Role.INVESTIGATOR, Role.REGION_OFFICER)

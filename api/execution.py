@@ -70,6 +70,7 @@ import graph.stats
 import graph.status
 import graph.subgraph
 import graph.sync
+import graph.trace
 import graph.trace_event
 import graph.visit
 from api import selection
@@ -113,6 +114,7 @@ READ_MODULES = (
     graph.seller,
     graph.subgraph,
     graph.sync,
+    graph.trace,
     graph.trace_event,
     graph.visit,
 )
@@ -271,7 +273,17 @@ class CompiledReads(SchemaExtension):
                 continue
             tasks.append(
                 self._root(
-                    app.db, principal, view, today, query_type, key, nodes, op, coerced, nested
+                    app.db,
+                    principal,
+                    view,
+                    today,
+                    app.settings.public_base_url,
+                    query_type,
+                    key,
+                    nodes,
+                    op,
+                    coerced,
+                    nested,
                 )
             )
         done = await asyncio.gather(*tasks)
@@ -291,6 +303,7 @@ class CompiledReads(SchemaExtension):
         principal: Principal,
         view: View,
         today: Any,
+        base_url: str,
         query_type: GraphQLObjectType,
         key: str,
         nodes: list[FieldNode],
@@ -311,7 +324,7 @@ class CompiledReads(SchemaExtension):
             if plan is None:
                 f = selection.field(query_type, key, nodes, op.fragments, variables, args)
                 plan = PLANS.get(name, f, view, cache_key)
-            request = Request(args, view.scope, today, principal.subject)
+            request = Request(args, view.scope, today, principal.subject, base_url)
             value, problems = await run(db, plan, request, (key,), markers=False)
         except FupinError as error:
             return key, None, [_error(Problem((key,), error, root_field))], not nullable
@@ -384,7 +397,9 @@ async def _read(info: strawberry.Info[Any, Any], name: str, args: Mapping[str, A
     f = _info_field(info, args)
     root = ROOTS[name]
     plan = root.plan(replace(f, args={}), view, root.shape(args))
-    request = Request(args, view.scope, today_cst(), context.principal.subject)
+    request = Request(
+        args, view.scope, today_cst(), context.principal.subject, context.settings.public_base_url
+    )
     value, _ = await run(context.db, plan, request, (f.key,), markers=True)
     return value
 

@@ -43,6 +43,7 @@ from api.sales import SalesMutation, SalesQuery
 from api.statements import StatementCount
 from api.stats import StatsMutation, StatsQuery
 from api.sync import SyncMutation, SyncQuery
+from api.trace import TraceQuery
 from api.visits import VisitMutation
 
 # One module per noun; the order is the schema's (schema.graphql).
@@ -64,6 +65,7 @@ QUERY_TYPES: tuple[type, ...] = (
     SalesQuery,
     StatsQuery,
     MonitoringQuery,
+    TraceQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     HouseholdMutation,

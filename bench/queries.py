@@ -155,6 +155,50 @@ query PublicTrace($code: String!) {
 # blend of three households' lots.
 BOTTLED_LOT = "FPLBA15HA0200D"
 
+TRACE = """
+query Trace($code: String!) {
+  trace(code: $code) {
+    kind truncated
+    upstream { depth parentTraceCode quantity lot { traceCode producedOn } event { bizStep } }
+    producers { kind quantity unit household { code } cooperative { code name }
+      village { code name } }
+    outOfScopeHouseholds
+    enablingMeasures { household { code } measure { id category date } }
+    downstream { orderCount quantitySold byChannel { channel orders quantity revenue }
+      buyerCities { cityCode orders }
+      orders(first: 20) { edges { node { id channel placedAt total } } }
+      paidToHouseholds }
+    events { bizStep eventTime }
+    epcis
+  }
+}
+"""
+
+SALES_IMPACT = """
+query SalesImpact($code: String!, $from: Date!, $to: Date!) {
+  salesImpact(regionCode: $code, from: $from, to: $to) {
+    revenue orders buyers householdsPaid paidToHouseholds medianPaidPerHousehold
+    byChannel { channel orders revenue } byProduct { product { code } quantity revenue }
+    children { region { code } revenue orders householdsPaid }
+  }
+}
+"""
+
+BUYER = """
+query Buyer($id: String!, $seller: String!) {
+  buyer(id: $id, sellerCode: $seller) {
+    id cityCode
+    orders(first: 20) { totalCount edges { node { id placedAt total
+      lines { quantity amount lot { traceCode } } } } }
+  }
+}
+"""
+# The full-scale graph's (seed 1) packed honey of Qiongzhong's first cooperative: 20-25
+# household lots upstream (seeds/market.py bench_lot), and its first store's regular
+# buyer (25 orders or more: regular_buyer).
+PACKED_LOT = "FPL469030PK015"
+YEAR = {"from": "2025-12-01", "to": "2026-11-30"}
+
 FINDINGS = """
 query Findings($where: FindingWhere) {
   auditFindings(where: $where, first: 50) {
@@ -314,6 +358,16 @@ QUERIES: tuple[Bench, ...] = (
         {"from": f"Household:{HOUSEHOLD_CODE}", "to": f"Household:{UNCONNECTED}"},
     ),
     Bench("publicTrace(the demo's bottled honey)", PUBLIC_TRACE, {"code": BOTTLED_LOT}),
+    # The trade at province scale (issue 17), on a graph seeded with --seed 1.
+    Bench("trace(a packed lot, 20+ household lots upstream)", TRACE, {"code": PACKED_LOT}),
+    Bench("publicTrace(the same packed lot)", PUBLIC_TRACE, {"code": PACKED_LOT}),
+    Bench("salesImpact(province), a year", SALES_IMPACT, {"code": "460000", **YEAR}),
+    Bench("salesImpact(county 469030), a year", SALES_IMPACT, {"code": "469030", **YEAR}),
+    Bench(
+        "buyer(a regular with 20+ orders) and 20 orders",
+        BUYER,
+        {"id": "gen-buyer-469030-regular", "seller": "GEN-STORE-469030-001"},
+    ),
     # After a run of the audit (python -m bench.audit).
     Bench("auditFindings(first 50), all, page 1", FINDINGS, {"where": None}),
     Bench(

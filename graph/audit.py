@@ -73,14 +73,13 @@ from typing import Any
 
 from graph.assessment import IN_SCHOOL, SAFE_GRADES, SCHOOL_AGE, ExitCheckKind
 from graph.compiler import Binder, Compiler, Plan, Post, View, plan, root
-from graph.household import IN_POVERTY
+from graph.household import IN_POVERTY, latest_change
 from graph.income import per_capita_cypher
 from graph.model import Label, Rel
 from graph.monitoring import open_on
 from graph.poverty_line import line_in_force, threshold_of
 from graph.readmap import Field, Value, declare
 from graph.scope import active_on
-from graph.status import latest_change
 
 Statement = tuple[str, dict[str, Any]]
 

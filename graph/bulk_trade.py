@@ -10,6 +10,7 @@ from typing import Any
 
 from graph.db import Tx
 from graph.income import refresh_incomes
+from graph.model import Label
 
 _UPSERT_COOPERATIVES = """
 UNWIND $rows AS row
@@ -171,3 +172,112 @@ async def upsert_sales(
     await tx.run(_UPSERT_SELLERS, {"rows": [dict(r) for r in sellers]})
     records = await tx.run(_UPSERT_ORDERS, {"rows": [dict(r) for r in orders]})
     await refresh_incomes(tx, sorted({str(r["household"]) for r in records}))
+
+
+# --- the generator's trade (seeds/market.py) -------------------------------------------
+# CREATE, not MERGE: a run drops the Generated part first (seeds/generator.py). Every
+# node carries the Generated label; households, villages and products are found by
+# their unique keys.
+
+_G = Label.GENERATED
+
+_CREATE_COOPERATIVES = f"""
+UNWIND $rows AS row
+MATCH (v:Region {{code: row.villageCode}})
+CREATE (c:Cooperative:{_G} {{code: row.code, name: row.name, villageCode: row.villageCode,
+  traceCode: row.traceCode, createdAt: datetime(), updatedAt: datetime()}})
+CREATE (c)-[:LOCATED_IN]->(v)
+"""
+_CREATE_MEMBERSHIPS = """
+UNWIND $rows AS row
+MATCH (h:Household {code: row.householdCode}), (c:Cooperative {code: row.cooperativeCode})
+CREATE (h)-[:COOPERATIVE_MEMBER {id: row.id, since: row.since}]->(c)
+"""
+_CREATE_LOTS = f"""
+UNWIND $rows AS row
+MATCH (p:Product {{code: row.product}})
+CALL (row) {{
+  MATCH (owner:Household {{code: row.owner}}) WHERE row.ownerKind = 'HOUSEHOLD' RETURN owner
+  UNION
+  MATCH (owner:Cooperative {{code: row.owner}}) WHERE row.ownerKind = 'COOPERATIVE' RETURN owner
+}}
+CALL (row) {{
+  MATCH (maker:Household {{code: row.producer}}) WHERE row.producerKind = 'HOUSEHOLD' RETURN maker
+  UNION
+  MATCH (maker:Cooperative {{code: row.producer}}) WHERE row.producerKind = 'COOPERATIVE'
+  RETURN maker
+}}
+CREATE (l:Lot:{_G} {{traceCode: row.traceCode, quantity: row.quantity, remaining: row.remaining,
+  unit: p.unit, producedOn: row.producedOn, villageCode: row.villageCode, createdAt: datetime()}})
+CREATE (l)-[:OF_PRODUCT]->(p)
+CREATE (maker)-[:PRODUCED]->(l)
+CREATE (owner)-[:OWNS]->(l)
+"""
+_CREATE_EVENTS = f"""
+UNWIND $rows AS row
+CREATE (e:TraceEvent:{_G} {{id: row.id, eventType: row.eventType, bizStep: row.bizStep,
+  kind: row.kind, eventTime: datetime({{date: row.date, timezone: '+08:00'}}),
+  recordTime: datetime(), readPoint: row.readPoint, bizTransaction: row.bizTransaction}})
+WITH e, row
+CALL (e, row) {{
+  UNWIND row.inputs AS flow MATCH (l:Lot {{traceCode: flow.lot}})
+  CREATE (e)-[:INPUT {{quantity: flow.quantity}}]->(l)
+}}
+CALL (e, row) {{
+  UNWIND row.outputs AS flow MATCH (l:Lot {{traceCode: flow.lot}})
+  CREATE (e)-[:OUTPUT {{quantity: flow.quantity}}]->(l)
+}}
+"""
+_CREATE_PAYMENTS = f"""
+UNWIND $rows AS row
+MATCH (h:Household {{code: row.household}}), (l:Lot {{traceCode: row.lot}})
+CREATE (p:Payment:{_G} {{id: row.id, amount: row.amount, date: row.date, source: row.source}})
+CREATE (p)-[:PAID_TO]->(h)
+CREATE (p)-[:PAID_FOR]->(l)
+"""
+_CREATE_SELLERS = f"""
+UNWIND $rows AS row
+MATCH (r:Region {{code: row.regionCode}})
+CREATE (s:Seller:{_G} {{code: row.code, name: row.name, kind: row.kind,
+  regionCode: row.regionCode, createdAt: datetime(), updatedAt: datetime()}})
+CREATE (s)-[:LOCATED_IN]->(r)
+"""
+_CREATE_BUYERS = f"""
+UNWIND $rows AS row
+CREATE (:Buyer:{_G} {{sellerCode: row.seller, id: row.id, cityCode: row.city}})
+"""
+_CREATE_ORDERS = f"""
+UNWIND $rows AS row
+MATCH (s:Seller {{code: row.seller}}), (b:Buyer {{sellerCode: row.seller, id: row.buyer}})
+CREATE (s)-[:SOLD]->(o:Order:{_G} {{sellerCode: row.seller, id: row.id, channel: row.channel,
+  placedAt: row.placedAt, status: 'PLACED', total: row.total, digest: row.digest,
+  createdAt: datetime()}})-[:BOUGHT_BY]->(b)
+WITH o, row
+CALL (o, row) {{
+  UNWIND row.lines AS line MATCH (l:Lot {{traceCode: line.lot}})
+  CREATE (o)-[:LINE {{n: line.n, quantity: line.quantity, unitPrice: line.unitPrice,
+    amount: line.amount}}]->(l)
+}}
+CALL (o, row) {{
+  UNWIND row.payments AS pay MATCH (l:Lot {{traceCode: pay.lot}})<-[:OWNS]-(owner)
+  CREATE (p:Payment:{_G} {{id: pay.id, amount: pay.amount, date: pay.date, source: 'SALE'}})
+  CREATE (p)-[:PAID_TO]->(owner)
+  CREATE (p)-[:PAID_FOR]->(l)
+  CREATE (p)-[:FOR_ORDER]->(o)
+}}
+"""
+
+# (rows key, statement, rows a transaction), in the order they must be written.
+GENERATED_WRITES: tuple[tuple[str, str, int], ...] = (
+    ("cooperatives", _CREATE_COOPERATIVES, 5_000),
+    ("members", _CREATE_MEMBERSHIPS, 10_000),
+    ("lots", _CREATE_LOTS, 5_000),
+    ("householdTraceCodes", _SET_HOUSEHOLD_TRACE_CODES, 10_000),
+    ("events", _CREATE_EVENTS, 5_000),
+    ("payments", _CREATE_PAYMENTS, 10_000),
+    ("sellers", _CREATE_SELLERS, 5_000),
+    ("buyers", _CREATE_BUYERS, 10_000),
+    ("orders", _CREATE_ORDERS, 5_000),
+)
+# Lots whose remaining is below zero: never one (issue 17, Done when 7).
+NEGATIVE_REMAINING = "MATCH (l:Lot) WHERE l.remaining < 0 RETURN count(l) AS n"

@@ -64,12 +64,16 @@ class View:
 @dataclass(frozen=True)
 class Request:
     """What a cached plan is bound to: the root field's arguments, the scope, today,
-    and the caller's token subject (for what belongs to the caller: graph/sync.py)."""
+    the caller's token subject (for what belongs to the caller: graph/sync.py) and the
+    public base URL."""
 
     args: Mapping[str, Any]
     scope: Scope
     today: dt.date
     subject: str | None = None
+    # Where the public trace pages are served (FUPIN_PUBLIC_BASE_URL): trace's EPCIS
+    # document names lots by their pages' addresses.
+    base_url: str | None = None
 
 
 Getter = Callable[[Request], Any]

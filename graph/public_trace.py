@@ -48,7 +48,9 @@ def _contributing(h: str) -> str:
 
 
 def _lots(kind: TraceKind, n: str, lot: str) -> str:
-    """A MATCH from the traced node `n` to the lots `lot` its tree holds."""
+    """A MATCH from the traced node `n` to the lots `lot` its tree holds. Callers go on
+    after `WITH DISTINCT lot`: a pattern that went on from `lot` let the planner start
+    at its far end (every Lot of the province, by a label scan) and walk back to `n`."""
     if kind is TraceKind.LOT:
         return f"MATCH ({n}){UPSTREAM}({lot}:Lot)"
     if kind is TraceKind.COOPERATIVE:
@@ -101,7 +103,8 @@ def _households(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> st
         )
     lot, h = c.b.var("lot"), c.b.var("h")
     return (
-        f"size(COLLECT {{ {_lots(kind, n, lot)}<-[:PRODUCED]-({h}:Household) "
+        f"size(COLLECT {{ {_lots(kind, n, lot)} WITH DISTINCT {lot} "
+        f"MATCH ({lot})<-[:PRODUCED]-({h}:Household) "
         f"WHERE {_contributing(h)} RETURN DISTINCT {h} }})"
     )
 
@@ -111,7 +114,8 @@ def _products(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
     lot, p = c.b.var("lot"), c.b.var("p")
     node = c.project("PublicProduct", {"p": p}, f.fields, post)
     return (
-        f"COLLECT {{ {_lots(kind, n, lot)}-[:OF_PRODUCT]->({p}:Product) WITH DISTINCT {p} "
+        f"COLLECT {{ {_lots(kind, n, lot)} WITH DISTINCT {lot} "
+        f"MATCH ({lot})-[:OF_PRODUCT]->({p}:Product) WITH DISTINCT {p} "
         f"RETURN {node} ORDER BY {p}.name, {p}.code }}"
     )
 

@@ -11,7 +11,7 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from graph.bulk import BATCH, to_line
+from graph.bulk import BATCH, HOUSEHOLD_COLUMNS, to_line
 from graph.bulk_exit import EXIT_BATCH
 from graph.bulk_monitoring import MONITORING_BATCH
 from seeds import names
@@ -50,6 +50,7 @@ from seeds.draw import (
 from seeds.exit_draw import draw_exits, exit_facts
 from seeds.idnumber import seed_person_ref
 from seeds.layout import Unit, Village
+from seeds.market import ENABLING, TradeHome, draw_trade
 from seeds.monitoring_draw import MonitorFacts, draw_monitoring
 from seeds.rows import CountyRows, Reserved
 from seeds.support import MemberFacts, draw_support, home_facts
@@ -139,6 +140,19 @@ class _County:
         self.rows.lines["monitoring"] = watched.records
         self.rows.lines["monitoringMeasures"] = watched.measures
         self.rows.lines["feedback"] = watched.feedback
+        # The trade (issue 17): its own stream again, after everything else.
+        enabling: dict[str, list[dt.date]] = {}
+        for line in support.measures:
+            cells = line.split("|")
+            if cells[4] in ENABLING and not cells[13]:
+                enabling.setdefault(cells[0], []).append(dt.date.fromisoformat(cells[5]))
+        member = [n for n, _ in HOUSEHOLD_COLUMNS].index("cooperativeMember")
+        homes = [
+            TradeHome(h.code, str(h.values[1]), h.reg_date, bool(h.values[member]),
+                      tuple(enabling.get(h.code, ())))
+            for h in self.homes
+        ]  # fmt: skip
+        self.rows.trade = draw_trade(self.unit, self.seed, self.as_of, homes).rows
         return self.rows
 
     # households and members

@@ -32,7 +32,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.bulk import (
     BATCH,
@@ -47,6 +47,7 @@ from graph.bulk import (
 )
 from graph.bulk_exit import EXIT_BATCH, EXIT_WRITES
 from graph.bulk_monitoring import MONITORING_BATCH, MONITORING_WRITES
+from graph.bulk_trade import GENERATED_WRITES
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.derived import refresh_support
@@ -54,6 +55,7 @@ from graph.errors import BadUserInput
 from graph.household import IN_POVERTY
 from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
+from graph.product import upsert_catalogue
 from graph.region import POPULATE_VILLAGES, SUM_POPULATIONS
 from graph.status import refresh_status
 from seeds.anomalies import plant
@@ -78,6 +80,14 @@ class Summary:
     measures: int = 0
     incomes: int = 0
     assessments: int = 0
+    # The trade (issue 17): seeds/market.py.
+    cooperatives: int = 0
+    lots: int = 0
+    sellers: int = 0
+    buyers: int = 0
+    orders: int = 0
+    payments: int = 0
+    trade_seconds: float = 0.0
     regions: int = 0
     uncovered: int = 0
     overdue: int = 0
@@ -96,16 +106,29 @@ class Summary:
             f"{self.incomes:,} income records, {self.assessments:,} exit assessments in "
             f"{self.regions:,} towns and villages "
             f"({self.uncovered:,} uncovered, {self.overdue:,} overdue at 30 days, "
-            f"{self.overloaded:,} officials overloaded); {self.seconds:.1f} s, of which "
+            f"{self.overloaded:,} officials overloaded); trade: {self.cooperatives:,} "
+            f"cooperatives, {self.lots:,} lots, {self.sellers:,} sellers, {self.buyers:,} "
+            f"buyers, {self.orders:,} orders, {self.payments:,} payments "
+            f"({self.trade_seconds:.1f} s); {self.seconds:.1f} s, of which "
             f"{self.drop_seconds:.1f} s dropping {self.dropped:,} old nodes"
         )
 
 
-async def _run(db: Database, statement: str, payload: str) -> None:
+async def _run(db: Database, statement: str, payload: object) -> None:
     async def work(tx: Tx) -> None:
         await tx.run(statement, {"rows": payload})
 
     await db.write(work)
+
+
+async def _write_trade(db: Database, rows: dict[str, list[dict[str, Any]]]) -> float:
+    """A county's trade rows, in GENERATED_WRITES' order; the seconds it took."""
+    started = time.perf_counter()
+    for kind, statement, size in GENERATED_WRITES:
+        found = rows.get(kind, [])
+        for start in range(0, len(found), size):
+            await _run(db, statement, found[start : start + size])
+    return time.perf_counter() - started
 
 
 def _chunks(lines: list[str], size: int) -> Iterator[list[str]]:
@@ -209,6 +232,7 @@ async def generate(
 
     async def write_regions(tx: Tx) -> None:
         await tx.run(MERGE_POVERTY_LINES)  # the incomes below assume them
+        await upsert_catalogue(tx)  # the trade's lots are of its products
         await upsert_regions(tx, region_rows(units))
         await tx.run(MARK_REGIONS, {"codes": codes})
         await tx.run(RELINK_HOUSEHOLDS)
@@ -245,6 +269,14 @@ async def generate(
                         progress.advance(task, unit.households * len(chunk) / total_lines)
             codes = [line.split("|", 1)[0] for line in rows.lines["households"]]
             await db.write(_summarize(unit.code, codes))
+            if progress is not None and task is not None:
+                progress.update(task, description=f"trade: {unit.name}")
+            summary.trade_seconds += await _write_trade(db, rows.trade)
+            for name in ("cooperatives", "lots", "sellers", "buyers", "orders"):
+                setattr(summary, name, getattr(summary, name) + len(rows.trade.get(name, [])))
+            summary.payments += len(rows.trade.get("payments", [])) + sum(
+                len(o["payments"]) for o in rows.trade.get("orders", [])
+            )
             summary.households += len(rows.lines["households"])
             summary.people += rows.people
             summary.officials += len(rows.lines["officials"])

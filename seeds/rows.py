@@ -4,6 +4,7 @@ statement (graph/bulk.py's WRITES) with the figures they hold."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from seeds.layout import Unit
 
@@ -14,6 +15,8 @@ class CountyRows:
 
     unit: Unit
     lines: dict[str, list[str]] = field(default_factory=dict)
+    # The trade's rows (seeds/market.py), by graph/bulk_trade.py's GENERATED_WRITES key.
+    trade: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     people: int = 0
     uncovered: int = 0
     overdue: int = 0

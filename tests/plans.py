@@ -72,6 +72,7 @@ ROOT_ARGS = {
     "liftedHouseholds": 'regionCode: "460000"',
     "measureImpact": 'regionCode: "460203", fromYear: 2025, toYear: 2026',
     "regionStats": 'regionCode: "460203", year: 2026',
+    "trace": f'code: "{BOTTLED_LOT}"',
 }
 
 # The read roots of the schema, as a client reaches them (`person` is left to
@@ -104,6 +105,7 @@ READ_ROOTS = (
     "liftedHouseholds",
     "measureImpact",
     "regionStats",
+    "trace",
 )
 # Roots whose type an earlier root reaches first, compiled in full all the same.
 OTHER_ROOTS = ("person", "povertyLine", "order", "buyer")

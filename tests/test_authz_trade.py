@@ -143,6 +143,38 @@ def test_the_public_trace_is_the_same_for_everyone(story, traded, caller, app_cl
         "place": {"county": {"code": "469001"}}}}}  # fmt: skip
 
 
+TRACE = """query($code: String!) { trace(code: $code) {
+  producers { kind household { code headPhone } cooperative { code } }
+  outOfScopeHouseholds downstream { paidToHouseholds payments { amount } } } }"""
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
+def test_the_investigators_trace(story, traded, caller):
+    """trace (issue 17): the households behind a lot within scope, the rest counted;
+    payments for roles with personal data only; field officials FORBIDDEN."""
+    body = story.post(TRACE, {"code": traded["B"]}, **caller.kw())
+    if caller is PUBLIC:
+        assert error_codes(body) == {"UNAUTHENTICATED"}
+        return
+    if caller.role is Role.FIELD_OFFICIAL:
+        assert error_codes(body) == {"FORBIDDEN"}
+        return
+    assert "errors" not in body, body
+    found = body["data"]["trace"]
+    visible = HB in SEES[caller]
+    households = [p["household"] for p in found["producers"] if p["kind"] == "HOUSEHOLD"]
+    assert [h["code"] for h in households] == ([HB] if visible else [])
+    assert found["outOfScopeHouseholds"] == (0 if visible else 1)
+    for h in households:
+        assert h["headPhone"] == (PHONE_B if caller in UNMASKED else masked_phone(PHONE_B))
+    down = found["downstream"]
+    if caller.role is Role.INVESTIGATOR:  # the one role here without personal data
+        assert (down["paidToHouseholds"], down["payments"]) == (None, None)
+    else:
+        assert down["paidToHouseholds"] == ("500.00" if visible else "0.00")  # 10 kg x 50
+        assert [p["amount"] for p in down["payments"]] == (["500.00"] if visible else [])
+
+
 def trade_mutations_on_b(lots: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
     """Every traceability mutation aimed at region B, in an order ADMIN can run them."""
     return [

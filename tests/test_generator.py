@@ -450,3 +450,76 @@ def test_keys_held_outside_the_generated_part_are_not_taken(
             value=value,
         )
         assert found == [{"generated": False}]
+
+
+TRADE_COUNTS = """
+CALL () { MATCH (c:Cooperative:Generated) RETURN count(c) AS cooperatives }
+CALL () { MATCH (l:Lot:Generated) RETURN count(l) AS lots }
+CALL () { MATCH (s:Seller:Generated) RETURN count(s) AS sellers }
+CALL () { MATCH (b:Buyer:Generated) RETURN count(b) AS buyers }
+CALL () { MATCH (o:Order:Generated) RETURN count(o) AS orders }
+CALL () { MATCH (p:Payment:Generated) RETURN count(p) AS payments }
+RETURN cooperatives, lots, sellers, buyers, orders, payments"""
+TRADE_DUMP = """MATCH (l:Lot:Generated)-[:OF_PRODUCT]->(p), (l)<-[:OWNS]-(owner)
+RETURN l.traceCode AS code, p.code AS product, l.quantity AS q, l.remaining AS r,
+  l.producedOn AS day, owner.code AS owner,
+  COUNT { (l)<-[:LINE]-(:Order) } AS lines ORDER BY code"""
+
+
+def test_the_trade_is_drawn_by_the_rules_and_again_the_same(
+    graph: Driver, test_settings: Settings, as_of: dt.date
+) -> None:
+    """Issue 17 item 3, small: the counts the summary gives are the graph's; no lot sold
+    beyond what it held, no line before its lot was made, every member household in one
+    cooperative, acceptances pay households, most producing households enabled; a
+    second run gives the same trade."""
+    from graph.bulk_trade import NEGATIVE_REMAINING
+
+    first = run_generator(test_settings, as_of, n=1500)
+    (found,) = rows(graph, TRADE_COUNTS)
+    assert found == {"cooperatives": first.cooperatives, "lots": first.lots,
+                     "sellers": first.sellers, "buyers": first.buyers, "orders": first.orders,
+                     "payments": first.payments}  # fmt: skip
+    assert first.lots > 0.5 * 1500 * 0.6 and first.orders > 1500 * 2
+    assert rows(graph, NEGATIVE_REMAINING) == [{"n": 0}]
+    (sold,) = rows(
+        graph,
+        """MATCH (l:Lot:Generated)
+      WITH l, l.quantity - l.remaining AS used,
+        reduce(s = 0.0, q IN COLLECT { MATCH (l)<-[x:LINE]-(:Order) RETURN x.quantity } | s + q)
+          + reduce(s = 0.0, q IN COLLECT { MATCH (l)<-[i:INPUT]-(:TraceEvent
+              {eventType: 'TRANSFORMATION'}) RETURN i.quantity } | s + q) AS drawn
+      RETURN count(CASE WHEN abs(used - drawn) > 0.001 THEN 1 END) AS wrong""",
+    )
+    assert sold == {"wrong": 0}  # remaining = quantity - what orders and transformations drew
+    (early,) = rows(
+        graph,
+        """MATCH (o:Order:Generated)-[:LINE]->(l:Lot)
+      WHERE date(o.placedAt) < l.producedOn RETURN count(*) AS n""",
+    )
+    assert early == {"n": 0}
+    (members,) = rows(
+        graph,
+        """MATCH (h:Household:Generated {cooperativeMember: true})
+      RETURN count(h) AS flagged,
+        count(CASE WHEN COUNT { (h)-[:COOPERATIVE_MEMBER]->() } = 1 THEN 1 END) AS joined""",
+    )
+    assert members["flagged"] == members["joined"] > 0
+    (enabled,) = rows(
+        graph,
+        """MATCH (h:Household:Generated)-[:PRODUCED]->(l:Lot)
+      WITH DISTINCT h, l
+      WITH h, EXISTS { MATCH (m:Measure)-[:MEASURE_FOR]->(h) WHERE m.voidedOn IS NULL
+        AND m.category IN ['INDUSTRY', 'SKILLS_TRAINING', 'MICROCREDIT', 'EMPLOYMENT',
+          'ECOMMERCE'] AND l.producedOn - duration({years: 3}) <= m.date <= l.producedOn }
+        AS ok
+      RETURN count(DISTINCT h) AS producing, count(DISTINCT CASE WHEN ok THEN h END) AS enabled""",
+    )
+    assert enabled["enabled"] > 0.5 * enabled["producing"] > 0
+    kinds = {r["step"] for r in rows(graph, "MATCH (e:TraceEvent:Generated) "
+                                             "RETURN DISTINCT e.bizStep AS step")}  # fmt: skip
+    assert kinds == {"commissioning", "accepting", "transforming", "packing", "retail_selling"}
+    before = rows(graph, TRADE_DUMP)
+    again = run_generator(test_settings, as_of, n=1500)
+    assert (again.lots, again.orders, again.payments) == (first.lots, first.orders, first.payments)
+    assert rows(graph, TRADE_DUMP) == before

@@ -13,7 +13,6 @@ from graph.income import per_capita_net
 from graph.poverty_line import POVERTY_LINES, lines_in_force
 from graph.validation import today_cst
 from seeds.demo import FANMAO, FU_HOUSEHOLD, HUANG, INCOMES, MEASURES, story
-from seeds.monitoring import BORDERLINE_HOUSEHOLD
 from seeds.sales import household_payments
 from seeds.trade import BAISHA_HOUSEHOLDS
 
