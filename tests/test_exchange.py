@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Api, run_on_db
+from conftest import ROOT, Api, run_on_db, worker_index
 from jsonschema import Draft202012Validator
 from neo4j import Driver, GraphDatabase
 from typer.testing import CliRunner
@@ -36,7 +36,8 @@ AS_OF = dt.date(2026, 11, 1)
 # character (seeds/README.md, the file audit's INVALID_ID_NUMBER): the importer refuses
 # her household's line, so the round trip holds every line but that one.
 REFUSED_DEMO = LUOBI + "0001"
-SECOND_PORT = int(os.environ.get("FUPIN_TEST_SECOND_NEO4J_PORT", "7689"))
+# Clear of the workers' own ports (7688 + k): 7733 + k.
+SECOND_PORT = int(os.environ.get("FUPIN_TEST_SECOND_NEO4J_PORT", "7733")) + worker_index()
 
 
 # --- pure: the schema and the checks of a line ------------------------------------------
