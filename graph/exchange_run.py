@@ -429,7 +429,7 @@ async def _plan(run: Run, lines: Sequence[Line], seen: _Seen) -> _Plan:
                 "villages": villages,
                 "officials": named,
                 "ids": ids,
-                "records": [list(r) for r in records],
+                **{part: [k for p, k in records if p == part] for part in _OWNED},
             },
         )
     )[0]

@@ -30,14 +30,27 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from graph.compiler import Binder, Compiler, ConnPost, Plan, Post, Request, View, plan, root
+from graph.compiler import (
+    Binder,
+    Compiler,
+    ConnPost,
+    Extra,
+    Plan,
+    Post,
+    Request,
+    View,
+    plan,
+    root,
+)
+from graph.coverage import plan_coverage
 from graph.cursor import KeyKind, check_first, decode_key
+from graph.errors import BadUserInput
 from graph.household import IN_POVERTY, HouseholdStatus, latest_change, status_as_of
 from graph.measure import MeasureCategory
 from graph.model import Label, Rel
 from graph.readmap import Access, Custom, Embed, Field, Kind, Limit, Mask, Value, declare
 from graph.readmap import Rel as RelEntry
-from graph.validation import check_region_code
+from graph.validation import check_region_code, today_cst
 
 PRIVATE_BELOW = 5  # households: income figures over fewer are null for masked views
 MAX_YEARS = 15
@@ -186,13 +199,7 @@ RETURN {{r: rows}} AS data"""
 # --- years and windows ----------------------------------------------------------------
 
 
-def _this_year(request: Request) -> int:
-    return request.today.year
-
-
 def _check_year(value: Any, name: str, request: Request) -> int:
-    from graph.errors import BadUserInput
-
     year = int(value)
     if year > request.today.year:
         raise BadUserInput(f"{name} must not be after this year", field=name)
@@ -202,8 +209,6 @@ def _check_year(value: Any, name: str, request: Request) -> int:
 
 
 def _window(request: Request) -> tuple[int, int]:
-    from graph.errors import BadUserInput
-
     low = _check_year(request.args["fromYear"], "fromYear", request)
     high = _check_year(request.args["toYear"], "toYear", request)
     if high < low:
@@ -349,8 +354,6 @@ def stats_as_of(request: Request) -> dt.date:
 
 
 def _stats_shape(args: Mapping[str, Any]) -> Any:
-    from graph.validation import today_cst
-
     year = args.get("year")
     return (year is None or int(year) >= today_cst().year,)
 
@@ -521,8 +524,6 @@ class _Stats:
             return _sub(f, f"{fig}.measures", "MeasureCount")
         if n == "coverage":
             if depth > 1:
-                from graph.errors import BadUserInput
-
                 post.error = BadUserInput(
                     "coverage is read for the region and its children only", field="coverage"
                 )
@@ -545,12 +546,9 @@ def _coverage_args(request: Request) -> Mapping[str, Any]:
     return {"regionCode": request.args["regionCode"], "asOf": stats_as_of(request)}
 
 
-def _coverage_extras(field: Field, view: View, current: bool) -> tuple[Any, ...]:
+def _coverage_extras(field: Field, view: View, current: bool) -> tuple[Extra, ...]:
     """The coverage statements of the selection: one for each coverage of the region,
     one for each coverage of its children (pairingCoverage's children, by code)."""
-    from graph.compiler import Extra
-    from graph.coverage import plan_coverage
-
     extras: list[Extra] = []
     cover = Field("pairingCoverage", "pairingCoverage")
 
