@@ -171,7 +171,7 @@ def plan_lifted(field: Field, view: View, shape: Any) -> Plan:
     if by_year:
         where.append(f"h.exitYear = {b.slot('year', _lifted_year)}")
     if no_returned:
-        where.append(f"h.status <> '{HouseholdStatus.RETURNED}'")
+        where.append(f"h.status <> {b.const(str(HouseholdStatus.RETURNED))}")
     where.append(view.scope.read_filter(Access.HOUSEHOLD, "h", b))
     conn = ConnPost(LIFTED_KIND, "limit", field, "LiftedHouseholdConnection")
     post.conn = conn

@@ -105,7 +105,7 @@ def _raw(x: str) -> str:
 
 def _producers(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
     unwind, x, q = _tree_lots(c, row)
-    p, raw, pq, units, pu = (c.b.var(n) for n in ("p", "raw", "pq", "units", "pu"))
+    p, raw, pq, units, pu = (c.b.var(n) for n in ("n", "raw", "pq", "units", "pu"))
     node = c.project("TraceProducer", {"p": p, "pq": pq, "pu": pu}, f.fields, post)
     return (
         f"COLLECT {{ {unwind} MATCH ({x})<-[:{Rel.PRODUCED}]-({p}) "

@@ -143,6 +143,11 @@ def test_everything_under_a_root_compiles_the_same_twice(root: str, doc: str) ->
         assert keys >= wanted, label
 
 
+# The fields of a trace of a household or a cooperative: the generic documents trace a
+# lot (plans.ROOT_ARGS), for which they are null with nothing below them compiled.
+NOT_OF_A_LOT = {"household", "cooperative", "lots", "sales"}
+
+
 def selected_keys(
     f: Field, gql_type: GraphQLObjectType | None, scope: str, masked: bool
 ) -> Counter[str]:
@@ -165,6 +170,8 @@ def selected_keys(
             continue
         if (gql_type.name, sub.name) == ("RegionStats", "coverage"):
             continue  # another statement's (graph/stats.py's Extra)
+        if gql_type.name == "Trace" and sub.name in NOT_OF_A_LOT:
+            continue  # null for the lot the generic document traces (graph/trace.py)
         target = target_of(gql_type, sub.name)
         if target is not None:
             found += selected_keys(sub, target, scope, masked)
@@ -180,6 +187,10 @@ UNBOUNDED_IN_MAP = {
     "Finding.households",
     "Finding.officials",
     "Finding.people",
+    # the records of an E2 finding's case (issue 19): one to a few
+    "Finding.assessments",
+    "Finding.measures",
+    "Finding.monitoringRecords",
     "Household.members",
     "Household.officials",
     "Person.households",
@@ -214,6 +225,11 @@ SINGLE_IN_MAP = {
     "Order.buyer",
     "Order.seller",
     "Seller.region",
+    # an at-risk household's open record and first measure after it, by id
+    "AtRiskHousehold.monitoring",
+    "AtRiskHousehold.firstMeasureAfterFlag",
+    # a trace's producer's village (a household's, or a cooperative's)
+    "TraceProducer.village",
 }
 # Lists written by hand with no LIMIT, by design: personCount sums one number per
 # household (COLLECT then reduce: an aggregate is refused inside an expression
@@ -246,11 +262,26 @@ UNBOUNDED_BY_HAND = {
     "sum(x[2]) AS ma",
     "MATCH (c:Region)-[:PART_OF]->(u) CALL (c)  WITH c,  AS y",
     "CALL (h, a)  WITH x ORDER BY x.code",
+    # regionStats: a region's measures of the year with its children's, by category
+    "UNWIND own.measures + reduce(acc = [], k IN kids | acc + k.f.measures) AS m "
+    "WITH m.category AS mc, sum(m.measures) AS mn, sum(m.households) AS mh, "
+    "sum(m.amount) AS ma",
     # the public trace: the distinct households and products upstream of a lot
-    "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
-    "-[:OF_PRODUCT]->(p:Product) WITH DISTINCT p",
-    "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot)"
-    "<-[:PRODUCED]-(h:Household)",
+    "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot) "
+    "WITH DISTINCT lot MATCH (lot)-[:OF_PRODUCT]->(p:Product) WITH DISTINCT p",
+    "MATCH (n)((:Lot)<-[:OUTPUT]-(:TraceEvent)-[:INPUT]->(:Lot))*(lot:Lot) "
+    "WITH DISTINCT lot MATCH (lot)<-[:PRODUCED]-(h:Household)",
+    # the investigator's trace (issue 17): its steps and tree are cut to a LIMIT in the
+    # root's head (graph/trace.py), so the producers, payments and measures over the
+    # tree's lots are bounded by it; the downstream lots' order lines are summed, by
+    # channel (a handful) and by buyer city (the country's prefecture-level cities)
+    "UNWIND range(0, size(steps) - 1) AS i WITH i, steps[i] AS s WITH i, s.lot AS sl, "
+    "s.parent AS sp, s.event AS se, s.depth AS sd, s.quantity AS sq",
+    "UNWIND tree AS t WITH t.lot AS x, t.q AS q MATCH (x)<-[:PRODUCED]-(n)",
+    "UNWIND tree AS t WITH t.lot AS x, t.q AS q MATCH (x)<-[:PRODUCED]-(h:Household)",
+    "UNWIND tree AS t WITH t.lot AS x, t.q AS q "
+    "MATCH (x)<-[:PAID_FOR]-(pay:Payment)-[:PAID_TO]->(h:Household)",
+    "UNWIND down AS x MATCH (x)<-[line:LINE]-(o:Order)",
 }
 
 
