@@ -132,7 +132,9 @@ rows): its people in poverty (REGISTERED, RETURNED: memberCount) over that incid
 or all its people's when none is in poverty now (a seek per household prefix)."""
 
 SUM_POPULATIONS = """
-MATCH (r:Region) WHERE r.level <> 'VILLAGE'
+MATCH (r:Region) WHERE r.level <> 'VILLAGE' AND EXISTS {
+  UNWIND coalesce(r.prefixes, []) AS p
+  MATCH (v:Region:Generated) WHERE v.code STARTS WITH p AND v.level = 'VILLAGE' }
 CALL (r) {
   UNWIND coalesce(r.prefixes, []) AS p
   MATCH (v:Region) WHERE v.code STARTS WITH p AND v.level = 'VILLAGE'
@@ -140,5 +142,6 @@ CALL (r) {
 }
 SET r.ruralPopulation = CASE WHEN known > 0 THEN n END
 """
-"""Every level above the villages: the sum of its villages' populations (null when
-none is known)."""
+"""Every level above the generator's villages: the sum of its villages' populations
+(null when none is known). A region with none of them under it (the demo story's, or
+one set by setRuralPopulation) keeps what it had."""

@@ -213,6 +213,10 @@ CONTRADICTED = {
 }
 
 
+class _NothingToPlant(Exception):
+    """A case found nothing to plant in its unit: its transaction only read."""
+
+
 class _Planter:
     def __init__(self, db: Database, rng: random.Random, units: list[str], as_of: dt.date) -> None:
         self.db, self.rng, self.units, self.as_of = db, rng, units, as_of
@@ -271,11 +275,16 @@ class _Planter:
         }
         planter = planters[rule]
 
-        async def work(tx: Tx) -> str | None:
+        async def work(tx: Tx) -> str:
             refs: list[str] | None = await planter(tx, i, unit)
-            return None if refs is None else finding_key(rule.value, refs)
+            if refs is None:  # only read: rolled back, not committed as a write
+                raise _NothingToPlant
+            return finding_key(rule.value, refs)
 
-        return await self.db.write(work)
+        try:
+            return await self.db.write(work)
+        except _NothingToPlant:
+            return None
 
     async def duplicate(self, tx: Tx, i: int, unit: str) -> list[str] | None:
         other = self.units[(self.units.index(unit) + 1) % len(self.units)]

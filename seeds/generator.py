@@ -282,7 +282,7 @@ async def generate(
             summary.officials += len(rows.lines["officials"])
             summary.pairings += len(rows.lines["pairings"])
             summary.visits += len(rows.lines["visits"])
-            summary.measures += len(rows.lines["measures"])
+            summary.measures += len(rows.lines["measures"]) + len(rows.lines["monitoringMeasures"])
             summary.incomes += len(rows.lines["incomes"])
             summary.assessments += len(rows.lines["assessments"])
             summary.uncovered += rows.uncovered

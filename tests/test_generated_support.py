@@ -46,12 +46,17 @@ def test_generated_measures_and_incomes(graph, test_settings):
     summary = run_on_db(test_settings, lambda db: generate(db, households=N, seed=5, as_of=AS_OF))
     assert summary.measures and summary.incomes
     assert one(graph, "MATCH (l:PovertyLine) RETURN count(l)") == 6  # the generator's lines
-    # 2-8 measures a household.
-    low, high = graph.execute_query(
-        "MATCH (h:Household:Generated) WITH COUNT { (:Measure)-[:MEASURE_FOR]->(h) } AS n "
-        "RETURN min(n), max(n)"
+    # 2-8 support measures a household, and at most one more after a monitored
+    # household's flag (seeds/monitoring_draw.py: ids <county>K<serial>).
+    low, high, flagged, unflagged = graph.execute_query(
+        "MATCH (h:Household:Generated) "
+        "WITH h, COUNT { (m:Measure)-[:MEASURE_FOR]->(h) WHERE m.id =~ '.{6}K.*' } AS k, "
+        "COUNT { (m:Measure)-[:MEASURE_FOR]->(h) WHERE NOT m.id =~ '.{6}K.*' } AS n "
+        "RETURN min(n), max(n), max(CASE WHEN h.monitored THEN k END), "
+        "max(CASE WHEN NOT coalesce(h.monitored, false) THEN k END)"
     )[0][0]
     assert low >= 2 and high <= 8
+    assert flagged == 1 and unflagged == 0
     # Every rule of recordMeasure, and a deliverer paired that day.
     broken = one(graph, """
         MATCH (m:Measure:Generated)-[:MEASURE_FOR]->(h:Household)
@@ -70,7 +75,7 @@ def test_generated_measures_and_incomes(graph, test_settings):
            OR (o IS NOT NULL AND NOT EXISTS { MATCH (o)-[r:PAIRED_WITH]->(h)
                WHERE r.since <= m.date AND (r.until IS NULL OR r.until > m.date) })
            OR (h.status = 'EXITED' AND m.date > date({year: h.plannedExitYear, month: 12,
-               day: 31}))
+               day: 31}) AND NOT m.id =~ '.{6}K.*')
         RETURN count(m)""", asOf=AS_OF)  # fmt: skip
     assert broken == 0
     # One record a year, from the registration year to 2020, sized by the members then
