@@ -304,5 +304,6 @@ def test_the_migration_backfills_a_history(api, graph, test_settings):
         ("4602031002019002", D(2021, 3, 1), [
             [None, "RETURNED", D(2018, 1, 1), "BACKFILLED"],
             ["RETURNED", "DEREGISTERED", D(2021, 3, 1), "DEREGISTERED"]]),
-        ("4602031002019003", None, [[None, "REGISTERED", D(2019, 2, 2), None]]),
+        # a history kept as it was; step 17 summarizes it (statusSince: its latest day)
+        ("4602031002019003", D(2019, 2, 2), [[None, "REGISTERED", D(2019, 2, 2), None]]),
     ]  # fmt: skip

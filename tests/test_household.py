@@ -447,11 +447,13 @@ def test_visit_overdue_is_exact_for_a_date_before_the_latest_visit(api, demo):
         "query($code: String!, $asOf: Date) "
         "{ household(code: $code) { visitOverdue(asOf: $asOf) } }"
     )
-    # The household EXITED (seeds/exits.py): without a status the filter keeps to
-    # households in poverty.
+    # The household exited 20 days ago (seeds/exits.py), after every date below: the
+    # filter takes each household's status on asOf, REGISTERED then (in poverty, which
+    # the filter keeps to without a status), and lists it, for a status of then only.
     filtered = (
-        "query($asOf: Date, $overdue: Boolean) { households(first: 50, where: "
-        "{visitOverdue: $overdue, asOf: $asOf, includeDeregistered: true, status: EXITED}) "
+        "query($asOf: Date, $overdue: Boolean, $status: HouseholdStatus) { households("
+        "first: 50, where: {visitOverdue: $overdue, asOf: $asOf, includeDeregistered: true, "
+        "status: $status}) "
         "{ edges { node { code } } } }"
     )
     found = api.data(
@@ -466,3 +468,7 @@ def test_visit_overdue_is_exact_for_a_date_before_the_latest_visit(api, demo):
         assert answer["household"]["visitOverdue"] is expected, as_of
         listed = api.data(filtered, {"asOf": as_of.isoformat(), "overdue": expected})
         assert FU_HOUSEHOLD in codes(listed)
+        then = {"asOf": as_of.isoformat(), "overdue": expected, "status": "REGISTERED"}
+        assert FU_HOUSEHOLD in codes(api.data(filtered, then))
+        later = {**then, "status": "EXITED"}
+        assert FU_HOUSEHOLD not in codes(api.data(filtered, later))
