@@ -8,6 +8,7 @@ Nothing here touches a database."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, deque
 from collections.abc import Iterator, Mapping
@@ -15,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FragmentDefinitionNode,
     GraphQLObjectType,
     get_named_type,
@@ -120,6 +122,17 @@ class Compiled:
     view: View
 
 
+@functools.lru_cache(maxsize=128)
+def parsed(doc: str) -> DocumentNode:
+    """`doc` parsed and validated, once a process: the generic documents are large (a
+    trace's is 340 kB) and every test compiles them for each caller; the planning
+    itself runs anew on each call."""
+    document = parse(doc)
+    errors = validate(CORE, document)
+    assert not errors, errors
+    return document
+
+
 def compile_doc(
     doc: str,
     principal: Principal,
@@ -127,9 +140,7 @@ def compile_doc(
     today: dt.date = TODAY,
 ) -> dict[str, Compiled]:
     """Each root field of `doc`'s operation, planned and bound as CompiledReads does."""
-    document = parse(doc)
-    errors = validate(CORE, document)
-    assert not errors, errors
+    document = parsed(doc)
     operation = get_operation_ast(document)
     assert operation is not None
     fragments = {
