@@ -237,6 +237,12 @@ STEPS: tuple[Step, ...] = (
             f"{summarize_support()} {SUMMARIZE_STATUS} }} IN TRANSACTIONS OF 5000 ROWS",
         ),
     ),
+    Step(
+        18,
+        "salesImpact reads a region's lots by village (graph/sales_impact.py)",
+        ("CREATE INDEX lot_village IF NOT EXISTS FOR (n:Lot) ON (n.villageCode)",),
+        (),
+    ),
 )
 
 LATEST = max(step.version for step in STEPS)

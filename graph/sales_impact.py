@@ -14,9 +14,16 @@ The maps are projected in a WITH that names every variable they use: their group
 subqueries aggregate, and Neo4j then takes the projection for an aggregation whose
 grouping keys must be explicit (as graph/coverage.py's).
 
-Cost: the window's orders by the order_placed_at index, each order's lines and lots;
-the window's payments by payment_date and their households. The children filter the
-region's two lists in memory: each line and payment is read once.
+Cost: the region's lots by the lot_village index (a seek per prefix), their lines and
+the window's PLACED orders; the region's households by code (a seek per prefix) and
+their payments of the window. The lines are summed in the database by village, product
+and channel: a province's year is some thousands of groups, not its hundreds of
+thousands of lines, which as one list of maps passed the transaction memory limit at
+420,000 orders a year (BENCHMARKS.md). The children filter the region's two lists in
+memory. Distinct orders and buyers (an order of two villages' lots counts once) are
+counted by reading the region's (or the child's, or the channel's) lines again, one pass
+a figure: a county's pass is a few hundred milliseconds at 152,000 households, the
+province's one to two seconds.
 """
 
 from __future__ import annotations
@@ -80,6 +87,7 @@ class _Impact:
         self.view = view
         self.b = Binder()
         self.c = Compiler(view, self.b)
+        self.start = self.end = ""  # the window's parameters, set by the planner
 
     def unit(
         self, u: str, sold: str, paid: str, fields: tuple[Field, ...], post: Post, name: str
@@ -103,10 +111,15 @@ class _Impact:
             return self.c.project("Region", {"r": u}, f.fields, post)
         if f.name == "revenue":
             return yuan(f"reduce(t = 0, {x} IN {sold} | t + {x}.a)")
-        if f.name in ("orders", "buyers"):
-            key = "o" if f.name == "orders" else "b"
-            k = self.b.var("k")
-            return f"COUNT {{ UNWIND {sold} AS {x} WITH DISTINCT {x}.{key} AS {k} RETURN {k} }}"
+        if f.name == "orders":
+            o = self.b.var("o")
+            return f"COUNT {{ {self.lines(u, o)} RETURN DISTINCT {o} }}"
+        if f.name == "buyers":
+            o, b = self.b.var("o"), self.b.var("buyer")
+            return (
+                f"COUNT {{ {self.lines(u, o)} "
+                f"MATCH ({o})-[:{Rel.BOUGHT_BY}]->({b}:{Label.BUYER}) RETURN DISTINCT {b} }}"
+            )
         if f.name == "byProduct":
             p, q, a = (self.b.var(n) for n in ("p", "q", "a"))
             values = {
@@ -123,9 +136,12 @@ class _Impact:
                 "revenue": yuan(a),
                 "__typename": "'ChannelSales'",
             }
+            o = self.b.var("o")
+            values["orders"] = (
+                f"COUNT {{ {self.lines(u, o)} AND {o}.channel = {ch} RETURN DISTINCT {o} }}"
+            )
             return (
-                f"COLLECT {{ UNWIND {sold} AS {x} WITH {x}.channel AS {ch}, "
-                f"count(DISTINCT {x}.o) AS {n}, sum({x}.a) AS {a} "
+                f"COLLECT {{ UNWIND {sold} AS {x} WITH {x}.channel AS {ch}, sum({x}.a) AS {a} "
                 f"RETURN {self._map(f, values)} ORDER BY {ch} }}"
             )
         if f.name == "householdsPaid":
@@ -153,6 +169,20 @@ class _Impact:
             )
         raise ValueError(f"SalesImpact.{f.name} is not compiled")
 
+    def lines(self, u: str, o: str, line: str = "", lot: str = "") -> str:
+        """MATCH ... WHERE (open to more conditions): the PLACED orders `o` of the window
+        with a line of a lot produced in region `u`, from the region's lots (lot_village
+        index, a seek per prefix); `line` and `lot` name the line and the lot."""
+        pre = self.b.var("pre")
+        lot = lot or self.b.var("l")
+        return (
+            f"UNWIND {u}.prefixes AS {pre} MATCH ({lot}:{Label.LOT}) "
+            f"WHERE {lot}.villageCode STARTS WITH {pre} "
+            f"MATCH ({lot})<-[{line}:{Rel.LINE}]-({o}:{Label.ORDER}) "
+            f"WHERE {o}.placedAt >= {self.start} AND {o}.placedAt < {self.end} "
+            f"AND {o}.status = 'PLACED'"
+        )
+
     def _map(self, f: Field, values: dict[str, str]) -> str:
         return "{" + ", ".join(f"`{g.key}`: {values[g.name]}" for g in f.fields) + "}"
 
@@ -174,6 +204,7 @@ def plan_sales_impact(field: Field, view: View, shape: Any) -> Plan:
     post = Post(field=field)
     code = b.slot("regionCode", _region)
     start, end = b.slot("windowStart", _start), b.slot("windowEnd", _end)
+    impact.start, impact.end = start, end
     low, high = b.slot("from", _from), b.slot("to", _to)
     visible = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
     sources = b.const([PaymentSource.ACCEPTANCE.value, PaymentSource.SALE.value])
@@ -181,19 +212,15 @@ def plan_sales_impact(field: Field, view: View, shape: Any) -> Plan:
     cypher = f"""
 MATCH (u:{Label.REGION} {{code: {code}}})
 CALL (u) {{
-  MATCH (o:{Label.ORDER}) WHERE o.placedAt >= {start} AND o.placedAt < {end}
-    AND o.status = 'PLACED'
-  MATCH (o)-[x:{Rel.LINE}]->(l:{Label.LOT})-[:{Rel.OF_PRODUCT}]->(p:{Label.PRODUCT})
-  WHERE {_within("u.prefixes", "l.villageCode")}
-  MATCH (o)-[:{Rel.BOUGHT_BY}]->(buyer:{Label.BUYER})
-  RETURN collect({{o: o, b: buyer, p: p, channel: o.channel, q: x.quantity, a: x.amount,
-    v: l.villageCode}}) AS sold
+  {impact.lines("u", "o", "x", "l")}
+  MATCH (l)-[:{Rel.OF_PRODUCT}]->(p:{Label.PRODUCT})
+  WITH l.villageCode AS v, p, o.channel AS channel, sum(x.quantity) AS q, sum(x.amount) AS a
+  RETURN collect({{v: v, p: p, channel: channel, q: q, a: a}}) AS sold
 }}
 CALL (u) {{
-  MATCH (pay:{Label.PAYMENT}) WHERE pay.date >= {low} AND pay.date <= {high}
+  UNWIND u.prefixes AS hp MATCH (h:{Label.HOUSEHOLD}) WHERE h.code STARTS WITH hp AND {visible}
+  MATCH (h)<-[:{Rel.PAID_TO}]-(pay:{Label.PAYMENT}) WHERE pay.date >= {low} AND pay.date <= {high}
     AND pay.voidedOn IS NULL AND pay.source IN {sources}
-  MATCH (pay)-[:{Rel.PAID_TO}]->(h:{Label.HOUSEHOLD})
-  WHERE {_within("u.prefixes", "h.code")} AND {visible}
   WITH h, sum(pay.amount) AS total
   RETURN collect({{v: h.code, paid: total}}) AS paid
 }}

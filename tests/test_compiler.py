@@ -249,10 +249,10 @@ UNBOUNDED_BY_HAND = {
     "MATCH (i:IncomeRecord)-[:INCOME_OF]->(n)",  # a lot's producer, when a household
     # an income record's platform sales: its household's payments, summed (issue 15)
     "MATCH (i)-[:INCOME_OF]->(:Household)<-[:PAID_TO]-(sale:Payment)",
-    # salesImpact (issue 16): the window's lines grouped by product and by channel, the
+    # salesImpact (issue 16): the window's line groups summed by product and by channel, the
     # paid households' totals sorted (the median), the regions under one region
     "UNWIND sold AS x WITH x.p AS p, sum(x.q) AS q, sum(x.a) AS a",
-    "UNWIND sold AS x WITH x.channel AS ch, count(DISTINCT x.o) AS n, sum(x.a) AS a",
+    "UNWIND sold AS x WITH x.channel AS ch, sum(x.a) AS a",
     "UNWIND paid AS x",
     "MATCH (c:Region)-[:PART_OF]->(u) WITH c, [y IN sold",
     # regionStats (issue 14): a household's measures of the year grouped by category (a
