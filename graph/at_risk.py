@@ -147,7 +147,7 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
     status = "h.status" if current else latest_change("h", day, b.var("s"))
     filed = "h.deregisteredOn IS NULL" if current else on_file("h", day)
     scope = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    mr, i, p, m, li = b.var("mr"), b.var("i"), b.var("i"), b.var("m"), b.var("i")
+    mr, i, prior, m, li = b.var("mr"), b.var("i"), b.var("i"), b.var("m"), b.var("i")
     month = f"duration({{days: {SUPPORT_DAYS}}})"
     return f"""
       MATCH (region:Region {{code: {region}}}) UNWIND region.prefixes AS prefix
@@ -170,9 +170,9 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
            CASE WHEN derived THEN h.latestPerCapitaNet
                 ELSE {per_capita_cypher(li, sales_cypher(li, b))} END AS net,
            CASE WHEN derived THEN h.previousPerCapitaNet ELSE COLLECT {{
-             MATCH ({p}:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h)
-             WHERE {p}.year = {li}.year - 1
-             RETURN {per_capita_cypher(p, sales_cypher(p, b))} }}[0] END AS prev
+             MATCH ({prior}:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h)
+             WHERE {prior}.year = {li}.year - 1
+             RETURN {per_capita_cypher(prior, sales_cypher(prior, b))} }}[0] END AS prev
       WITH h, rec, incomeYear, net, prev,
            [l IN lines WHERE l.year <= incomeYear][-1] AS line
       WITH h, rec, incomeYear, net, prev, coalesce(line.exitLine, line.line) AS threshold

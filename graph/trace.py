@@ -330,15 +330,26 @@ def _quantity_sold(c: Compiler, row: Mapping[str, str], f: Field, post: Post) ->
     return f"COLLECT {{ {clause} AND {x} = {row['n']} RETURN sum({line}.quantity) AS {q} }}[0]"
 
 
-def _by_channel(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
-    clause, o, line, x = _sold(c, row["down"])
+def _channels(c: Compiler, lots: str, f: Field, own: str | None) -> str:
+    """TraceChannel rows of the order lines of `lots`, by channel: orders, revenue and
+    the quantity (of lot `own` only, when given: a lot's downstream sells its blends)."""
+    clause, o, line, x = _sold(c, lots)
     ch, n, q, a = (c.b.var(v) for v in ("ch", "n", "q", "a"))
     values = {"channel": ch, "orders": n, "quantity": q, "revenue": _yuan(a)}
+    quantity = (
+        f"{line}.quantity"
+        if own is None
+        else f"CASE WHEN {x} = {own} THEN {line}.quantity ELSE 0 END"
+    )
     return (
         f"COLLECT {{ {clause} WITH {o}.channel AS {ch}, count(DISTINCT {o}) AS {n}, "
-        f"sum(CASE WHEN {x} = {row['n']} THEN {line}.quantity ELSE 0 END) AS {q}, "
-        f"sum({line}.amount) AS {a} RETURN {_map(f, values, 'TraceChannel')} ORDER BY {ch} }}"
+        f"sum({quantity}) AS {q}, sum({line}.amount) AS {a} "
+        f"RETURN {_map(f, values, 'TraceChannel')} ORDER BY {ch} }}"
     )
+
+
+def _by_channel(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
+    return _channels(c, row["down"], f, row["n"])
 
 
 def _buyer_cities(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
@@ -421,14 +432,7 @@ def _sales_revenue(c: Compiler, row: Mapping[str, str], f: Field, post: Post) ->
 
 
 def _sales_channels(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
-    clause, o, line, _ = _sold(c, row["lots"])
-    ch, n, q, a = (c.b.var(v) for v in ("ch", "n", "q", "a"))
-    values = {"channel": ch, "orders": n, "quantity": q, "revenue": _yuan(a)}
-    return (
-        f"COLLECT {{ {clause} WITH {o}.channel AS {ch}, count(DISTINCT {o}) AS {n}, "
-        f"sum({line}.quantity) AS {q}, sum({line}.amount) AS {a} "
-        f"RETURN {_map(f, values, 'TraceChannel')} ORDER BY {ch} }}"
-    )
+    return _channels(c, row["lots"], f, None)
 
 
 def _sales_paid(c: Compiler, row: Mapping[str, str], f: Field, post: Post) -> str:
