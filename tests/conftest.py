@@ -202,6 +202,29 @@ class Api:
         return body["errors"][0]
 
 
+# The platform's "today" is China Standard Time's (graph/validation.py), read by the app
+# on every call and by a test when it builds its input and its expectation. A test that
+# starts in the last minutes of a CST day could see two days, and one that places an
+# order "a minute ago" in the first minutes of a day dates it the day before; no test
+# starts from 23:57 to 00:02 CST.
+BEFORE_MIDNIGHT = dt.timedelta(minutes=3)
+AFTER_MIDNIGHT = dt.timedelta(minutes=2)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    import time
+
+    from graph.validation import CST
+
+    now = dt.datetime.now(CST)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), CST)
+    if midnight - now < BEFORE_MIDNIGHT:
+        time.sleep((midnight + AFTER_MIDNIGHT - now).total_seconds())
+    elif now - (midnight - dt.timedelta(days=1)) < AFTER_MIDNIGHT:
+        time.sleep((midnight - dt.timedelta(days=1) + AFTER_MIDNIGHT - now).total_seconds())
+
+
 @pytest.fixture()
 def fresh_limit(app_client: TestClient) -> Iterator[None]:
     """A bucket of its own for this test's anonymous calls (the app's is shared)."""

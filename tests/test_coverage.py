@@ -19,11 +19,9 @@ from graph.region import RegionRow
 from graph.validation import today_cst
 from seeds.regions import hainan
 
-TODAY = today_cst()
-
 
 def ago(days: int) -> dt.date:
-    return TODAY - dt.timedelta(days=days)
+    return today_cst() - dt.timedelta(days=days)
 
 
 PLACES = [
@@ -233,7 +231,7 @@ def prefix_of(code: str) -> str:
 @pytest.mark.parametrize("code", ["469001100201", "469001100", "469001", "460200", "460000"])
 @pytest.mark.parametrize(("as_of", "window"), [(None, 30), (ago(40), 30), (ago(40), 90)])
 def test_figures_equal_hand_counts(hand_built, code, as_of, window):
-    day = as_of or TODAY
+    day = as_of or today_cst()
     data = hand_built.data(
         COVERAGE, {"code": code, "asOf": as_of.isoformat() if as_of else None, "days": window}
     )["pairingCoverage"]
@@ -250,7 +248,7 @@ def test_figures_equal_hand_counts(hand_built, code, as_of, window):
 
 def test_the_table_makes_every_figure_non_trivial():
     """Guards the test itself: the hand counts differ from the easy answers."""
-    county = by_hand("469001", TODAY, 30, ("REGISTERED", "RETURNED"))
+    county = by_hand("469001", today_cst(), 30, ("REGISTERED", "RETURNED"))
     assert 0 < county["coveredHouseholds"] < county["households"]
     assert 0 < county["overdueHouseholds"] < county["households"]
     assert county["overloadedOfficials"] > 0
@@ -260,7 +258,7 @@ def test_the_table_makes_every_figure_non_trivial():
     codes = {h.code for h in HOUSEHOLDS}
     assert {h.code for h in HOUSEHOLDS if h.on_file(ago(40))} != codes
     assert {h.code for h in HOUSEHOLDS if h.on_file(ago(40))} != {
-        h.code for h in HOUSEHOLDS if h.on_file(TODAY)
+        h.code for h in HOUSEHOLDS if h.on_file(today_cst())
     }
 
 
@@ -272,7 +270,7 @@ LIST = """query($where: HouseholdWhere) {
 def test_the_households_list_counts_what_stood_on_the_date(hand_built, as_of):
     """households(where: {asOf}) lists the households on file on that date, with the
     pairings and visits of that date, like coverage."""
-    day = as_of or TODAY
+    day = as_of or today_cst()
     base = {"regionCode": "469001", "status": "REGISTERED"}
     if as_of is not None:
         base["asOf"] = as_of.isoformat()
@@ -333,7 +331,7 @@ def test_statuses_argument(hand_built):
     data = hand_built.data(COVERAGE, {"code": "469001", "days": 30, "statuses": ["EXITED"]})[
         "pairingCoverage"
     ]
-    assert data["households"] == by_hand("469001", TODAY, 30, ("EXITED",))["households"] == 1
+    assert data["households"] == by_hand("469001", today_cst(), 30, ("EXITED",))["households"] == 1
 
 
 def test_sansha_has_no_households_and_a_null_ratio(hand_built):
@@ -359,7 +357,7 @@ def test_drill_down_pages_by_keyset(hand_built):
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert seen == by_hand("46", TODAY, 30, ("REGISTERED", "RETURNED"))["overdue"]
+    assert seen == by_hand("46", today_cst(), 30, ("REGISTERED", "RETURNED"))["overdue"]
 
 
 def test_region_officer_sees_only_their_subtree(hand_built):
@@ -367,7 +365,8 @@ def test_region_officer_sees_only_their_subtree(hand_built):
         COVERAGE, {"code": "460000", "days": 30}, role=Role.REGION_OFFICER, scope="460200"
     )["pairingCoverage"]
     assert (
-        data["households"] == by_hand("4602", TODAY, 30, ("REGISTERED", "RETURNED"))["households"]
+        data["households"]
+        == by_hand("4602", today_cst(), 30, ("REGISTERED", "RETURNED"))["households"]
     )
 
 
@@ -461,7 +460,7 @@ def test_every_level_of_children_is_filled(hand_built):
         towns[0]["children"][0]["households"]
         == by_hand(
             "469001100201",
-            TODAY,
+            today_cst(),
             30,
             (
                 "REGISTERED",
@@ -490,7 +489,7 @@ def counted_by_hand(graph, region: str) -> tuple[int, int, int]:
         "RETURN count(h) AS n, count(h.responsibleOfficial) AS covered, "
         "count(CASE WHEN h.lastVisitDate IS NULL OR h.lastVisitDate < $start THEN 1 END) AS over",
         region=region,
-        start=TODAY - dt.timedelta(days=30),
+        start=today_cst() - dt.timedelta(days=30),
     )
     return records[0]["n"], records[0]["covered"], records[0]["over"]
 
@@ -529,7 +528,7 @@ def test_village_summaries_follow_every_write(api, demo, graph):
         (
             "mutation($i: RecordVisitInput!) { recordVisit(input: $i) { clientMutationId } }",
             {"i": {"clientMutationId": "summary-visit", "householdCode": LUOBI + "0001",
-                   "officialCode": LIN, "date": TODAY.isoformat(), "purpose": "check"}},
+                   "officialCode": LIN, "date": today_cst().isoformat(), "purpose": "check"}},
         ),
     ]  # fmt: skip
     for query, variables in mutations:

@@ -20,7 +20,6 @@ from graph.validation import today_cst
 from seeds.demo import FU_HOUSEHOLD, LIN, SHUINAN, WU, id_number
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = today_cst()
 
 HISTORY = """
 query($ref: String!, $first: Int) {
@@ -248,20 +247,20 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
             "householdCode": new, "idNumber": NEW_CHILD, "workMonths": 3}),
         "endMembership": ("EndMembershipInput", lambda: {
             "householdCode": new, "idNumber": NEW_CHILD, "reason": "MOVED_AWAY",
-            "date": TODAY.isoformat()}),
+            "date": today_cst().isoformat()}),
         "pairOfficial": ("PairOfficialInput", lambda: {
             "clientMutationId": CMID.format(n=3), "householdCode": new, "officialCode": LIN,
             "role": "ASSISTING", "overrideMaxLoad": True}),
         "recordVisit": ("RecordVisitInput", lambda: {
             "clientMutationId": CMID.format(n=4), "householdCode": new, "officialCode": LIN,
-            "date": TODAY.isoformat(), "purpose": "walk"}),
+            "date": today_cst().isoformat(), "purpose": "walk"}),
         "endPairing": ("EndPairingInput", lambda: {"pairingId": pairing()}),
         "deregisterHousehold": ("DeregisterHouseholdInput", lambda: {
             "code": new, "expectedVersion": version(new), "reason": "DUPLICATE"}),
         # Recorded on the household (a measure, an income record) and on the line.
         "recordMeasure": ("RecordMeasureInput", lambda: {
             "clientMutationId": CMID.format(n=6), "householdCode": FU_HOUSEHOLD,
-            "category": "SUPPLIES", "date": TODAY.isoformat(), "quantity": 20, "unit": "kg",
+            "category": "SUPPLIES", "date": today_cst().isoformat(), "quantity": 20, "unit": "kg",
             "description": "rice", "agency": "Walk Bureau"}),
         "voidMeasure": ("VoidMeasureInput", lambda: {
             "measureId": measure(), "reason": "entered twice"}),
@@ -271,7 +270,7 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         # Recorded on the household: an assessment (failed: not insured), a return.
         "assessExit": ("AssessExitInput", lambda: {
             "clientMutationId": CMID.format(n=8), "householdCode": SHUINAN + "0002",
-            "year": TODAY.year, "verifiedBy": LIN, "foodSecure": True, "clothingSecure": True,
+            "year": today_cst().year, "verifiedBy": LIN, "foodSecure": True, "clothingSecure": True,
             "villageConfirmed": True}),
         "returnToPoverty": ("ReturnToPovertyInput", lambda: {
             "clientMutationId": CMID.format(n=9), "householdCode": FU_HOUSEHOLD,
@@ -285,7 +284,7 @@ def samples(api: Any, demo: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "syncFieldRecords": ("SyncFieldRecordsInput", lambda: {
             "deviceId": "walk-phone-01", "records": [{"visit": {
                 "clientId": CMID.format(n=10), "recordedAt": dt.datetime.now(dt.UTC).isoformat(),
-                "householdCode": FU_HOUSEHOLD, "officialCode": LIN, "date": TODAY.isoformat(),
+                "householdCode": FU_HOUSEHOLD, "officialCode": LIN, "date": today_cst().isoformat(),
                 "purpose": "walk"}}]}),
         "createOfficial": ("CreateOfficialInput", lambda: {
             "clientMutationId": CMID.format(n=5), "code": "O-460203-777", "name": "Walk Official",
@@ -379,13 +378,14 @@ def trade_samples(api: Any) -> dict[str, tuple[str, Any]]:
             "cooperativeCode": "COOP-WALK", "householdCode": household}),
         "registerLot": ("RegisterLotInput", lambda: {
             "clientMutationId": CMID.format(n=18), "productCode": "WILD-HONEY", "quantity": 4,
-            "producedOn": TODAY.isoformat(), "householdCode": household}),
+            "producedOn": today_cst().isoformat(), "householdCode": household}),
         "acceptLots": ("AcceptLotsInput", lambda: {
             "clientMutationId": CMID.format(n=19), "cooperativeCode": "COOP-WALK",
-            "date": TODAY.isoformat(),
+            "date": today_cst().isoformat(),
             "lots": [{"traceCode": registered(), "pricePerUnit": "50"}]}),
         "transformLots": ("TransformLotsInput", lambda: {
-            "clientMutationId": CMID.format(n=20), "kind": "PACKING", "date": TODAY.isoformat(),
+            "clientMutationId": CMID.format(n=20), "kind": "PACKING",
+            "date": today_cst().isoformat(),
             "inputs": [{"traceCode": registered(), "quantity": 4}],
             "outputs": [{"productCode": "WILD-HONEY-500G", "quantity": 8}]}),
         "endCooperativeMembership": ("EndCooperativeMembershipInput", lambda: {

@@ -24,7 +24,6 @@ from seeds.demo import (
     story,
 )
 
-TODAY = today_cst()
 NEW_CODE = SHUINAN + "0100"
 
 
@@ -135,7 +134,7 @@ def test_register_household(api, demo, graph):
     assert head["relation"] == "HEAD"
     assert head["person"]["sex"] == "MALE"  # from the ID number
     assert head["person"]["birthDate"] == "1975-05-05"
-    assert head["since"] == TODAY.isoformat()
+    assert head["since"] == today_cst().isoformat()
     records, _, _ = graph.execute_query(
         "MATCH (p:Person)-[m:MEMBER_OF]->(h:Household {code: $code})-[:IN_VILLAGE]->"
         "(:Region {code: $village}) RETURN count(p) AS n, h.memberCount AS members",
@@ -193,7 +192,7 @@ def bad_check_digit(number):
         ({"status": "EXITED"}, "BAD_USER_INPUT", "input.status"),
         ({"code": FU_HOUSEHOLD}, "CONFLICT", "input.code"),
         ({"secondaryCauses": ["ILLNESS"]}, "BAD_USER_INPUT", "input.secondaryCauses"),
-        ({"registrationYear": TODAY.year + 1}, "BAD_USER_INPUT", "input.registrationYear"),
+        ({"registrationYear": today_cst().year + 1}, "BAD_USER_INPUT", "input.registrationYear"),
         ({"members": []}, "BAD_USER_INPUT", "input.members"),
         (
             {
@@ -222,7 +221,7 @@ def bad_check_digit(number):
                         "idNumber": NEW_HEAD,
                         "name": "Li Dawei",
                         "relation": "HEAD",
-                        "since": (TODAY + dt.timedelta(days=1)).isoformat(),
+                        "since": (today_cst() + dt.timedelta(days=1)).isoformat(),
                     },
                 ]
             },
@@ -588,7 +587,7 @@ mutation($input: EndMembershipInput!) {
 
 def test_end_membership_deceased(api, demo, graph):
     head = id_of("Fu Wenqiang")
-    on = (TODAY - dt.timedelta(days=2)).isoformat()
+    on = (today_cst() - dt.timedelta(days=2)).isoformat()
     variables = {
         "input": {"householdCode": FU_HOUSEHOLD, "idNumber": head, "reason": "DECEASED", "date": on}
     }
@@ -603,7 +602,7 @@ def test_end_membership_deceased(api, demo, graph):
 def test_end_membership_refusals(api, demo, graph):
     wife = id_of("Chen Meiling")
     base = {"householdCode": FU_HOUSEHOLD, "idNumber": wife, "reason": "MOVED_AWAY"}
-    future = (TODAY + dt.timedelta(days=1)).isoformat()
+    future = (today_cst() + dt.timedelta(days=1)).isoformat()
     refused(api, graph, END, {"input": {**base, "date": future}}, "BAD_USER_INPUT", "input.date")
     refused(
         api, graph, END, {"input": {**base, "date": "2000-01-01"}}, "BAD_USER_INPUT", "input.date"
@@ -632,7 +631,7 @@ mutation($input: DeregisterHouseholdInput!) {
 def test_deregister_household(api, demo, graph):
     variables = {"input": {"code": FU_HOUSEHOLD, "expectedVersion": 1, "reason": "DUPLICATE"}}
     household = api.data(DEREGISTER, variables)["deregisterHousehold"]["household"]
-    assert household["deregisteredOn"] == TODAY.isoformat()
+    assert household["deregisteredOn"] == today_cst().isoformat()
     assert household["deregistrationReason"] == "DUPLICATE"
     assert household["memberCount"] == 4  # the record stays as it was
     assert household["officials"] == [] and household["responsibleOfficialCode"] is None
@@ -686,7 +685,7 @@ def test_pair_an_uncovered_household_and_retry(api, demo, graph):
     payload = api.data(PAIR, variables)["pairOfficial"]
     assert payload["pairing"]["role"] == "RESPONSIBLE"
     assert payload["pairing"]["official"]["load"] == 3
-    assert payload["pairing"]["since"] == TODAY.isoformat()
+    assert payload["pairing"]["since"] == today_cst().isoformat()
     assert payload["household"]["responsibleOfficialCode"] == WU
     before = snapshot(graph)
     assert api.data(PAIR, variables)["pairOfficial"] == payload
@@ -718,7 +717,7 @@ def test_pairing_refusals(api, demo, graph):
         api, graph, PAIR, pair_input(SHIYUNCUN + "0002", HUANG), "CONFLICT", "input.officialCode"
     )
     assert "overrideMaxLoad" in error["message"]
-    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    future = (today_cst() + dt.timedelta(days=3)).isoformat()
     refused(
         api,
         graph,
@@ -786,7 +785,7 @@ def visit_input(household, cmid="phone-0006-visit", **more):
     value = {
         "clientMutationId": cmid,
         "householdCode": household,
-        "date": TODAY.isoformat(),
+        "date": today_cst().isoformat(),
         "purpose": "monthly visit",
         "notes": "All well.",
         "latitude": 18.77,
@@ -802,7 +801,7 @@ def test_field_official_records_a_visit_and_retries(api, demo, graph):
     payload = api.data(VISIT, variables, **kw)["recordVisit"]
     assert payload["visit"]["official"]["code"] == HUANG
     assert payload["visit"]["latitude"] == 18.77
-    assert payload["household"]["lastVisitDate"] == TODAY.isoformat()
+    assert payload["household"]["lastVisitDate"] == today_cst().isoformat()
     assert payload["household"]["latestVisits"][0]["purpose"] == "monthly visit"
     before = snapshot(graph)
     assert api.data(VISIT, variables, **kw)["recordVisit"] == payload
@@ -827,7 +826,7 @@ def test_visit_refusals(api, demo, graph):
         "input.officialCode",
         **field,
     )
-    future = (TODAY + dt.timedelta(days=1)).isoformat()
+    future = (today_cst() + dt.timedelta(days=1)).isoformat()
     refused(
         api,
         graph,

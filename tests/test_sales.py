@@ -5,6 +5,7 @@ out on cancelling, the MERCHANT role. Expected values derive from seeds/sales.py
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import pytest
@@ -29,7 +30,14 @@ SALES = """query($c: String!) { household(code: $c) {
 MERCHANT = {"role": Role.MERCHANT, "scope": STORE}
 # Orders are cancelled within 30 days of being placed, by the clock: the story is told
 # as of today here, and the orders below are placed a minute ago.
-PLACED = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+# Read as each test starts, not at import: a run may cross midnight in CST.
+PLACED = ""
+
+
+@pytest.fixture(autouse=True)
+def _placed_a_minute_ago(monkeypatch: pytest.MonkeyPatch) -> None:
+    placed = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    monkeypatch.setattr(sys.modules[__name__], "PLACED", placed)
 
 
 @pytest.fixture()
