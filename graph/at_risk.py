@@ -18,10 +18,15 @@ As of a date D:
   measure within 30 days of the flag (null unflagged). `unsupported: true` keeps the
   flagged ones not supported within a month and the unflagged (each a finding).
 
-Cost: households by an index seek per household-code prefix of the region; per
-candidate its few monitoring records (and, for a past D, its few status changes), its
-derived income figures, and the poverty lines read once. The page is the top first + 1
-of the candidates in code order; totalCount (when selected) counts them all.
+Cost: as of today, the region's watched households by a seek of the (status, code)
+index per prefix (migration step 19), a sixth of the province's, and the open hardship
+records by the group index; for a past D every household of the region by a seek per
+household-code prefix, with its few status changes and monitoring records. Per
+candidate its derived income figures, and the poverty lines read once; the record
+open on D and the first measure after it only for the rows of the page (or for a
+count filtered on them: a household's relationships are many, a record's one). The
+page is the top first + 1 of the candidates in code order; totalCount (when selected)
+counts them all.
 """
 
 from __future__ import annotations
@@ -139,26 +144,67 @@ def _checked(request: Request) -> bool:
     return True
 
 
+# The variables of a candidate with its triggers, before the support figures.
+TRIGGERED = "h, rec, incomeYear, net, prev, threshold, triggers"
+
+
+def _day(b: Binder, current: bool) -> str:
+    return b.today() if current else b.slot("asOf", _as_of)
+
+
+def _open_record(b: Binder, day: str) -> str:
+    """Household h's monitoring record open on `day` (Cypher), or null."""
+    mr = b.var("mr")
+    return (
+        f"COLLECT {{ MATCH ({mr}:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->(h) "
+        f"WHERE {open_on(mr, day)} RETURN {mr} ORDER BY {mr}.startedOn DESC LIMIT 1 }}[0]"
+    )
+
+
 def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
-    """MATCH ... WITH: the candidates on `day` with the record open then (`rec`) and
-    the figures, as the rows' variables (ROW), before the trigger filter."""
-    day = b.today() if current else b.slot("asOf", _as_of)
+    """MATCH ... WITH: the candidates on D with their triggers (TRIGGERED), listed only
+    with one. As of today `rec` is the open record only when it is a hardship's (the
+    rest are read by `_supported`, for the rows that need them)."""
+    day = _day(b, current)
     region = b.slot("regionCode", _region)
-    status = "h.status" if current else latest_change("h", day, b.var("s"))
     filed = "h.deregisteredOn IS NULL" if current else on_file("h", day)
     scope = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    mr, i, prior, m, li = b.var("mr"), b.var("i"), b.var("i"), b.var("m"), b.var("i")
-    month = f"duration({{days: {SUPPORT_DAYS}}})"
-    return f"""
-      MATCH (region:Region {{code: {region}}}) UNWIND region.prefixes AS prefix
-      WITH lines, prefix, prefix + ':' AS prefixEnd
+    i, prior, li = b.var("i"), b.var("i"), b.var("i")
+    watched = b.const(list(WATCHED))
+    in_prefix = "h.code >= prefix AND h.code < prefix + ':'"
+    hardship = MonitoringGroup.SUDDEN_HARDSHIP
+    if current:
+        # Today's candidates are watched now (a seek of the (status, code) index) or
+        # have a hardship record open, found from the records' side (a household's own
+        # relationships are many, a record's one).
+        hr = b.var("mr")
+        households = f"""
+      CALL (region) {{
+        CALL (region) {{
+          UNWIND region.prefixes AS prefix UNWIND {watched} AS watched
+          MATCH (h:Household) WHERE h.status = watched AND {in_prefix} AND {keyset}
+          RETURN h, null AS hard
+          UNION ALL
+          MATCH ({hr}:{Label.MONITORING_RECORD} {{group: '{hardship}'}})
+                -[:{Rel.MONITORS}]->(h:Household)
+          WHERE {open_on(hr, day)} AND {keyset}
+            AND any(prefix IN region.prefixes WHERE h.code STARTS WITH prefix)
+          RETURN h, {hr} AS hard
+        }}
+        RETURN h, collect(hard)[0] AS hard
+      }}
+      WITH lines, h, hard WHERE {filed} AND {scope}
+      WITH lines, h, h.status AS st, hard AS rec"""
+    else:
+        households = f"""
+      UNWIND region.prefixes AS prefix
       MATCH (h:Household)
-      WHERE h.code >= prefix AND h.code < prefixEnd AND {keyset} AND {filed} AND {scope}
-      WITH lines, h, {status} AS st,
-           COLLECT {{ MATCH ({mr}:{Label.MONITORING_RECORD})-[:{Rel.MONITORS}]->(h)
-                      WHERE {open_on(mr, day)}
-                      RETURN {mr} ORDER BY {mr}.startedOn DESC LIMIT 1 }}[0] AS rec
-      WHERE st IN {b.const(list(WATCHED))} OR rec.group = '{MonitoringGroup.SUDDEN_HARDSHIP}'
+      WHERE {in_prefix} AND {keyset} AND {filed} AND {scope}
+      WITH lines, h, {latest_change("h", day, b.var("s"))} AS st, {_open_record(b, day)} AS rec"""
+    return f"""
+      MATCH (region:Region {{code: {region}}})
+      {households}
+      WHERE st IN {watched} OR rec.group = '{hardship}'
       WITH lines, h, rec, ({day}).year AS y,
            h.latestIncomeYear IS NULL OR h.latestIncomeYear <= ({day}).year AS derived
       WITH lines, h, rec, y, derived,
@@ -182,11 +228,24 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
                   THEN '{AtRiskTrigger.LOW_INCOME}' END,
              CASE WHEN net < (1 - {b.slot("drop", _drop)}) * prev
                   THEN '{AtRiskTrigger.INCOME_DROP}' END,
-             CASE WHEN rec.group = '{MonitoringGroup.SUDDEN_HARDSHIP}'
+             CASE WHEN rec.group = '{hardship}'
                   THEN '{AtRiskTrigger.HARDSHIP}' END
            ] WHERE t IS NOT NULL] AS triggers
       WHERE size(triggers) > 0
-      WITH h, rec, incomeYear, net, prev, threshold, triggers,
+    """
+
+
+def _supported(b: Binder, current: bool) -> str:
+    """WITH ...: from a candidate's TRIGGERED to the rows' variables (ROW): the record
+    open on D, the first non-voided measure from its start to D, and whether that
+    came within SUPPORT_DAYS."""
+    day = _day(b, current)
+    m = b.var("m")
+    rec = f"coalesce(rec, CASE WHEN h.monitored THEN {_open_record(b, day)} END)"
+    month = f"duration({{days: {SUPPORT_DAYS}}})"
+    return f"""
+      WITH h, {rec if current else "rec"} AS rec, incomeYear, net, prev, threshold, triggers
+      WITH {TRIGGERED},
            CASE WHEN rec IS NULL THEN null ELSE COLLECT {{
              MATCH ({m}:{Label.MEASURE})-[:{Rel.MEASURE_FOR}]->(h)
              WHERE {m}.voidedOn IS NULL AND {m}.date >= rec.startedOn AND {m}.date <= {day}
@@ -221,23 +280,47 @@ def plan_at_risk(field: Field, view: View, shape: Any) -> Plan:
     conn = ConnPost(KIND, "limit", field, "AtRiskConnection")
     post.conn = conn
     row = Compiler(view, b).connection_row("AtRiskEdge", {v: v for v in ROW}, conn, ["h.code"])
-    keyset = f"h.code > {b.slot('after', _after)}" if has_after else "true"
     carried = ", ".join(ROW)
+    # The support figures are read for the page's rows only, unless `unsupported`
+    # filters on them (then for every candidate, before the filter).
+    early = unsupported is not None
+    listed = carried if early else TRIGGERED
+    late = "" if early else _supported(b, current)
+    page = f"{late} WITH {carried} ORDER BY h.code RETURN collect({row}) AS rows"
+
+    def found(keyset: str) -> str:
+        support = _supported(b, current) if early else ""
+        return f"{_candidates(b, view, current, keyset)} {support} WITH {listed} {where}"
+
     if any(f.name == "totalCount" for f in field.fields):
-        counted = _candidates(b, view, current, "true")
-        count = f"CALL (lines) {{ {counted} WITH {carried} {where} RETURN count(h) AS total }}"
-    else:
-        count = "WITH lines, null AS total"
-    page = _candidates(b, view, current, keyset)
-    cypher = f"""
+        # One pass: the candidates in code order, counted, and the page cut from them.
+        names = listed.split(", ")
+        kept = ", ".join(f"{n}: {n}" for n in names)
+        after = f"x.h.code > {b.slot('after', _after)}" if has_after else "true"
+        cypher = f"""
     {lines}
-    {count}
     CALL (lines) {{
+      {found("true")}
+      WITH {listed} ORDER BY h.code
+      WITH collect({{{kept}}}) AS found
+      RETURN size(found) AS total, [x IN found WHERE {after}][..{limit}] AS top
+    }}
+    CALL (top) {{
+      UNWIND top AS x
+      WITH {", ".join(f"x.{n} AS {n}" for n in names)}
       {page}
-      WITH {carried} {where}
-      WITH {carried} ORDER BY h.code LIMIT {limit}
-      RETURN collect({row}) AS rows
     }}
     RETURN {{r: rows, t: total}} AS data
+    """
+    else:
+        keyset = f"h.code > {b.slot('after', _after)}" if has_after else "true"
+        cypher = f"""
+    {lines}
+    CALL (lines) {{
+      {found(keyset)}
+      WITH {listed} ORDER BY h.code LIMIT {limit}
+      {page}
+    }}
+    RETURN {{r: rows, t: null}} AS data
     """
     return plan(cypher, b, post)

@@ -243,6 +243,15 @@ STEPS: tuple[Step, ...] = (
         ("CREATE INDEX lot_village IF NOT EXISTS FOR (n:Lot) ON (n.villageCode)",),
         (),
     ),
+    Step(
+        19,
+        "atRiskHouseholds as of today seeks a region's households by status (graph/at_risk.py)",
+        (
+            "CREATE INDEX household_status_code IF NOT EXISTS "
+            "FOR (n:Household) ON (n.status, n.code)",
+        ),
+        (),
+    ),
 )
 
 LATEST = max(step.version for step in STEPS)
