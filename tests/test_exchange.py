@@ -296,6 +296,74 @@ def test_planted_bad_lines_are_reported_and_nothing_of_them_written(exported, se
     assert present == []
 
 
+def written_codes(drv: Driver) -> set[str]:
+    records, _, _ = drv.execute_query("MATCH (h:Household) RETURN collect(h.code) AS c")
+    return set(records[0]["c"])
+
+
+def import_refusals(settings: Settings, lines: list[dict[str, Any]], tmp_path: Path) -> Any:
+    """Import `lines` (as a file): the summary and the report's problems, the demo's own
+    deliberately refused household left out."""
+    path = tmp_path / "lines.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    summary = fupin(settings, "import", str(path), "--report", str(report))
+    problems = [json.loads(t) for t in report.read_text().splitlines()][:-1]
+    assert summary["refused"] == len(problems)
+    return summary, [p for p in problems if p.get("householdCode") != REFUSED_DEMO]
+
+
+def test_an_id_claimed_by_two_households_refuses_the_second(exported, second, tmp_path):
+    """Two households of one file claim the same measure id (each line valid alone): the
+    first keeps it, the second is refused by line, code and pointer, never the value."""
+    settings, drv = second
+    wipe(drv)
+    lines = lines_of(exported)
+    first, later = [n for n, line in enumerate(lines) if line.get("measures")][:2]
+    taken = lines[first]["measures"][0]["id"]
+    lines[later]["measures"][0]["id"] = taken
+    _, refused = import_refusals(settings, lines, tmp_path)
+    culprit = lines[later]["household"]["code"]
+    assert [(p["line"], p["householdCode"], p["field"]) for p in refused] == [
+        (later + 1, culprit, "/measures/0/id")]  # fmt: skip
+    assert taken not in json.dumps(refused)
+    owners, _, _ = drv.execute_query(
+        "MATCH (:Measure {id: $id})-[:MEASURE_FOR]->(h:Household) RETURN collect(h.code) AS c",
+        id=taken,
+    )
+    assert owners[0]["c"] == [lines[first]["household"]["code"]]
+    assert culprit not in written_codes(drv)
+
+
+def test_a_batch_the_database_refuses_is_retried_line_by_line(exported, second, tmp_path):
+    """A constraint the importer's checks cannot know of (here one the test adds: no two
+    households with one head's phone) makes Neo4j refuse the whole batch; its lines are
+    retried one at a time, so only the culprit is refused and the rest are written."""
+    settings, drv = second
+    wipe(drv)
+    lines = lines_of(exported)
+    homes = [n for n, line in enumerate(lines) if "household" in line]
+    first = next(n for n in homes if lines[n]["household"].get("headPhone"))
+    later = next(n for n in homes if n != first and lines[n]["household"]["code"] != REFUSED_DEMO)
+    phone = lines[first]["household"]["headPhone"]
+    lines[later]["household"]["headPhone"] = phone
+    drv.execute_query(
+        "CREATE CONSTRAINT test_one_phone IF NOT EXISTS "
+        "FOR (h:Household) REQUIRE h.headPhone IS UNIQUE"
+    )
+    try:
+        summary, refused = import_refusals(settings, lines, tmp_path)
+    finally:
+        drv.execute_query("DROP CONSTRAINT test_one_phone IF EXISTS")
+    culprit = lines[later]["household"]["code"]
+    assert [(p["line"], p["householdCode"]) for p in refused] == [(later + 1, culprit)]
+    assert refused[0]["reason"].startswith("the database refused it")
+    assert phone not in json.dumps(refused)
+    everyone = {lines[n]["household"]["code"] for n in homes}
+    assert written_codes(drv) == everyone - {culprit, REFUSED_DEMO}
+    assert summary["created"] == len(lines) - summary["refused"]
+
+
 def test_dry_run_and_one_changed_address(exported, second, tmp_path):
     settings, drv = second
     wipe(drv)
