@@ -39,6 +39,7 @@ from graph.household import (
     IN_POVERTY,
     WINDOW_DAYS,
     HouseholdStatus,
+    covered_on,
     on_file,
     overdue_expression,
     status_as_of,
@@ -115,7 +116,10 @@ declare("CoverageHouseholdEdge", ("h",), {"node": Embed("Household", {"h": "h"})
 _PROJECTED = (
     "WITH {h}, {h} {{.status, .deregisteredOn, .responsibleOfficial, .lastVisitDate{past}}} AS {hp}"
 )
-_PAST = ", .registrationDate, .statusBeforeDeregistration, .statusSince"
+_PAST = (
+    ", .registrationDate, .statusBeforeDeregistration, .statusSince, .visitDates,"
+    " .pairingRoles, .pairingSince, .pairingUntil"
+)
 
 FIGURES = ("households", "coveredHouseholds", "overdueHouseholds", "coverageRatio")
 DRILLS = {"uncovered": "UNCOVERED", "overdue": "OVERDUE"}
@@ -181,8 +185,9 @@ class _Coverage:
             on = f"{on_file(hp, self.as_of)} AND {status} IN {self.statuses}"
         return f"{on} AND {visible}"
 
-    def projected(self, h: str, hp: str) -> str:
-        return _PROJECTED.format(h=h, hp=hp, past="" if self.current else _PAST)
+    def projected(self, h: str, hp: str, more: str = "") -> str:
+        past = "" if self.current else _PAST
+        return _PROJECTED.format(h=h, hp=hp, past=past + more)
 
     def active(self, pairing: str) -> str:
         if self.current:
@@ -192,21 +197,17 @@ class _Coverage:
     def covered(self, h: str, hp: str) -> str:
         if self.current:
             return f"{hp}.responsibleOfficial IS NOT NULL"
-        pw = self.b.var("pw")
-        return (
-            f"EXISTS {{ MATCH ({h})<-[{pw}:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() "
-            f"WHERE {self.active(pw)} }}"
-        )
+        return covered_on(h, self.as_of, self.b.var("pw"), hp)
 
     def overdue(self, h: str, hp: str) -> str:
         return overdue_expression(h, self.as_of, self.start, self.b.var("visit"), hp)
 
-    def scan(self, unit: str, prefixes: str | None = None) -> str:
+    def scan(self, unit: str, prefixes: str | None = None, officials: bool = False) -> str:
         """A subquery returning `{households, covered, overdue}` of unit: today (in
         a scope that villages decide) from its villages' summaries, else from its
         households."""
         if not self.summarized:
-            return self.count(unit, prefixes)
+            return self.count(unit, prefixes, officials)
         p, v, x, keys = (self.b.var(n) for n in ("p", "v", "x", "keys"))
         statuses = self.b.slot("statusIndexes", _status_indexes)
         start = self.b.slot("startDay", _start_day)
@@ -225,33 +226,70 @@ class _Coverage:
             f"overdue: sum({x}.overdue)}}"
         )
 
-    def count(self, unit: str, prefixes: str | None = None) -> str:
-        """The figures of unit counted from its households."""
+    def count(self, unit: str, prefixes: str | None = None, officials: bool = False) -> str:
+        """The figures of unit counted from its households; with `officials`, also
+        the codes of each one's officials paired on the date (`officials`: a list of
+        lists, which `overloaded_of` reads), in the same pass."""
         p, h, hp = self.b.var("p"), self.b.var("h"), self.b.var("hp")
         source = prefixes or f"{unit}.prefixes"
+        paired = f", officials: collect({self.paired(h, hp)})" if officials else ""
         return (
             f"UNWIND {source} AS {p} MATCH ({h}:Household) WHERE {h}.code STARTS WITH {p} "
-            f"{self.projected(h, hp)} WHERE {self.counted(h, hp)} "
+            f"{self.projected(h, hp, self.lists if officials else '')} "
+            f"WHERE {self.counted(h, hp)} "
             f"RETURN {{households: count({h}), "
             f"covered: count(CASE WHEN {self.covered(h, hp)} THEN 1 END), "
-            f"overdue: count(CASE WHEN {self.overdue(h, hp)} THEN 1 END)}}"
+            f"overdue: count(CASE WHEN {self.overdue(h, hp)} THEN 1 END){paired}}}"
+        )
+
+    @property
+    def lists(self) -> str:
+        """The pairing summaries `paired` reads, beyond those the projection holds."""
+        return ", .pairingOfficials" + (", .pairingSince, .pairingUntil" if self.current else "")
+
+    def paired(self, h: str, hp: str) -> str:
+        """The codes of household h's officials paired on the date: from its pairing
+        summaries (graph/derived.py), else (a file written by hand) its pairings."""
+        i, pw, o, day = self.b.var("i"), self.b.var("pw"), self.b.var("o"), self.as_of
+        return (
+            f"CASE WHEN {hp}.pairingOfficials IS NOT NULL THEN [{i} IN "
+            f"range(0, size({hp}.pairingOfficials) - 1) WHERE {hp}.pairingSince[{i}] <= {day} "
+            f"AND {hp}.pairingUntil[{i}] > {day} | {hp}.pairingOfficials[{i}]] ELSE COLLECT {{ "
+            f"MATCH ({h})<-[{pw}:PAIRED_WITH]-({o}:Official) WHERE {self.active(pw)} "
+            f"RETURN {o}.code }} END"
         )
 
     def overloaded(self, unit: str, prefixes: str | None = None) -> str:
-        """A subquery returning the codes of the unit's overloaded officials."""
-        p, h, hp, o, pw = (self.b.var(n) for n in ("p", "h", "hp", "o", "pw"))
+        """A subquery returning the codes of the unit's overloaded officials, from its
+        counted households (when the figures are not counted from them too)."""
+        p, h, hp, found = (self.b.var(n) for n in ("p", "h", "hp", "found"))
+        source = prefixes or f"{unit}.prefixes"
+        return (
+            f"UNWIND {source} AS {p} MATCH ({h}:Household) WHERE {h}.code STARTS WITH {p} "
+            f"{self.projected(h, hp, self.lists)} WHERE {self.counted(h, hp)} "
+            f"WITH collect({self.paired(h, hp)}) AS {found} {self.overloaded_of(found)}"
+        )
+
+    def overloaded_of(self, paired: str) -> str:
+        """The overloaded officials among `paired` (a list of lists of codes): each
+        once, by its code, its load on the date against its maxLoad (as of a past date
+        from its pairing summary, else its pairings)."""
+        x, code, o, q = (self.b.var(n) for n in ("x", "code", "o", "q"))
+        day = self.as_of
         if self.current:
             over = f"{o}.load > {o}.maxLoad"
         else:
-            q = self.b.var("q")
-            load = f"COUNT {{ MATCH ({o})-[{q}:PAIRED_WITH]->() WHERE {self.active(q)} }}"
+            load = (
+                f"CASE WHEN {o}.pairingSince IS NOT NULL THEN size([{q} IN "
+                f"range(0, size({o}.pairingSince) - 1) WHERE {o}.pairingSince[{q}] <= {day} "
+                f"AND {o}.pairingUntil[{q}] > {day}]) "
+                f"ELSE COUNT {{ MATCH ({o})-[{q}:PAIRED_WITH]->() WHERE {self.active(q)} }} END"
+            )
             over = f"{load} > {o}.maxLoad"
-        source = prefixes or f"{unit}.prefixes"
         return (
-            f"UNWIND {source} AS {p} MATCH ({h}:Household)<-[{pw}:PAIRED_WITH]-({o}:Official) "
-            f"WHERE {h}.code STARTS WITH {p} AND {self.active(pw)} AND {o}.maxLoad IS NOT NULL "
-            f"{self.projected(h, hp)}, {o} "
-            f"WHERE {self.counted(h, hp)} AND {over} RETURN DISTINCT {o}.code"
+            f"UNWIND {paired} AS {x} UNWIND {x} AS {code} WITH DISTINCT {code} "
+            f"MATCH ({o}:Official {{code: {code}}}) WHERE {o}.maxLoad IS NOT NULL AND {over} "
+            f"RETURN {o}.code"
         )
 
     # --- one unit's projection ---
@@ -270,6 +308,8 @@ class _Coverage:
             names |= {g.name for g in child.fields}
         want_figures = bool(names & set(FIGURES))
         want_over = "overloadedOfficials" in names
+        # Counted from the households, the figures and the officials come from one pass.
+        merged = want_figures and want_over and not self.summarized
         clauses: list[str] = []
         fig, over = known if known else (self.b.var("fig"), self.b.var("over"))
         kids = None
@@ -278,12 +318,13 @@ class _Coverage:
             kid_fig, kid_over = self.b.var("kfig"), self.b.var("kover")
             parts = [f"MATCH ({c}:Region)-[:PART_OF]->({u}) WITH {c} ORDER BY {c}.code"]
             parts.append(
-                f"CALL ({c}) {{ {self.scan(c)} AS {kid_fig} }}"
+                f"CALL ({c}) {{ {self.scan(c, officials=merged)} AS {kid_fig} }}"
                 if want_figures
                 else f"WITH {c}, null AS {kid_fig}"
             )
+            over_of = self.overloaded_of(f"{kid_fig}.officials") if merged else self.overloaded(c)
             parts.append(
-                f"CALL ({c}) {{ RETURN COLLECT {{ {self.overloaded(c)} }} AS {kid_over} }}"
+                f"CALL ({c}, {kid_fig}) {{ RETURN COLLECT {{ {over_of} }} AS {kid_over} }}"
                 if want_over
                 else f"WITH {c}, {kid_fig}, [] AS {kid_over}"
             )
@@ -296,10 +337,16 @@ class _Coverage:
             own = f"CASE WHEN size({kids}) = 0 THEN {u}.prefixes ELSE [] END" if kids else None
             imported = f"{u}, {kids}" if kids else u
             if want_figures:
-                clauses.append(f"CALL ({imported}) {{ {self.scan(u, own)} AS {fig} }}")
+                scan = self.scan(u, own, officials=merged)
+                clauses.append(f"CALL ({imported}) {{ {scan} AS {fig} }}")
             if want_over:
-                codes = f"COLLECT {{ {self.overloaded(u, own)} }}"
-                clauses.append(f"CALL ({imported}) {{ RETURN {codes} AS {over} }}")
+                over_of = (
+                    self.overloaded_of(f"{fig}.officials") if merged else self.overloaded(u, own)
+                )
+                imported_fig = f"{imported}, {fig}" if merged else imported
+                clauses.append(
+                    f"CALL ({imported_fig}) {{ RETURN COLLECT {{ {over_of} }} AS {over} }}"
+                )
         parts = []
         for f in fields:
             value = self.field(u, f, post.child(f), fig, over, kids, known is not None)

@@ -6,6 +6,13 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
     Household.lastVisitDate        its latest visit's date, or null
     Household.monitored            an open monitoring record (graph/monitoring.py)
     Official.load                  its active pairings
+    Official.pairingSince          the since and until of its pairings, in step
+            .pairingUntil          (SUMMARIZE_LOAD: its load as of a past date)
+    Household.pairingOfficials     its pairings' officials, roles, since and until
+             .pairingRoles         (an active one's until 9999-12-31), and its
+             .pairingSince         visits' dates, ascending (SUMMARIZE_CONTACTS:
+             .pairingUntil         coverage and the visit filter as of a past date
+             .visitDates           read them, not its relationships)
     Region(village).coverageKeys   one key per household on file (graph/coverage.py)
     Household.latestIncomeYear     the year of its latest income record, and that
              .latestPerCapitaNet   record's perCapitaNet, and the perCapitaNet of the
@@ -59,6 +66,36 @@ SET h.measureKeys = [x IN kept | x.k], h.measureCounts = [x IN kept | x.n],
 few measures."""
 
 
+# The `until` of a pairing still active, and the `since` of one without a date, in the
+# stored lists below (a stored list holds no null): a pairing is active on D when its
+# since <= D < its until, as graph/scope.py's active_on reads the relationship.
+OPEN_UNTIL = "date('9999-12-31')"
+
+SUMMARIZE_CONTACTS = f"""
+WITH h, COLLECT {{
+  MATCH (o:{Label.OFFICIAL})-[r:{Rel.PAIRED_WITH}]->(h)
+  RETURN {{o: o.code, r: coalesce(r.role, ''), s: coalesce(r.since, {OPEN_UNTIL}),
+          u: coalesce(r.until, {OPEN_UNTIL})}} ORDER BY r.since, o.code }} AS ps
+SET h.pairingOfficials = [p IN ps | p.o], h.pairingRoles = [p IN ps | p.r],
+    h.pairingSince = [p IN ps | p.s], h.pairingUntil = [p IN ps | p.u],
+    h.visitDates = COLLECT {{ MATCH (v:{Label.VISIT})-[:{Rel.VISIT_TO}]->(h)
+      WHERE v.date IS NOT NULL RETURN v.date ORDER BY v.date }}
+"""
+"""Cypher on a household `h`: its pairings (official, role, since, until: four lists
+in step) and its visits' dates, ascending, from its few pairings and visits; a
+coverage or a visit filter as of a past date reads them instead of its relationships."""
+
+SUMMARIZE_LOAD = f"""
+WITH o, COLLECT {{
+  MATCH (o)-[r:{Rel.PAIRED_WITH}]->(:{Label.HOUSEHOLD})
+  RETURN {{s: coalesce(r.since, {OPEN_UNTIL}), u: coalesce(r.until, {OPEN_UNTIL})}}
+  ORDER BY r.since }} AS ps
+SET o.pairingSince = [p IN ps | p.s], o.pairingUntil = [p IN ps | p.u]
+"""
+"""Cypher on an official `o`: the since and until of its pairings, in step (its load
+as of a past date is a count over them)."""
+
+
 def summarize_support() -> str:
     """Cypher on a household `h`: its measure and income summaries (the bulk writers';
     graph/income.py imports the write frame, which imports this module)."""
@@ -85,14 +122,16 @@ SET h.memberCount = COUNT {{ (:Person)-[m:MEMBER_OF]->(h) WHERE m.until IS NULL 
       RETURN v.date ORDER BY v.date DESC LIMIT 1 }}[0],
     h.monitored = {MONITORED}
 WITH h CALL (h) {{ {SUMMARIZE_MEASURES} }}
+WITH h CALL (h) {{ {SUMMARIZE_CONTACTS} }}
 WITH DISTINCT coalesce(h.villageCode, left(h.code, 12)) AS village
 RETURN village
 """
 
-REFRESH_OFFICIALS = """
+REFRESH_OFFICIALS = f"""
 UNWIND $codes AS code
-MATCH (o:Official {code: code})
-SET o.load = COUNT { (o)-[r:PAIRED_WITH]->(:Household) WHERE r.until IS NULL }
+MATCH (o:Official {{code: code}})
+SET o.load = COUNT {{ (o)-[r:PAIRED_WITH]->(:Household) WHERE r.until IS NULL }}
+WITH o CALL (o) {{ {SUMMARIZE_LOAD} }}
 """
 
 
@@ -112,6 +151,21 @@ async def refresh_support(tx: Tx, codes: Sequence[str]) -> None:
         f"CALL (h) {{ {summarize_support()} }}"
     )
     await tx.run(statement, {"codes": list(codes)})
+
+
+async def refresh_contacts(tx: Tx, households: Sequence[str], officials: Sequence[str]) -> None:
+    """Recompute the pairing and visit summaries of the households and the pairing
+    summaries of the officials (a seek per code): the generator, per county."""
+    await tx.run(
+        f"UNWIND $codes AS code MATCH (h:{Label.HOUSEHOLD} {{code: code}}) "
+        f"CALL (h) {{ {SUMMARIZE_CONTACTS} }}",
+        {"codes": list(households)},
+    )
+    await tx.run(
+        f"UNWIND $codes AS code MATCH (o:{Label.OFFICIAL} {{code: code}}) "
+        f"CALL (o) {{ {SUMMARIZE_LOAD} }}",
+        {"codes": list(officials)},
+    )
 
 
 async def refresh_officials(tx: Tx, codes: Sequence[str]) -> None:

@@ -157,13 +157,17 @@ def overdue_expression(
     props: str | None = None,
 ) -> str:
     """No visit of household `h` dated in [start, as_of] (Cypher expressions for the
-    window's ends). `props` holds h's lastVisitDate (h itself, or a map projected
-    from it): the derived date answers unless the household was visited after as_of,
-    when its visits in the window are looked up."""
-    last = f"{props or h}.lastVisitDate"
+    window's ends). `props` holds h's lastVisitDate and visitDates (h itself, or a map
+    projected from it): the derived date answers unless the household was visited
+    after as_of, then its visits' dates (graph/derived.py), else (a file written by
+    hand) its visits in the window are looked up."""
+    hp = props or h
+    last = f"{hp}.lastVisitDate"
     return (
         f"CASE WHEN {last} IS NULL THEN true"
         f" WHEN {last} <= {as_of} THEN {last} < {start}"
+        f" WHEN {hp}.visitDates IS NOT NULL"
+        f" THEN none({visit} IN {hp}.visitDates WHERE {visit} >= {start} AND {visit} <= {as_of})"
         f" ELSE NOT EXISTS {{ MATCH ({h})<-[:VISIT_TO]-({visit}:Visit)"
         f" WHERE {visit}.date >= {start} AND {visit}.date <= {as_of} }} END"
     )
@@ -211,11 +215,20 @@ def status_as_of(h: str, hp: str, day: str, var: str) -> str:
     )
 
 
-def covered_on(h: str, as_of: str = "$asOf", pairing: str = "coveredPair") -> str:
-    """Household `h` (a node) had a RESPONSIBLE pairing active on `as_of`."""
+def covered_on(
+    h: str, as_of: str = "$asOf", pairing: str = "coveredPair", props: str | None = None
+) -> str:
+    """Household `h` (a node; `props`: h or a map projected from it with its pairing
+    summaries) had a RESPONSIBLE pairing active on `as_of`: from its pairing summaries
+    (graph/derived.py), else (a file written by hand) from its pairings."""
+    hp = props or h
     return (
-        f"EXISTS {{ MATCH ({h})<-[{pairing}:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() "
-        f"WHERE {active_on(pairing, as_of)} }}"
+        f"CASE WHEN {hp}.pairingRoles IS NOT NULL"
+        f" THEN any({pairing} IN range(0, size({hp}.pairingRoles) - 1)"
+        f" WHERE {hp}.pairingRoles[{pairing}] = 'RESPONSIBLE'"
+        f" AND {hp}.pairingSince[{pairing}] <= {as_of} AND {hp}.pairingUntil[{pairing}] > {as_of})"
+        f" ELSE EXISTS {{ MATCH ({h})<-[{pairing}:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() "
+        f"WHERE {active_on(pairing, as_of)} }} END"
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
-from graph.derived import summarize_support
+from graph.derived import SUMMARIZE_CONTACTS, SUMMARIZE_LOAD, summarize_support
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 from graph.monitoring import MIGRATE_MONITORED
 from graph.poverty_line import MERGE_POVERTY_LINES
@@ -251,6 +251,16 @@ STEPS: tuple[Step, ...] = (
             "FOR (n:Household) ON (n.status, n.code)",
         ),
         (),
+    ),
+    Step(
+        20,
+        "coverage as of a past date (graph/coverage.py): every household's pairing and "
+        "visit summaries and every official's pairing summary (graph/derived.py)",
+        (),
+        (
+            f"MATCH (h:Household) CALL (h) {{ {SUMMARIZE_CONTACTS} }} IN TRANSACTIONS OF 5000 ROWS",
+            f"MATCH (o:Official) CALL (o) {{ {SUMMARIZE_LOAD} }} IN TRANSACTIONS OF 5000 ROWS",
+        ),
     ),
 )
 

@@ -50,7 +50,7 @@ from graph.bulk_monitoring import MONITORING_BATCH, MONITORING_WRITES
 from graph.bulk_trade import GENERATED_WRITES
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
-from graph.derived import refresh_support
+from graph.derived import refresh_contacts, refresh_support
 from graph.errors import BadUserInput
 from graph.household import IN_POVERTY
 from graph.model import RegionLevel
@@ -136,15 +136,18 @@ def _chunks(lines: list[str], size: int) -> Iterator[list[str]]:
         yield lines[start : start + size]
 
 
-def _summarize(prefix: str, codes: list[str]) -> Callable[[Tx], Awaitable[None]]:
-    """The coverage summaries of every village under `prefix`, and the status, measure
-    and income summaries of the county's households (`codes`: graph/derived.py), in one
-    transaction."""
+def _summarize(
+    prefix: str, codes: list[str], officials: list[str]
+) -> Callable[[Tx], Awaitable[None]]:
+    """The coverage summaries of every village under `prefix`, the status, measure,
+    income, pairing and visit summaries of the county's households (`codes`) and the
+    pairing summaries of its officials (graph/derived.py), in one transaction."""
 
     async def work(tx: Tx) -> None:
         await tx.run(REFRESH_REGION_VILLAGES, {"prefix": prefix})
         await refresh_status(tx, codes)
         await refresh_support(tx, codes)
+        await refresh_contacts(tx, codes, officials)
 
     return work
 
@@ -268,7 +271,8 @@ async def generate(
                     if progress is not None and task is not None:
                         progress.advance(task, unit.households * len(chunk) / total_lines)
             codes = [line.split("|", 1)[0] for line in rows.lines["households"]]
-            await db.write(_summarize(unit.code, codes))
+            officials = [line.split("|", 1)[0] for line in rows.lines["officials"]]
+            await db.write(_summarize(unit.code, codes, officials))
             if progress is not None and task is not None:
                 progress.update(task, description=f"trade: {unit.name}")
             summary.trade_seconds += await _write_trade(db, rows.trade)

@@ -239,9 +239,14 @@ SINGLE_IN_MAP = {
 # of IncomeRecord.povertyLine.)
 UNBOUNDED_BY_HAND = {
     "UNWIND X.prefixes AS prefix MATCH (h:Household)",
-    "UNWIND X.prefixes AS p MATCH (h:Household)<-[pw:PAIRED_WITH]-(o:Official)",
-    "UNWIND CASE WHEN size(kids) = 0 THEN X.prefixes ELSE [] END AS p "
-    "MATCH (h:Household)<-[pw:PAIRED_WITH]-(o:Official)",
+    # coverage's overloaded officials: the officials paired with the unit's counted
+    # households, from their pairing summaries (or a hand-written file's pairings, a
+    # handful a household), then each distinct code once, counted
+    "UNWIND X.prefixes AS p MATCH (h:Household)",
+    "UNWIND CASE WHEN size(kids) = 0 THEN X.prefixes ELSE [] END AS p MATCH (h:Household)",
+    "MATCH (h)<-[pw:PAIRED_WITH]-(o:Official)",
+    "UNWIND kfig.officials AS x UNWIND x AS code WITH DISTINCT code MATCH (o:Official )",
+    "UNWIND fig.officials AS x UNWIND x AS code WITH DISTINCT code MATCH (o:Official )",
     # (the children's figures are carried out of the aggregation under a name of each
     # level's: the subquery between the commas is its own block)
     "UNWIND kids AS k WITH k.c AS c, k.fig AS kf, k.over AS ko WITH c, kf, ko,  AS c_out",

@@ -53,7 +53,10 @@ REACHED_THROUGH_A_VISIBLE_RECORD = {
     "MATCH (p:Person)-[m:MEMBER_OF]->(h)",
     "MATCH (o:Official)-[r:PAIRED_WITH]->(h)",
     "MATCH (o:Official)-[:MADE_VISIT]->(v:Visit)-[:VISIT_TO]->(h)",
-    "MATCH (h:Household)<-[pw:PAIRED_WITH]-(o:Official)",
+    # coverage's overloaded officials: the officials paired with an in-scope region's
+    # counted households, by the codes of their pairing summaries or their pairings
+    "MATCH (h)<-[pw:PAIRED_WITH]-(o:Official)",
+    "MATCH (o:Official {code: code})",
     "MATCH (o:Official)-[r:PAIRED_WITH {id: $id}]->(h:Household)",
     "MATCH (:Official)-[:PAIRED_WITH {id: $id}]->(h:Household)",
     "MATCH (o:Official)-[:MADE_VISIT]->(v:Visit {id: $id})-[:VISIT_TO]->(h:Household)",

@@ -14,6 +14,7 @@ from api.auth import Role
 from graph.bulk import upsert_regions
 from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Tx
+from graph.derived import SUMMARIZE_CONTACTS, SUMMARIZE_LOAD
 from graph.model import RegionLevel
 from graph.region import RegionRow
 from graph.validation import today_cst
@@ -79,6 +80,8 @@ HOUSEHOLDS = [
     H("4690011002020001", pairings=[R("O2", 200, until=20)], visits=[ago(70)]),  # ended
     H("4690011002020002", status="RETURNED", pairings=[R("O2", 200)], visits=[ago(29)]),
     H("4690011002020003", pairings=[R("O3", 100)], visits=[ago(59), ago(61)]),
+    # paired until before the past date, then by no one: uncovered then and now
+    H("4690011002020006", pairings=[R("O3", 200, until=60)], visits=[ago(65)]),
     H("4690011002020004", deregistered=1, pairings=[R("O2", 100, until=1)]),
     # Registered after the past date: counted today only.
     H("4690011002020005", registered=10, pairings=[R("O2", 10)], visits=[ago(5)]),
@@ -204,18 +207,22 @@ FIGURES = (
 )
 
 
-@pytest.fixture(params=["households", "summaries"])
+@pytest.fixture(params=["households", "summaries", "contacts"])
 def hand_built(request, api, test_settings):
     """The table above, counted from its households as written by hand, or with every
-    village's coverage summary written (graph/coverage.py): both must agree with the
-    hand counts."""
+    village's coverage summary written (graph/coverage.py), or with those and every
+    household's and official's pairing and visit summaries (graph/derived.py, which a
+    past date reads): all must agree with the hand counts."""
 
     async def work(db):
         await db.write(build)
-        if request.param == "summaries":
+        if request.param != "households":
 
             async def summarize(tx: Tx) -> None:
                 await tx.run(REFRESH_REGION_VILLAGES, {"prefix": "46"})
+                if request.param == "contacts":
+                    await tx.run(f"MATCH (h:Household) CALL (h) {{ {SUMMARIZE_CONTACTS} }}")
+                    await tx.run(f"MATCH (o:Official) CALL (o) {{ {SUMMARIZE_LOAD} }}")
 
             await db.write(summarize)
 
@@ -507,10 +514,39 @@ def assert_summaries_agree(api, graph) -> None:
         assert got == expected, code
 
 
+def assert_contacts_current(graph) -> None:
+    """Every household's and official's pairing and visit summaries are what their
+    relationships say now (graph/derived.py), recomputed here by other Cypher."""
+    records, _, _ = graph.execute_query(
+        "MATCH (h:Household) "
+        "WITH h, [(o:Official)-[r:PAIRED_WITH]->(h) | [toString(r.since), o.code, r.role, "
+        "coalesce(toString(r.until), '9999-12-31')]] AS pairings, "
+        "[(v:Visit)-[:VISIT_TO]->(h) WHERE v.date IS NOT NULL | v.date] AS visits "
+        "RETURN h.code AS code, pairings, visits, "
+        "[i IN range(0, size(h.pairingOfficials) - 1) | [toString(h.pairingSince[i]), "
+        "h.pairingOfficials[i], h.pairingRoles[i], toString(h.pairingUntil[i])]] AS stored, "
+        "h.visitDates AS dates"
+    )
+    assert records
+    for r in records:
+        assert sorted(r["stored"]) == r["stored"] == sorted(r["pairings"]), r["code"]
+        assert r["dates"] == sorted(r["visits"]), r["code"]
+    officials, _, _ = graph.execute_query(
+        "MATCH (o:Official) RETURN o.code AS code, "
+        "[(o)-[r:PAIRED_WITH]->(:Household) | [toString(r.since), "
+        "coalesce(toString(r.until), '9999-12-31')]] AS pairings, "
+        "[i IN range(0, size(o.pairingSince) - 1) | [toString(o.pairingSince[i]), "
+        "toString(o.pairingUntil[i])]] AS stored"
+    )
+    for r in officials:
+        assert sorted(r["stored"]) == sorted(r["pairings"]), r["code"]
+
+
 def test_village_summaries_follow_every_write(api, demo, graph):
     from seeds.demo import LIN, LUOBI, SHUINAN, WU, id_number
 
     assert_summaries_agree(api, graph)
+    assert_contacts_current(graph)
     mutations = [
         (
             "mutation($i: RegisterHouseholdInput!) "
@@ -534,6 +570,7 @@ def test_village_summaries_follow_every_write(api, demo, graph):
     for query, variables in mutations:
         api.data(query, variables)
         assert_summaries_agree(api, graph)
+        assert_contacts_current(graph)
     version = api.data('{ household(code: "%s") { version } }' % (LUOBI + "0002"))
     api.data(
         "mutation($i: UpdateHouseholdInput!) { updateHousehold(input: $i) { clientMutationId } }",
@@ -549,3 +586,38 @@ def test_village_summaries_follow_every_write(api, demo, graph):
                "reason": "DUPLICATE"}},
     )  # fmt: skip
     assert_summaries_agree(api, graph)
+
+
+def test_the_migration_writes_the_pairing_and_visit_summaries(api, graph, test_settings):
+    """Step 20 writes every household's pairing and visit summaries and every
+    official's pairing summary from the relationships written before it."""
+    from conftest import migrated
+
+    rows = migrated(
+        graph,
+        test_settings,
+        19,
+        "CREATE (h:Household {code: '4690011002019001'}), "
+        "(g:Household {code: '4690011002019002'}), "
+        "(o:Official {code: 'O-MIG-1'}), (p:Official {code: 'O-MIG-2'}), "
+        "(o)-[:PAIRED_WITH {id: 'mig-1', role: 'RESPONSIBLE', since: date('2019-03-01'), "
+        "until: date('2020-01-01')}]->(h), "
+        "(p)-[:PAIRED_WITH {id: 'mig-2', role: 'ASSISTING', since: date('2020-01-01')}]->(h), "
+        "(:Visit {id: 'mig-v2', date: date('2020-05-05')})-[:VISIT_TO]->(h), "
+        "(:Visit {id: 'mig-v1', date: date('2019-05-05')})-[:VISIT_TO]->(h)",
+        "MATCH (n) WHERE n.code STARTS WITH '4690011002019' OR n.code STARTS WITH 'O-MIG' "
+        "RETURN n.code, n.pairingOfficials, n.pairingRoles, n.pairingSince, n.pairingUntil, "
+        "n.visitDates ORDER BY n.code",
+    )
+    D = dt.date
+    native = [[None if v is None else [x.to_native() if hasattr(x, "to_native") else x
+                                        for x in v] if isinstance(v, list) else v
+               for v in row] for row in rows]  # fmt: skip
+    assert native == [
+        ["4690011002019001", ["O-MIG-1", "O-MIG-2"], ["RESPONSIBLE", "ASSISTING"],
+         [D(2019, 3, 1), D(2020, 1, 1)], [D(2020, 1, 1), D(9999, 12, 31)],
+         [D(2019, 5, 5), D(2020, 5, 5)]],
+        ["4690011002019002", [], [], [], [], []],
+        ["O-MIG-1", None, None, [D(2019, 3, 1)], [D(2020, 1, 1)], None],
+        ["O-MIG-2", None, None, [D(2020, 1, 1)], [D(9999, 12, 31)], None],
+    ]  # fmt: skip
