@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from api.auth import Role
+from graph.validation import today_cst
 from seeds.idnumber import make_id_number
 
 VILLAGE_A = "460203100201"  # Shuinan, Jiyang district, Sanya
@@ -145,7 +146,7 @@ def build_story(api: Any, as_of: dt.date) -> None:
         }})  # fmt: skip
     gql(api, VISIT, {"input": {
         "clientMutationId": "story-visit-a", "householdCode": HA, "officialCode": "OFF-A",
-        "date": as_of.isoformat() if as_of <= dt.date.today() else dt.date.today().isoformat(),
+        "date": as_of.isoformat() if as_of <= today_cst() else today_cst().isoformat(),
         "purpose": "income check", "notes": "spoke with the head", "latitude": LAT_A,
         "longitude": LON_A,
     }})  # fmt: skip
@@ -168,7 +169,7 @@ def load_regions(settings: Any) -> None:
 
 def make_story(api: Any, settings: Any) -> Any:
     load_regions(settings)
-    build_story(api, dt.date.today() - dt.timedelta(days=3))
+    build_story(api, today_cst() - dt.timedelta(days=3))
     return api
 
 
@@ -349,7 +350,7 @@ def measure_on_b(api: Any) -> str:
         return str(edges[0]["node"]["id"])
     created = api.data(RECORD_MEASURE, {"input": {
         "clientMutationId": "matrix-measure-b", "householdCode": HB, "category": "SUPPLIES",
-        "date": dt.date.today().isoformat(), "quantity": 20, "unit": "kg",
+        "date": today_cst().isoformat(), "quantity": 20, "unit": "kg",
         "agency": "Tongshi Town Government"}})  # fmt: skip
     return str(created["recordMeasure"]["measure"]["id"])
 
@@ -490,7 +491,7 @@ DENIED_CALLERS = [c for c in CALLERS if c is not ADMIN]
 
 @pytest.mark.parametrize("caller", DENIED_CALLERS, ids=lambda c: c.label)
 def test_mutations_outside_scope_change_nothing(story, graph, caller):
-    today = dt.date.today()
+    today = today_cst()
     for name, query, variables in mutations_on_b(story, today):
         expected = expected_denial(caller, name)
         before = counts(graph)
@@ -507,7 +508,7 @@ def test_mutations_outside_scope_change_nothing(story, graph, caller):
 
 
 def test_admin_may_run_every_mutation(story, graph):
-    for name, query, variables in mutations_on_b(story, dt.date.today()):
+    for name, query, variables in mutations_on_b(story, today_cst()):
         if name in ("endMembership", "deregisterHousehold", "endPairing"):
             continue  # each would make the next ones moot; they run in the scoped tests
         if name == "returnToPoverty":
@@ -542,7 +543,7 @@ def test_region_officer_cannot_move_a_household_out(story):
 
 
 def test_field_official_records_visits_only_where_paired(story, graph):
-    today = dt.date.today().isoformat()
+    today = today_cst().isoformat()
     visit = {"clientMutationId": "matrix-own-visit", "householdCode": HA, "date": today,
              "purpose": "follow-up"}  # fmt: skip
     body = story.post(VISIT, {"input": visit}, **FIELD_PAIRED.kw())
@@ -597,7 +598,7 @@ def masked_phone(value: str) -> str:
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c.label)
 def test_pairing_coverage_respects_scope(story, caller):
     # Before the story's pairings began (a month before its visit, 3 days ago).
-    before_pairings = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    before_pairings = (today_cst() - dt.timedelta(days=40)).isoformat()
     body = story.post(COVERAGE, {"before": before_pairings}, **caller.kw())
     if caller is PUBLIC:
         assert error_codes(body) == {"UNAUTHENTICATED"}
@@ -740,7 +741,7 @@ def support_story(story: Any, test_settings: Any) -> Any:
         gql(story, "mutation($input: RecordIncomeInput!) { recordIncome(input: $input) "
             "{ income { id } } }", {"input": {
                 "clientMutationId": f"support-income-{code}", "householdCode": code,
-                "year": dt.date.today().year - 1, "items": {"wages": 9000},
+                "year": today_cst().year - 1, "items": {"wages": 9000},
                 "householdSize": 2 if code == HA else 1}})  # fmt: skip
     return story
 
@@ -786,7 +787,7 @@ def test_poverty_lines_for_every_role(support_story, caller):
 
 
 def test_in_scope_writers_record_measures_and_incomes(support_story):
-    today = dt.date.today().isoformat()
+    today = today_cst().isoformat()
     measure = {"clientMutationId": "scope-measure-a", "householdCode": HA,
                "category": "SUPPLIES", "date": today, "quantity": 5, "unit": "kg",
                "agency": "Fenghuang Town Government"}  # fmt: skip
@@ -815,7 +816,7 @@ def sync_visit(caller: Caller, household: str, official: str) -> dict[str, Any]:
             " ", "-"
         )[:64],
         "recordedAt": dt.datetime.now(dt.UTC).isoformat(),
-        "householdCode": household, "date": dt.date.today().isoformat(), "purpose": "sync",
+        "householdCode": household, "date": today_cst().isoformat(), "purpose": "sync",
     }  # fmt: skip
     if caller.role is not Role.FIELD_OFFICIAL:
         record["officialCode"] = official
@@ -957,7 +958,7 @@ def test_statistics_count_what_the_caller_sees(story, caller):
     """regionStats, measureImpact, liftedHouseholds (issue 14): every household reader,
     counting the households in scope (others are absent); income figures over fewer
     than 5 households null for roles without personal data."""
-    body = story.post(STATISTICS, {"year": dt.date.today().year}, **caller.kw())
+    body = story.post(STATISTICS, {"year": today_cst().year}, **caller.kw())
     if caller is PUBLIC:
         assert error_codes(body) == {"UNAUTHENTICATED"}
         return

@@ -39,6 +39,7 @@ from test_authz_trade import (
 )
 
 from api.auth import Role
+from graph.validation import today_cst
 
 MERCHANT_A = Caller("merchant SELLER-A", Role.MERCHANT, "SELLER-A")
 SALES_CALLERS = [*CALLERS, MERCHANT_A]
@@ -144,7 +145,7 @@ IMPACT = """{ salesImpact(regionCode: "460000", from: "2020-01-01", to: "2022-12
 
 @pytest.mark.parametrize("caller", SALES_CALLERS, ids=lambda c: c.label)
 def test_sales_impact_counts_the_households_in_scope(story, sold, caller):  # noqa: F811
-    today = dt.date.today()
+    today = today_cst()
     query = IMPACT.replace("2020-01-01", f"{today.year - 1}-01-01").replace(
         "2022-12-31", today.isoformat())  # fmt: skip
     body = story.post(query, **caller.kw())

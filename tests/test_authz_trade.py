@@ -11,7 +11,6 @@ households only, auditors and investigators never.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -40,6 +39,7 @@ from test_authz_matrix import (
 )
 
 from api.auth import Role
+from graph.validation import today_cst
 
 
 @pytest.fixture()
@@ -57,7 +57,7 @@ TRANSFORM_LOTS = """mutation($input: TransformLotsInput!) {
 
 def trade_story(api: Any) -> dict[str, str]:
     """The cooperatives and lots above, written by ADMIN; the lots' trace codes."""
-    today = dt.date.today().isoformat()
+    today = today_cst().isoformat()
     for coop, village, household in (("COOP-A", VILLAGE_A, HA), ("COOP-B", VILLAGE_B, HB)):
         gql(api, "mutation($i: CreateCooperativeInput!) { createCooperative(input: $i) "
             "{ clientMutationId } }", {"i": {"clientMutationId": f"story-{coop}", "code": coop,
@@ -193,7 +193,7 @@ def trade_mutations_on_b(lots: dict[str, str]) -> list[tuple[str, str, dict[str,
          {"cooperativeCode": "COOP-B9", "householdCode": HB}),
         ("registerLot", REGISTER_LOT,
          {"clientMutationId": "matrix-lot", "productCode": "WILD-HONEY", "quantity": 5,
-          "producedOn": dt.date.today().isoformat(), "householdCode": HB}),
+          "producedOn": today_cst().isoformat(), "householdCode": HB}),
         ("acceptLots", ACCEPT_LOTS,
          {"clientMutationId": "matrix-accept", "cooperativeCode": "COOP-B",
           "lots": [{"traceCode": lots["B2"], "pricePerUnit": "40"}]}),
@@ -242,7 +242,7 @@ def test_admin_may_run_every_trade_mutation(story, traded):
 
 
 def test_trade_writes_in_scope(story, traded):
-    today = dt.date.today().isoformat()
+    today = today_cst().isoformat()
     lot = story.data(REGISTER_LOT, {"input": {
         "clientMutationId": "matrix-own-lot", "productCode": "WILD-HONEY", "quantity": 3,
         "producedOn": today, "householdCode": HA}}, **FIELD_PAIRED.kw())  # fmt: skip

@@ -19,6 +19,7 @@ from graphql import (
 from test_authz_matrix import HA, counts, household_version, make_story
 
 from api.schema import schema
+from graph.validation import today_cst
 
 
 @pytest.fixture()
@@ -145,14 +146,13 @@ def test_string_inputs_are_stored_literally(story, graph, payload):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_visit_notes_and_official_names_are_stored_literally(story, graph, payload):
-    import datetime as dt
 
     nodes, rels = counts(graph)
     body = story.post(
         "mutation($input: RecordVisitInput!) { recordVisit(input: $input) "
         "{ visit { notes purpose } } }",
         {"input": {"clientMutationId": "inject-visit-0001", "householdCode": HA,
-                   "officialCode": "OFF-A", "date": dt.date.today().isoformat(),
+                   "officialCode": "OFF-A", "date": today_cst().isoformat(),
                    "purpose": payload, "notes": payload}},
     )  # fmt: skip
     if body.get("errors"):
