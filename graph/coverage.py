@@ -28,12 +28,11 @@ officials are looked for among the unit's own households only when selected.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from graph.compiler import Compiler, ConnPost, Plan, Post, Request, View, plan, root
 from graph.cursor import KeyKind, check_first, decode_key
-from graph.db import Tx
 from graph.errors import BadUserInput, FupinError
 from graph.household import (
     IN_POVERTY,
@@ -47,58 +46,7 @@ from graph.household import (
 from graph.readmap import Access, Embed, Field, declare
 from graph.scope import ScopeKind, active_on
 from graph.validation import check_date, check_range, check_region_code, today_cst
-
-# --- village summaries --------------------------------------------------------------
-#
-# Every village keeps `coverageKeys`, one integer per household on file in it:
-#     status index * 10,000,000 + (1,000,000 if covered) + days since 1970 of its
-#     latest visit (0: never visited)
-# so today's figures of a region are list filters over its villages' keys, not reads
-# of every household. `refresh_villages` keeps them current in each write's
-# transaction (graph/derived.py's refresh_households calls it), the generator writes
-# them per county, a migration step (3) backfilled them. A village without keys (data
-# written by hand) is counted from its households. Past dates and a field official's
-# scope always count households.
-
-STATUS_ORDER: tuple[HouseholdStatus, ...] = tuple(HouseholdStatus)  # new statuses last
-_STATUS = 10_000_000
-_COVERED = 1_000_000
-EPOCH = dt.date(1970, 1, 1)
-_STATUS_CASE = " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(STATUS_ORDER))
-_KEY = (
-    f"CASE h.status {_STATUS_CASE} END * {_STATUS}"
-    f" + CASE WHEN h.responsibleOfficial IS NULL THEN 0 ELSE {_COVERED} END"
-    " + CASE WHEN h.lastVisitDate IS NULL THEN 0"
-    " ELSE duration.inDays(date('1970-01-01'), h.lastVisitDate).days END"
-)
-
-SUMMARIZE_VILLAGE = (
-    "OPTIONAL MATCH (h:Household) WHERE h.code STARTS WITH v.code AND h.deregisteredOn IS NULL "
-    f"WITH v, collect({_KEY}) AS keys SET v.coverageKeys = keys"
-)
-"""Cypher on a village `v`: recompute its coverageKeys (a seek per household)."""
-
-_REFRESH_VILLAGES = f"""
-UNWIND $codes AS code
-MATCH (v:Region {{code: code, level: 'VILLAGE'}})
-WITH v ORDER BY v.code
-SET v._lock = true REMOVE v._lock
-WITH v
-CALL (v) {{ {SUMMARIZE_VILLAGE} }}
-"""
-
-
-async def refresh_villages(tx: Tx, codes: Sequence[str]) -> None:
-    """Recompute the coverage summaries of these villages, write-locked in code order
-    (so two writers in one village cannot lose each other's change)."""
-    await tx.run(_REFRESH_VILLAGES, {"codes": sorted(set(codes))})
-
-
-REFRESH_REGION_VILLAGES = f"""
-MATCH (v:Region) WHERE v.code STARTS WITH $prefix AND v.level = 'VILLAGE'
-CALL (v) {{ {SUMMARIZE_VILLAGE} }}
-"""
-"""Recompute every village summary under the code prefix $prefix (the generator)."""
+from graph.village_keys import COVERED_KEY, EPOCH, STATUS_KEY, STATUS_ORDER
 
 
 def _status_indexes(request: Request) -> list[int]:
@@ -212,7 +160,7 @@ class _Coverage:
         statuses = self.b.slot("statusIndexes", _status_indexes)
         start = self.b.slot("startDay", _start_day)
         in_scope = self.view.scope.village_filter(v, self.b)
-        mine = f"[k IN {v}.coverageKeys WHERE k / {_STATUS} IN {statuses}]"
+        mine = f"[k IN {v}.coverageKeys WHERE k / {STATUS_KEY} IN {statuses}]"
         return (
             f"UNWIND {prefixes or f'{unit}.prefixes'} AS {p} MATCH ({v}:Region) "
             f"WHERE {v}.code STARTS WITH {p} AND {v}.level = 'VILLAGE' AND {in_scope} "
@@ -220,8 +168,8 @@ class _Coverage:
             f"CALL ({v}) {{ {self.count(v, f'[{v}.code]')} AS {x} }} RETURN {x} "
             f"UNION ALL WITH {v} WHERE {v}.coverageKeys IS NOT NULL WITH {mine} AS {keys} "
             f"RETURN {{households: size({keys}), "
-            f"covered: size([k IN {keys} WHERE k % {_STATUS} >= {_COVERED}]), "
-            f"overdue: size([k IN {keys} WHERE k % {_COVERED} < {start}])}} AS {x} }} "
+            f"covered: size([k IN {keys} WHERE k % {STATUS_KEY} >= {COVERED_KEY}]), "
+            f"overdue: size([k IN {keys} WHERE k % {COVERED_KEY} < {start}])}} AS {x} }} "
             f"RETURN {{households: sum({x}.households), covered: sum({x}.covered), "
             f"overdue: sum({x}.overdue)}}"
         )

@@ -13,7 +13,7 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
              .pairingSince         visits' dates, ascending (SUMMARIZE_CONTACTS:
              .pairingUntil         coverage and the visit filter as of a past date
              .visitDates           read them, not its relationships)
-    Region(village).coverageKeys   one key per household on file (graph/coverage.py)
+    Region(village).coverageKeys   one key per household on file (graph/village_keys.py)
     Household.latestIncomeYear     the year of its latest income record, and that
              .latestPerCapitaNet   record's perCapitaNet, and the perCapitaNet of the
              .previousPerCapitaNet year before it (null without a record for it):
@@ -48,9 +48,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.coverage import refresh_villages
 from graph.db import Tx
 from graph.model import Label, Rel
+from graph.village_keys import refresh_villages
 
 SUMMARIZE_MEASURES = f"""
 WITH h, COLLECT {{

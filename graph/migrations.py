@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.coverage import SUMMARIZE_VILLAGE
 from graph.db import Database
 from graph.derived import SUMMARIZE_CONTACTS, SUMMARIZE_LOAD, summarize_support
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
@@ -21,6 +20,7 @@ from graph.monitoring import MIGRATE_MONITORED
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import CATALOGUE, UPSERT_CATALOGUE
 from graph.status import BACKFILL_FIRST, SUMMARIZE_STATUS, WITHOUT_HISTORY
+from graph.village_keys import SUMMARIZE_VILLAGE
 
 
 @dataclass(frozen=True)

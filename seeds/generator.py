@@ -48,7 +48,6 @@ from graph.bulk import (
 from graph.bulk_exit import EXIT_BATCH, EXIT_WRITES
 from graph.bulk_monitoring import MONITORING_BATCH, MONITORING_WRITES
 from graph.bulk_trade import GENERATED_WRITES
-from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Database, Tx
 from graph.derived import refresh_contacts, refresh_support
 from graph.errors import BadUserInput
@@ -58,6 +57,7 @@ from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import upsert_catalogue
 from graph.region import POPULATE_VILLAGES, SUM_POPULATIONS
 from graph.status import refresh_status
+from graph.village_keys import REFRESH_REGION_VILLAGES
 from seeds.anomalies import plant
 from seeds.county import draw_county
 from seeds.layout import Unit, layout, region_rows

@@ -12,12 +12,12 @@ from conftest import run_on_db
 
 from api.auth import Role
 from graph.bulk import upsert_regions
-from graph.coverage import REFRESH_REGION_VILLAGES
 from graph.db import Tx
 from graph.derived import SUMMARIZE_CONTACTS, SUMMARIZE_LOAD
 from graph.model import RegionLevel
 from graph.region import RegionRow
 from graph.validation import today_cst
+from graph.village_keys import REFRESH_REGION_VILLAGES
 from seeds.regions import hainan
 
 
@@ -210,7 +210,7 @@ FIGURES = (
 @pytest.fixture(params=["households", "summaries", "contacts"])
 def hand_built(request, api, test_settings):
     """The table above, counted from its households as written by hand, or with every
-    village's coverage summary written (graph/coverage.py), or with those and every
+    village's coverage summary written (graph/village_keys.py), or with those and every
     household's and official's pairing and visit summaries (graph/derived.py, which a
     past date reads): all must agree with the hand counts."""
 
