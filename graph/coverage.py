@@ -19,10 +19,13 @@ is on or before D, so most households of a past date read no change).
 Cost: one statement for the whole selection, children and grandchildren included.
 Households are found by an index seek per household-code prefix of each unit; when
 D is today the derived `responsibleOfficial`, `lastVisitDate` and `load` answer
-without expanding relationships; for a past D only the households visited after D,
-and their pairings, are expanded. A region's own figures are the sums of its
-children's when both are selected (each household is read once), and overloaded
-officials are looked for among the unit's own households only when selected.
+without expanding relationships; for a past D the households' and officials' pairing
+and visit summaries do (graph/derived.py), and only a file written by hand without
+them has its pairings and visits expanded. The overloaded officials come from the
+same pass over the households as the figures when those are counted from them. A
+region's own figures are the sums of its children's when both are selected (each
+household is read once), and overloaded officials are looked for among the unit's own
+households only when selected.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from graph.household import (
     status_as_of,
 )
 from graph.readmap import Access, Embed, Field, declare
-from graph.scope import ScopeKind, active_on
+from graph.scope import ScopeKind, active_in, active_on, pairings_in
 from graph.validation import check_date, check_range, check_region_code, today_cst
 from graph.village_keys import COVERED_KEY, EPOCH, STATUS_KEY, STATUS_ORDER
 
@@ -200,9 +203,8 @@ class _Coverage:
         summaries (graph/derived.py), else (a file written by hand) its pairings."""
         i, pw, o, day = self.b.var("i"), self.b.var("pw"), self.b.var("o"), self.as_of
         return (
-            f"CASE WHEN {hp}.pairingOfficials IS NOT NULL THEN [{i} IN "
-            f"range(0, size({hp}.pairingOfficials) - 1) WHERE {hp}.pairingSince[{i}] <= {day} "
-            f"AND {hp}.pairingUntil[{i}] > {day} | {hp}.pairingOfficials[{i}]] ELSE COLLECT {{ "
+            f"CASE WHEN {hp}.pairingOfficials IS NOT NULL THEN [{i} IN {pairings_in(hp)} "
+            f"WHERE {active_in(hp, i, day)} | {hp}.pairingOfficials[{i}]] ELSE COLLECT {{ "
             f"MATCH ({h})<-[{pw}:PAIRED_WITH]-({o}:Official) WHERE {self.active(pw)} "
             f"RETURN {o}.code }} END"
         )
@@ -228,9 +230,8 @@ class _Coverage:
             over = f"{o}.load > {o}.maxLoad"
         else:
             load = (
-                f"CASE WHEN {o}.pairingSince IS NOT NULL THEN size([{q} IN "
-                f"range(0, size({o}.pairingSince) - 1) WHERE {o}.pairingSince[{q}] <= {day} "
-                f"AND {o}.pairingUntil[{q}] > {day}]) "
+                f"CASE WHEN {o}.pairingSince IS NOT NULL "
+                f"THEN size([{q} IN {pairings_in(o)} WHERE {active_in(o, q, day)}]) "
                 f"ELSE COUNT {{ MATCH ({o})-[{q}:PAIRED_WITH]->() WHERE {self.active(q)} }} END"
             )
             over = f"{load} > {o}.maxLoad"

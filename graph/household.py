@@ -33,7 +33,7 @@ from graph.readmap import (
     Value,
     declare,
 )
-from graph.scope import active_on
+from graph.scope import active_in, active_on, pairings_in
 from graph.validation import check_date, check_household_code, check_range
 
 LATEST_VISITS_MAX = 20
@@ -224,9 +224,8 @@ def covered_on(
     hp = props or h
     return (
         f"CASE WHEN {hp}.pairingRoles IS NOT NULL"
-        f" THEN any({pairing} IN range(0, size({hp}.pairingRoles) - 1)"
-        f" WHERE {hp}.pairingRoles[{pairing}] = 'RESPONSIBLE'"
-        f" AND {hp}.pairingSince[{pairing}] <= {as_of} AND {hp}.pairingUntil[{pairing}] > {as_of})"
+        f" THEN any({pairing} IN {pairings_in(hp)}"
+        f" WHERE {hp}.pairingRoles[{pairing}] = 'RESPONSIBLE' AND {active_in(hp, pairing, as_of)})"
         f" ELSE EXISTS {{ MATCH ({h})<-[{pairing}:PAIRED_WITH {{role: 'RESPONSIBLE'}}]-() "
         f"WHERE {active_on(pairing, as_of)} }} END"
     )

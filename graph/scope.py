@@ -53,6 +53,17 @@ def active_on(r: str, as_of: str = "$asOf") -> str:
     return f"{r}.since <= {as_of} AND ({r}.until IS NULL OR {r}.until > {as_of})"
 
 
+def active_in(holder: str, i: str, as_of: str = "$asOf") -> str:
+    """The same rule for pairing `i` of `holder`'s pairing summaries (graph/derived.py:
+    pairingSince and pairingUntil in step, an active one's until 9999-12-31)."""
+    return f"{holder}.pairingSince[{i}] <= {as_of} AND {holder}.pairingUntil[{i}] > {as_of}"
+
+
+def pairings_in(holder: str) -> str:
+    """The indexes of `holder`'s pairing summaries (Cypher: a range)."""
+    return f"range(0, size({holder}.pairingSince) - 1)"
+
+
 class ScopeKind(StrEnum):
     ALL = "ALL"
     REGION = "REGION"
