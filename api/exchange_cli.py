@@ -1,6 +1,7 @@
 """`fupin import` and `fupin export`: the exchange with the national database
-(docs/exchange.md; graph/exchange.py, graph/exchange_run.py). Operator commands run
-with the database's credentials, like `fupin seed`: no GraphQL mutation imports in bulk."""
+(docs/exchange.md; graph/exchange.py, graph/exchange_read.py, graph/exchange_run.py).
+Operator commands run with the database's credentials, like `fupin seed`: no GraphQL
+mutation imports in bulk."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from rich.console import Console
 from api.cli_history import parse_since
 from graph.db import Database
 from graph.exchange import HOUSEHOLD, INCOME, MEMBER, Line, Problem, check_line, dumps, read_lines
-from graph.exchange_run import BATCH, Summary, export_lines, import_lines
+from graph.exchange_read import BATCH, export_lines
+from graph.exchange_run import Summary, import_lines
 from graph.history import region_prefixes
 from graph.validation import check_region_code, today_cst
 

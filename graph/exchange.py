@@ -1,5 +1,6 @@
 """The exchange format with the national database, `fupin-exchange/1` (docs/exchange.md):
-pure definitions, validation and mapping, no database (graph/exchange_run.py runs them).
+pure definitions, validation and mapping, no database (graph/exchange_read.py,
+exchange_plan.py and exchange_run.py run them).
 
 JSON Lines, one record a line: region lines first (the division codes), then official
 lines, then one line a household with everything on its file. The field tables below
