@@ -1,5 +1,6 @@
 """One county drawn: its households and members, officials, pairings, visits, measures
-and incomes (seeds/support.py, from a stream of their own), as the lines graph/bulk.py's
+and incomes (seeds/support.py, from a stream of their own; its BORDERLINE households,
+seeds/borderline.py, from others, last), as the lines graph/bulk.py's
 statements read (pure: no database). A county draws from a `random.Random` of its own,
 seeded from the seed and the county's code, and nothing depends on dict or set order,
 so the same seed, size and date give the same lines."""
@@ -15,6 +16,7 @@ from graph.bulk import BATCH, HOUSEHOLD_COLUMNS, to_line
 from graph.bulk_exit import EXIT_BATCH
 from graph.bulk_monitoring import MONITORING_BATCH
 from seeds import names
+from seeds.borderline import Room, draw_borderline
 from seeds.draw import (
     ASSISTING_SHARE,
     CAUSES,
@@ -150,6 +152,12 @@ class _County:
             for h in self.homes
         ]  # fmt: skip
         self.rows.trade = draw_trade(self.unit, self.seed, self.as_of, homes).rows
+        # The BORDERLINE households (issue 13): streams of their own, after everything.
+        self.rows.borderline = draw_borderline(
+            self.unit, self.seed, self.as_of, self.reserved.households,
+            self.reserved.id_numbers | self.ids.used,
+            [Room(o.code, o.load, o.max_load) for o in self.officials],
+        )  # fmt: skip
         return self.rows
 
     # households and members
