@@ -11,7 +11,8 @@ their own, so that no other draw changes:
   SCHOOLING_COSTS borne out by its members, as the county's); its members, drawn as
   the county draws them; for 80% a RESPONSIBLE official of the county with room below
   their maxLoad (so no official becomes overloaded: coverage and the audit count what
-  they counted), paired 0-30 days after the flag, who visited 1-4 times since;
+  they counted), paired 0-30 days after the flag, who visited 1-4 times since
+  (in the year before the as-of date);
 - `.../borderline/support`: an income record for each of the two years before the
   as-of date's, above the line: per capita 1.02-1.45 times the threshold in the later
   year when LOW_INCOME is a risk, else 1.05-1.8 times; the year before, 1.47-2.2 times
@@ -201,8 +202,10 @@ class _Draw:
         self.lines["pairings"].append(
             to_line((official, home.code, self.next_id("P"), "RESPONSIBLE", since, None))
         )
-        span = (self.last - since).days
-        for date in sorted(since + days(rng, 0, span) for _ in range(rng.randint(1, 4))):
+        # In the year before the as-of date, as the county's visits.
+        first = max(since, self.as_of - dt.timedelta(days=364))
+        span = (self.last - first).days
+        for date in sorted(first + days(rng, 0, span) for _ in range(rng.randint(1, 4))):
             purpose = pick(rng, PURPOSE_MIX)
             self.lines["visits"].append(
                 to_line((

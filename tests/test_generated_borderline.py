@@ -104,8 +104,8 @@ def rest(driver: Driver) -> dict[str, Any]:
     for label in ("Cooperative", "Lot", "Seller", "Buyer", "Order", "Payment", "TraceEvent"):
         found[label] = sorted(
             str(sorted(r["p"].items()))
-            for r in rows(driver, f"MATCH (n:{label}:Generated) "
-                                  "RETURN n {.*, createdAt: null, updatedAt: null, recordTime: null} AS p")
+            for r in rows(driver, f"MATCH (n:{label}:Generated) RETURN n {{.*, createdAt: "
+                                  "null, updatedAt: null, recordTime: null} AS p")
         )  # fmt: skip
     return found
 
