@@ -154,18 +154,16 @@ async def refresh_support(tx: Tx, codes: Sequence[str]) -> None:
 
 
 async def refresh_contacts(tx: Tx, households: Sequence[str], officials: Sequence[str]) -> None:
-    """Recompute the pairing and visit summaries of the households and the pairing
-    summaries of the officials (a seek per code): the generator, per county."""
+    """Recompute the pairing and visit summaries of the households and the load and
+    pairing summaries of the officials (a seek per code, then their few pairings): the
+    generator, per county (its BORDERLINE households are paired after the officials'
+    lines were drawn)."""
     await tx.run(
         f"UNWIND $codes AS code MATCH (h:{Label.HOUSEHOLD} {{code: code}}) "
         f"CALL (h) {{ {SUMMARIZE_CONTACTS} }}",
         {"codes": list(households)},
     )
-    await tx.run(
-        f"UNWIND $codes AS code MATCH (o:{Label.OFFICIAL} {{code: code}}) "
-        f"CALL (o) {{ {SUMMARIZE_LOAD} }}",
-        {"codes": list(officials)},
-    )
+    await refresh_officials(tx, officials)
 
 
 async def refresh_officials(tx: Tx, codes: Sequence[str]) -> None:

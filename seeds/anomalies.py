@@ -3,7 +3,9 @@
 After the counties are written, `plant` changes the generated file in ceil(N / 1,000)
 places for each of the first six rules of graph/audit.py, case i of a rule in the i-th
 county-level unit after a random one (so the cases spread over the counties), each in
-households and people no other case touches:
+households and people no other case touches, never BORDERLINE ones (seeds/borderline.py:
+the rules assume the poverty file's, and the cases stay those planted before there were
+any):
 
     DUPLICATE_MEMBERSHIP  an active member also joins a household of the next unit
     INVALID_ID_NUMBER     an active member's ID number gets a wrong check character,
@@ -54,6 +56,7 @@ from graph.audit import AuditRule, finding_key
 from graph.crosscheck import CrossCheckList, merge_entries
 from graph.db import Database, Tx
 from graph.derived import refresh_households
+from graph.household import HouseholdStatus
 from graph.validation import id_check_character
 from seeds.idnumber import make_id_number, seed_person_ref
 
@@ -76,9 +79,12 @@ OTHERS = 5_000
 # Divisions outside Hainan: the other numbers on the lists belong to nobody on file.
 OTHER_DIVISIONS = ("110105", "310104", "440106", "510107", "330106", "420106", "610113")
 SOURCE = "generated"
+BORDERLINE = HouseholdStatus.BORDERLINE.value
 
+# The rules assume households in the poverty file: BORDERLINE ones (seeds/borderline.py)
+# are never picked, so the cases are those planted before they were generated.
 UNITS = (
-    "MATCH (h:Household:Generated) WHERE h.deregisteredOn IS NULL "
+    "MATCH (h:Household:Generated) WHERE h.deregisteredOn IS NULL AND h.status <> $borderline "
     "RETURN left(h.code, 6) AS unit, count(*) AS n ORDER BY unit"
 )
 
@@ -86,7 +92,7 @@ UNITS = (
 # condition on `h`, in code order: one picked by index.
 PICK_HOUSEHOLD = """
 MATCH (h:Household:Generated) WHERE h.code STARTS WITH $unit AND h.deregisteredOn IS NULL
-  AND NOT h.code IN $used AND {condition}
+  AND h.status <> $borderline AND NOT h.code IN $used AND {condition}
 WITH h ORDER BY h.code
 WITH collect(h.code) AS codes
 RETURN CASE WHEN size(codes) = 0 THEN null ELSE codes[$pick % size(codes)] END AS code
@@ -158,7 +164,8 @@ RETURN COLLECT { MATCH (x:Measure)-[:RECEIVED_BY]->(p) WHERE x.voidedOn IS NULL
 PICK_PAIRED = """
 MATCH (o:Official:Generated)-[r:PAIRED_WITH]->(h:Household:Generated)
 WHERE o.regionCode = $unit AND r.until IS NULL AND h.code STARTS WITH $unit
-  AND h.deregisteredOn IS NULL AND NOT h.code IN $used AND NOT o.code IN $officials
+  AND h.deregisteredOn IS NULL AND h.status <> $borderline AND NOT h.code IN $used
+  AND NOT o.code IN $officials
 WITH o, h ORDER BY o.code, h.code
 WITH collect({official: o.code, code: h.code, idNumber: o.idNumber}) AS pairs
 RETURN CASE WHEN size(pairs) = 0 THEN null ELSE pairs[$pick % size(pairs)] END AS found
@@ -237,6 +244,7 @@ class _Planter:
             unit=unit,
             used=sorted(self.households),
             pick=self.rng.randrange(1 << 30),
+            borderline=BORDERLINE,
             **more,
         )
         if code is None:
@@ -384,6 +392,7 @@ class _Planter:
         found = await self.one(
             tx, PICK_PAIRED, unit=unit, used=sorted(self.households),
             officials=sorted(self.officials), pick=self.rng.randrange(1 << 30),
+            borderline=BORDERLINE,
         )  # fmt: skip
         if found is None:
             return None
@@ -452,7 +461,7 @@ async def plant(
     """Plant the cases (the module docstring) in the generated part of the graph:
     each rule's finding keys, sorted."""
     rng = random.Random(f"fupin-generator/{seed}/anomalies")
-    units = [r["unit"] for r in await db.read(UNITS)]
+    units = [r["unit"] for r in await db.read(UNITS, {"borderline": BORDERLINE})]
     planted: dict[str, list[str]] = {rule.value: [] for rule in PLANTED_RULES}
     if not units:
         return planted

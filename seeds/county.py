@@ -1,5 +1,6 @@
 """One county drawn: its households and members, officials, pairings, visits, measures
-and incomes (seeds/support.py, from a stream of their own), as the lines graph/bulk.py's
+and incomes (seeds/support.py, from a stream of their own; its BORDERLINE households,
+seeds/borderline.py, from others, last), as the lines graph/bulk.py's
 statements read (pure: no database). A county draws from a `random.Random` of its own,
 seeded from the seed and the county's code, and nothing depends on dict or set order,
 so the same seed, size and date give the same lines."""
@@ -15,6 +16,7 @@ from graph.bulk import BATCH, HOUSEHOLD_COLUMNS, to_line
 from graph.bulk_exit import EXIT_BATCH
 from graph.bulk_monitoring import MONITORING_BATCH
 from seeds import names
+from seeds.borderline import Room, draw_borderline
 from seeds.draw import (
     ASSISTING_SHARE,
     CAUSES,
@@ -33,22 +35,19 @@ from seeds.draw import (
     STATUSES,
     UNCOVERED_SHARE,
     VISIT_COUNTS,
-    WORK_PLACES,
     IdNumbers,
     Person,
     birth_date,
     days,
-    education_at,
     family_of,
     health_at,
-    labour_at,
+    member_row,
     phone_number,
     pick,
     schooling_at,
     stamp,
 )
 from seeds.exit_draw import draw_exits, exit_facts
-from seeds.idnumber import seed_person_ref
 from seeds.layout import Unit, Village
 from seeds.market import ENABLING, TradeHome, draw_trade
 from seeds.monitoring_draw import MonitorFacts, draw_monitoring
@@ -153,6 +152,12 @@ class _County:
             for h in self.homes
         ]  # fmt: skip
         self.rows.trade = draw_trade(self.unit, self.seed, self.as_of, homes).rows
+        # The BORDERLINE households (issue 13): streams of their own, after everything.
+        self.rows.borderline = draw_borderline(
+            self.unit, self.seed, self.as_of, self.reserved.households,
+            self.reserved.id_numbers | self.ids.used,
+            [Room(o.code, o.load, o.max_load) for o in self.officials],
+        )  # fmt: skip
         return self.rows
 
     # households and members
@@ -263,39 +268,14 @@ class _County:
         *,
         exited: bool = False,
     ) -> None:
-        rng, age = self.rng, person.age
-        written = "COMPULSORY" if exited and schooling == "DROPPED_OUT" else schooling
-        birth = birth_date(rng, self.as_of, age)
-        works = age >= 18 and schooling == "NOT_IN_SCHOOL" and person.health != "SERIOUS_ILLNESS"
-        labour = labour_at(rng, age, person.health, schooling)
-        working = works and labour in ("FULL", "PARTIAL") and rng.random() < 0.55
-        if phone is None and age >= 18 and rng.random() < 0.6:
-            phone = phone_number(rng)
-        since = max(reg_date, birth)
-        if until is not None and until <= since:
-            until = since + dt.timedelta(days=1)
-        # The first draw of the line below, as before the ref was added: the streams
-        # stay as they were, and the ref (derived, not drawn) changes none of them.
-        id_number = self.ids.make(birth, person.male)
-        self.rows.lines["members"].append(
-            to_line((
-                household, id_number, person.name,
-                "MALE" if person.male else "FEMALE", birth,
-                ethnicity if rng.random() < 0.9 or person.relation != "SPOUSE" else "HAN",
-                education_at(rng, age, schooling), written, person.health, labour,
-                rng.choice(WORK_PLACES) if working else None,
-                rng.randint(3, 12) if working else 0,
-                (insured := rng.random() < 0.98 or exited), rng.random() < 0.95,
-                age >= 16 and schooling == "NOT_IN_SCHOOL" and rng.random() < 0.8,
-                until if reason == "DECEASED" else None, phone, seed_person_ref(id_number),
-                person.relation, since, until, reason,
-            ))
+        line, facts = member_row(
+            self.rng, self.ids, self.as_of, household, reg_date, person, schooling, ethnicity,
+            phone, until, reason, exited=exited,
         )  # fmt: skip
-        if until is None:
+        self.rows.lines["members"].append(line)
+        if facts.until is None:
             self.rows.people += 1
-        self.people.setdefault(household, []).append(
-            MemberFacts(id_number, since, until, age, person.health, written, labour, insured)
-        )
+        self.people.setdefault(household, []).append(facts)
 
     # officials and pairings
 

@@ -12,7 +12,9 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from seeds.idnumber import make_id_number
+from graph.bulk import to_line
+from seeds.idnumber import make_id_number, seed_person_ref
+from seeds.support import MemberFacts
 
 
 @dataclass(frozen=True)
@@ -212,3 +214,52 @@ def labour_at(rng: random.Random, age: int, health: str, schooling: str) -> str:
 
 def birth_date(rng: random.Random, as_of: dt.date, age: int) -> dt.date:
     return as_of - dt.timedelta(days=age * 365 + age // 4 + rng.randrange(365))
+
+
+def member_row(
+    rng: random.Random,
+    ids: IdNumbers,
+    as_of: dt.date,
+    household: str,
+    reg_date: dt.date,
+    person: Person,
+    schooling: str,
+    ethnicity: str,
+    phone: str | None,
+    until: dt.date | None = None,
+    reason: str | None = None,
+    *,
+    exited: bool = False,
+) -> tuple[str, MemberFacts]:
+    """A member's line (graph/bulk.py's WRITE_MEMBERS: the person and the membership of
+    `household` since its registration, or their birth) and their facts: the person's
+    birth date, labour, work, insurance and phone drawn, their ID number made. An
+    EXITED household's drop-out is written COMPULSORY and every member insured."""
+    age = person.age
+    written = "COMPULSORY" if exited and schooling == "DROPPED_OUT" else schooling
+    birth = birth_date(rng, as_of, age)
+    works = age >= 18 and schooling == "NOT_IN_SCHOOL" and person.health != "SERIOUS_ILLNESS"
+    labour = labour_at(rng, age, person.health, schooling)
+    working = works and labour in ("FULL", "PARTIAL") and rng.random() < 0.55
+    if phone is None and age >= 18 and rng.random() < 0.6:
+        phone = phone_number(rng)
+    since = max(reg_date, birth)
+    if until is not None and until <= since:
+        until = since + dt.timedelta(days=1)
+    # The first draw of the line below, as before the ref was added: the streams
+    # stay as they were, and the ref (derived, not drawn) changes none of them.
+    id_number = ids.make(birth, person.male)
+    line = to_line((
+        household, id_number, person.name,
+        "MALE" if person.male else "FEMALE", birth,
+        ethnicity if rng.random() < 0.9 or person.relation != "SPOUSE" else "HAN",
+        education_at(rng, age, schooling), written, person.health, labour,
+        rng.choice(WORK_PLACES) if working else None,
+        rng.randint(3, 12) if working else 0,
+        (insured := rng.random() < 0.98 or exited), rng.random() < 0.95,
+        age >= 16 and schooling == "NOT_IN_SCHOOL" and rng.random() < 0.8,
+        until if reason == "DECEASED" else None, phone, seed_person_ref(id_number),
+        person.relation, since, until, reason,
+    ))  # fmt: skip
+    facts = MemberFacts(id_number, since, until, age, person.health, written, labour, insured)
+    return line, facts

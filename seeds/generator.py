@@ -72,6 +72,10 @@ EARLIEST_AS_OF = dt.date(2016, 1, 1)
 
 @dataclass
 class Summary:
+    """What a run wrote. The figures are those of the N households and their records;
+    `borderline` counts the BORDERLINE households written beside them
+    (seeds/borderline.py), whose members and records are in none of the others."""
+
     households: int = 0
     people: int = 0
     officials: int = 0
@@ -80,6 +84,7 @@ class Summary:
     measures: int = 0
     incomes: int = 0
     assessments: int = 0
+    borderline: int = 0
     # The trade (issue 17): seeds/market.py.
     cooperatives: int = 0
     lots: int = 0
@@ -103,7 +108,8 @@ class Summary:
             f"{self.households:,} households, {self.people:,} people, "
             f"{self.officials:,} officials, {self.pairings:,} pairings, "
             f"{self.visits:,} visits, {self.measures:,} measures, "
-            f"{self.incomes:,} income records, {self.assessments:,} exit assessments in "
+            f"{self.incomes:,} income records, {self.assessments:,} exit assessments "
+            f"and {self.borderline:,} BORDERLINE households beside them in "
             f"{self.regions:,} towns and villages "
             f"({self.uncovered:,} uncovered, {self.overdue:,} overdue at 30 days, "
             f"{self.overloaded:,} officials overloaded); trade: {self.cooperatives:,} "
@@ -140,8 +146,9 @@ def _summarize(
     prefix: str, codes: list[str], officials: list[str]
 ) -> Callable[[Tx], Awaitable[None]]:
     """The coverage summaries of every village under `prefix`, the status, measure,
-    income, pairing and visit summaries of the county's households (`codes`) and the
-    pairing summaries of its officials (graph/derived.py), in one transaction."""
+    income, pairing and visit summaries of the county's households (`codes`, the
+    BORDERLINE ones among them) and the load and pairing summaries of its officials
+    (graph/derived.py), in one transaction."""
 
     async def work(tx: Tx) -> None:
         await tx.run(REFRESH_REGION_VILLAGES, {"prefix": prefix})
@@ -262,15 +269,18 @@ async def generate(
             ahead = draw(todo[index + 1]) if index + 1 < len(todo) else None
             if progress is not None and task is not None:
                 progress.update(task, description=f"households: {unit.name}")
-            total_lines = sum(len(v) for v in rows.lines.values())
+            # The BORDERLINE households' lines go with the county's, kind by kind.
+            lines = {kind: found + rows.borderline.get(kind, [])
+                     for kind, found in rows.lines.items()}  # fmt: skip
+            total_lines = sum(len(v) for v in lines.values())
             writes = {**WRITES, **EXIT_WRITES, **MONITORING_WRITES}
             batches = {**BATCH, **EXIT_BATCH, **MONITORING_BATCH}
             for kind, statement in writes.items():
-                for chunk in _chunks(rows.lines[kind], batches[kind]):
+                for chunk in _chunks(lines[kind], batches[kind]):
                     await _run(db, statement, "\n".join(chunk))
                     if progress is not None and task is not None:
                         progress.advance(task, unit.households * len(chunk) / total_lines)
-            codes = [line.split("|", 1)[0] for line in rows.lines["households"]]
+            codes = [line.split("|", 1)[0] for line in lines["households"]]
             officials = [line.split("|", 1)[0] for line in rows.lines["officials"]]
             await db.write(_summarize(unit.code, codes, officials))
             if progress is not None and task is not None:
@@ -282,6 +292,7 @@ async def generate(
                 len(o["payments"]) for o in rows.trade.get("orders", [])
             )
             summary.households += len(rows.lines["households"])
+            summary.borderline += len(rows.borderline.get("households", []))
             summary.people += rows.people
             summary.officials += len(rows.lines["officials"])
             summary.pairings += len(rows.lines["pairings"])

@@ -1,9 +1,11 @@
 """The province's shape for the generator: county-level units with their share of the
 poor households, and the towns and villages drawn for a given size (codes that nest,
-2,553 villages at full scale)."""
+2,553 villages at full scale), each with its households and its BORDERLINE households
+(issue 13: round(2% of N) in all, each village's in proportion to its households)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections.abc import Sequence
@@ -18,6 +20,8 @@ from seeds.regions import county_level_units, hainan
 FULL_HOUSEHOLDS = 152_000
 FULL_VILLAGES = 2_553
 FULL_TOWNS = 200
+# Extra households, not poor but watched (seeds/borderline.py), as a share of N.
+BORDERLINE_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Village:
     households: int
     lat: float
     lon: float
+    # BORDERLINE households, numbered after the village's others (seeds/borderline.py).
+    borderline: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,10 @@ class Unit:
     @property
     def households(self) -> int:
         return sum(v.households for v in self.villages)
+
+    @property
+    def borderline(self) -> int:
+        return sum(v.borderline for v in self.villages)
 
 
 def apportion(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
@@ -153,7 +163,25 @@ def layout(households: int, seed: int, taken: frozenset[str] = frozenset()) -> l
                     )
                 )
         units.append(Unit(code, unit_names[code], profile, tuple(towns), tuple(villages)))
-    return units
+    return _with_borderline(units, round(BORDERLINE_SHARE * households))
+
+
+def _with_borderline(units: list[Unit], total: int) -> list[Unit]:
+    """The units with `total` BORDERLINE households spread over their villages in
+    proportion to each village's households (largest remainder: each village's count
+    is its exact share rounded down or up). Draws nothing."""
+    villages = [v for u in units for v in u.villages]
+    counts = iter(apportion(total, [v.households for v in villages]))
+    placed = []
+    for unit in units:
+        spread = []
+        for village in unit.villages:
+            count = next(counts)
+            if village.households + count > 9999:
+                raise BadUserInput("too many households for a village's 4-digit numbers")
+            spread.append(dataclasses.replace(village, borderline=count))
+        placed.append(dataclasses.replace(unit, villages=tuple(spread)))
+    return placed
 
 
 def region_rows(units: Sequence[Unit]) -> list[RegionRow]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from graph.bulk import to_line
@@ -68,6 +68,63 @@ def _stamp(rng: random.Random, day: dt.date) -> str:
     return f"{day.isoformat()}T{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:00+08:00"
 
 
+def support_line(
+    rng: random.Random, code: str, measure_id: str, start: dt.date, last: dt.date, unit_name: str
+) -> str:
+    """A monitored household's support measure (a measure's line, graph/bulk.py's) dated
+    0-30 days after its flag on `start` (not after `last`), from the county's civil
+    affairs bureau."""
+    day = min(start + dt.timedelta(days=rng.randint(0, 30)), last)
+    day = max(day, start)
+    category, low, high, description = rng.choice(SUPPORT)
+    amount = None if low is None or high is None else rng.randint(low // 10, high // 10) * 10
+    quantity, unit = (None, None) if low is not None else (rng.randint(20, 60), "kg")
+    return to_line((
+        code, None, None, measure_id, category, day, amount, quantity, unit, description,
+        f"{unit_name} Civil Affairs Bureau", None, None, None, None, _stamp(rng, day),
+    ))  # fmt: skip
+
+
+def feedback_lines(
+    rng: random.Random,
+    code: str,
+    official: str | None,
+    as_of: dt.date,
+    next_id: Callable[[], str],
+    since: dt.date | None = None,
+) -> list[str]:
+    """A household's feedback (0, 1 or 2: 0.5 on average) in the year before `as_of`
+    (not before `since`), from the household or its responsible official `official`;
+    70% answered 1-20 days later, half of those closed 1-10 days after."""
+    last = as_of - dt.timedelta(days=1)
+    lines = []
+    roll = rng.random()
+    count = 0 if roll < 0.65 else 1 if roll < 0.9 else 2  # 0.5 on average
+    for _ in range(count):
+        category = rng.choice(("COMPLAINT", "REQUEST", "REQUEST", "SATISFACTION"))
+        sender = official if rng.random() < 0.3 else None
+        sent = as_of - dt.timedelta(days=rng.randint(1, 365))
+        sent = sent if since is None else max(sent, since)
+        answered = closed = None
+        if rng.random() < ANSWERED_SHARE:
+            answered = min(sent + dt.timedelta(days=rng.randint(1, 20)), last)
+            answered = max(answered, sent)
+            if rng.random() < CLOSED_SHARE:
+                closed = max(min(answered + dt.timedelta(days=rng.randint(1, 10)), last),
+                             answered)  # fmt: skip
+        status = "CLOSED" if closed else "ANSWERED" if answered else "OPEN"
+        lines.append(
+            to_line((
+                code, sender, next_id(), "OFFICIAL" if sender else "HOUSEHOLD", category,
+                rng.randint(3, 5) if category == "SATISFACTION" else None,
+                rng.choice(TEXTS[category]), status, sent,
+                rng.choice(ANSWERS) if answered else None, answered, closed,
+                _stamp(rng, sent),
+            ))
+        )  # fmt: skip
+    return lines
+
+
 def draw_monitoring(
     seed: int, unit_code: str, unit_name: str, as_of: dt.date, homes: Sequence[MonitorFacts]
 ) -> Monitoring:
@@ -77,6 +134,11 @@ def draw_monitoring(
     out = Monitoring()
     serial = {"R": 0, "K": 0, "F": 0}
     last = as_of - dt.timedelta(days=1)
+
+    def next_id(kind: str) -> str:
+        serial[kind] += 1
+        return f"{unit_code}{kind}{serial[kind]:07d}"
+
     for home in homes:
         if home.monitored:
             exited = home.status == "EXITED"
@@ -85,51 +147,13 @@ def draw_monitoring(
             risks = sorted(set(rng.sample(pool, rng.choice((1, 1, 2)))))
             start = min(home.since + dt.timedelta(days=rng.randint(0, 90)), last)
             start = max(start, home.since)
-            serial["R"] += 1
             out.records.append(
-                to_line((home.code, f"{unit_code}R{serial['R']:07d}", group, risks, start,
-                         None, None, None, _stamp(rng, start)))
+                to_line((home.code, next_id("R"), group, risks, start, None, None, None,
+                         _stamp(rng, start)))
             )  # fmt: skip
             if rng.random() < SUPPORTED_SHARE:
-                day = min(start + dt.timedelta(days=rng.randint(0, 30)), last)
-                day = max(day, start)
-                category, low, high, description = rng.choice(SUPPORT)
-                amount = (
-                    None if low is None or high is None else rng.randint(low // 10, high // 10) * 10
-                )
-                quantity, unit = (None, None) if low is not None else (rng.randint(20, 60), "kg")
-                serial["K"] += 1
                 out.measures.append(
-                    to_line((
-                        home.code, None, None, f"{unit_code}K{serial['K']:07d}", category, day,
-                        amount, quantity, unit, description,
-                        f"{unit_name} Civil Affairs Bureau", None, None, None, None,
-                        _stamp(rng, day),
-                    ))
-                )  # fmt: skip
-        roll = rng.random()
-        count = 0 if roll < 0.65 else 1 if roll < 0.9 else 2  # 0.5 on average
-        for _ in range(count):
-            category = rng.choice(("COMPLAINT", "REQUEST", "REQUEST", "SATISFACTION"))
-            official = home.official if rng.random() < 0.3 else None
-            sent = as_of - dt.timedelta(days=rng.randint(1, 365))
-            answered = closed = None
-            if rng.random() < ANSWERED_SHARE:
-                answered = min(sent + dt.timedelta(days=rng.randint(1, 20)), last)
-                answered = max(answered, sent)
-                if rng.random() < CLOSED_SHARE:
-                    closed = max(min(answered + dt.timedelta(days=rng.randint(1, 10)), last),
-                                 answered)  # fmt: skip
-            status = "CLOSED" if closed else "ANSWERED" if answered else "OPEN"
-            serial["F"] += 1
-            out.feedback.append(
-                to_line((
-                    home.code, official, f"{unit_code}F{serial['F']:07d}",
-                    "OFFICIAL" if official else "HOUSEHOLD", category,
-                    rng.randint(3, 5) if category == "SATISFACTION" else None,
-                    rng.choice(TEXTS[category]), status, sent,
-                    rng.choice(ANSWERS) if answered else None, answered, closed,
-                    _stamp(rng, sent),
-                ))
-            )  # fmt: skip
+                    support_line(rng, home.code, next_id("K"), start, last, unit_name)
+                )
+        out.feedback += feedback_lines(rng, home.code, home.official, as_of, lambda: next_id("F"))
     return out

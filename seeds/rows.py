@@ -17,6 +17,9 @@ class CountyRows:
     lines: dict[str, list[str]] = field(default_factory=dict)
     # The trade's rows (seeds/market.py), by graph/bulk_trade.py's GENERATED_WRITES key.
     trade: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # The county's BORDERLINE households' lines, by the same kinds (seeds/borderline.py):
+    # written with the county's, counted apart (the figures below are the others').
+    borderline: dict[str, list[str]] = field(default_factory=dict)
     people: int = 0
     uncovered: int = 0
     overdue: int = 0

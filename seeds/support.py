@@ -309,30 +309,37 @@ class _Draw:
         self.out.derived[home.code] = derived_incomes(records)
 
     def items(self, home: HomeFacts, per_capita: int, size: int) -> dict[str, int]:
-        """Items whose perCapitaNet is exactly `per_capita`."""
-        rng = self.rng
-        net = per_capita * size + rng.randint(0, size - 1)
         guaranteed = home.attribute in ("LOW_INCOME_GUARANTEE", "EXTREME_POVERTY_SUPPORT")
         elders = any(m.age >= 60 for m in home.members)
-        production = round(net * rng.uniform(0.2, 0.45))
-        items = {
-            "wages": 0,
-            "productionIncome": 0,
-            "productionCosts": round(net * rng.uniform(0.05, 0.2)),
-            "propertyIncome": round(net * rng.uniform(0, 0.04)),
-            "pensionIncome": round(net * rng.uniform(0.02, 0.08)) if elders else 0,
-            "lowIncomeGuarantee": round(net * rng.uniform(0.15, 0.3)) if guaranteed else 0,
-            "subsidies": round(net * rng.uniform(0.02, 0.08)),
-            "ecologicalCompensation": round(net * rng.uniform(0, 0.03)),
-        }
-        items["productionIncome"] = production + items["productionCosts"]
-        others = sum(v for k, v in items.items() if k not in ("wages", "productionCosts"))
-        items["wages"] = net - (others - items["productionCosts"])
-        if items["wages"] < 0:  # rounding on a small figure: production gives it back
-            items["productionIncome"] += items["wages"]
-            items["wages"] = 0
-        assert per_capita_net(items, size) == per_capita
-        return items
+        return income_items(self.rng, per_capita, size, guaranteed=guaranteed, elders=elders)
+
+
+def income_items(
+    rng: random.Random, per_capita: int, size: int, *, guaranteed: bool, elders: bool
+) -> dict[str, int]:
+    """An income record's items whose perCapitaNet is exactly `per_capita` for `size`
+    people: a low-income guarantee where the household has one, pensions where it has
+    members of 60 or more."""
+    net = per_capita * size + rng.randint(0, size - 1)
+    production = round(net * rng.uniform(0.2, 0.45))
+    items = {
+        "wages": 0,
+        "productionIncome": 0,
+        "productionCosts": round(net * rng.uniform(0.05, 0.2)),
+        "propertyIncome": round(net * rng.uniform(0, 0.04)),
+        "pensionIncome": round(net * rng.uniform(0.02, 0.08)) if elders else 0,
+        "lowIncomeGuarantee": round(net * rng.uniform(0.15, 0.3)) if guaranteed else 0,
+        "subsidies": round(net * rng.uniform(0.02, 0.08)),
+        "ecologicalCompensation": round(net * rng.uniform(0, 0.03)),
+    }
+    items["productionIncome"] = production + items["productionCosts"]
+    others = sum(v for k, v in items.items() if k not in ("wages", "productionCosts"))
+    items["wages"] = net - (others - items["productionCosts"])
+    if items["wages"] < 0:  # rounding on a small figure: production gives it back
+        items["productionIncome"] += items["wages"]
+        items["wages"] = 0
+    assert per_capita_net(items, size) == per_capita
+    return items
 
 
 def draw_support(

@@ -15,7 +15,7 @@ from graph.errors import BadUserInput
 from graph.model import RegionLevel
 from seeds.generator import Summary, generate
 from seeds.idnumber import check_digit, make_id_number, seed_person_ref
-from seeds.layout import FULL_HOUSEHOLDS, FULL_VILLAGES, layout
+from seeds.layout import BORDERLINE_SHARE, FULL_HOUSEHOLDS, FULL_VILLAGES, layout
 from seeds.regions import county_level_units
 
 SMALL = 300
@@ -143,10 +143,15 @@ def test_same_seed_same_graph_and_a_rerun_duplicates_nothing(
 ) -> None:
     first = run_generator(test_settings, as_of)
     before, counted = dump(graph), counts(graph)
-    assert len(before["households"]) == SMALL == first.households
+    # The summary's figures are the N households'; the BORDERLINE ones are counted apart.
+    assert first.borderline == round(BORDERLINE_SHARE * SMALL) > 0
+    assert len(before["households"]) == SMALL + first.borderline and first.households == SMALL
+    theirs = {h["code"] for h in before["households"] if h["p"]["status"] == "BORDERLINE"}
+    assert len(theirs) == first.borderline
     assert len(before["people"]) >= first.people
-    assert len(before["measures"]) == first.measures >= 2 * SMALL
-    assert len(before["incomes"]) == first.incomes > SMALL
+    assert len([m for m in before["measures"] if m["h"] not in theirs]) == first.measures
+    assert first.measures >= 2 * SMALL
+    assert len([i for i in before["incomes"] if i["h"] not in theirs]) == first.incomes > SMALL
 
     again = run_generator(test_settings, as_of)
     assert again.dropped > 0
@@ -155,7 +160,7 @@ def test_same_seed_same_graph_and_a_rerun_duplicates_nothing(
 
     run_generator(test_settings, as_of, seed=8)
     other = dump(graph)
-    assert len(other["households"]) == SMALL
+    assert len(other["households"]) == SMALL + first.borderline
     assert other["people"] != before["people"]
     assert other["households"] != before["households"]
 
@@ -205,7 +210,7 @@ def test_every_person_has_a_ref_derived_from_the_id_number(
 def test_codes_nest_and_every_village_reaches_the_province(
     graph: Driver, test_settings: Settings, as_of: dt.date
 ) -> None:
-    run_generator(test_settings, as_of)
+    summary = run_generator(test_settings, as_of)
     households = rows(
         graph,
         "MATCH (h:Household) OPTIONAL MATCH (h)-[:IN_VILLAGE]->(v:Region {level: 'VILLAGE'}) "
@@ -213,7 +218,7 @@ def test_codes_nest_and_every_village_reaches_the_province(
         "RETURN h.code AS code, h.villageCode AS villageCode, v.code AS village, "
         "[n IN nodes(path) | n.code] AS chain",
     )
-    assert len(households) == SMALL
+    assert len(households) == SMALL + summary.borderline
     for h in households:
         assert len(h["code"]) == 16 and h["code"].isdigit()
         assert h["village"] == h["villageCode"] == h["code"][:12]
@@ -333,7 +338,7 @@ def test_the_graph_looks_like_a_province(
     figures = rows(
         graph,
         """
-        MATCH (h:Household)
+        MATCH (h:Household) WHERE h.status <> 'BORDERLINE'
         RETURN avg(h.memberCount) AS size, min(h.memberCount) AS smallest,
                max(h.memberCount) AS largest,
                sum(CASE WHEN h.responsibleOfficial IS NULL THEN 1 ELSE 0 END) AS uncovered,
@@ -396,7 +401,7 @@ def test_the_demo_story_survives_a_generator_run(
     assert len(before) > 20
 
     run_generator(test_settings, demo)
-    run_generator(test_settings, demo)
+    summary = run_generator(test_settings, demo)
 
     # Regions' prefixes above county level are recomputed, and the rural populations of
     # those that now hold generated villages too (the province, cities, districts); everything
@@ -414,7 +419,9 @@ def test_the_demo_story_survives_a_generator_run(
 
     assert plain(sorted(rows(graph, story), key=lambda r: r["id"])) == plain(before)
     assert sorted(rows(graph, story_rels), key=lambda r: r["id"]) == before_rels
-    assert rows(graph, "MATCH (h:Household:Generated) RETURN count(h) AS n") == [{"n": SMALL}]
+    assert rows(graph, "MATCH (h:Household:Generated) RETURN count(h) AS n") == [
+        {"n": SMALL + summary.borderline}
+    ]
 
 
 def test_keys_held_outside_the_generated_part_are_not_taken(
@@ -442,14 +449,16 @@ def test_keys_held_outside_the_generated_part_are_not_taken(
         taken,
     )
 
-    run_generator(test_settings, as_of)
+    summary = run_generator(test_settings, as_of)
     assert rows(
         graph,
         "MATCH (h:Household {code: $household})-[:IN_VILLAGE]->(v:Region:Generated) "
         "WHERE NOT h:Generated RETURN v.code AS village",
         household=taken["household"],
     ) == [{"village": taken["village"]}]
-    assert rows(graph, "MATCH (h:Household:Generated) RETURN count(h) AS n") == [{"n": SMALL}]
+    assert rows(graph, "MATCH (h:Household:Generated) RETURN count(h) AS n") == [
+        {"n": SMALL + summary.borderline}
+    ]
     for label, key, value in (
         ("Official", "code", taken["official"]),
         ("Person", "idNumber", taken["person"]),
