@@ -11,6 +11,7 @@ from typing import Any
 from graph.db import Tx
 from graph.income import refresh_incomes
 from graph.model import Label
+from graph.sales_summary import refresh_days_of
 
 _UPSERT_COOPERATIVES = """
 UNWIND $rows AS row
@@ -167,11 +168,13 @@ async def upsert_sales(
     """MERGE sellers on their code ({code, name, kind, regionCode}), buyers and orders on
     (seller, id) ({id, seller, channel, placedAt, buyer, city, total, digest, lines:
     [{n, lot, quantity, unitPrice, amount}], payments: [{id, lot, amount, date}]}), each
-    payment to its lot's owner; then the derived income figures of the households paid.
-    The lots' remaining is the caller's (upsert_lots)."""
+    payment to its lot's owner; then the derived income figures of the households paid
+    and the sales summaries of the orders' days (graph/sales_summary.py). The lots'
+    remaining is the caller's (upsert_lots)."""
     await tx.run(_UPSERT_SELLERS, {"rows": [dict(r) for r in sellers]})
     records = await tx.run(_UPSERT_ORDERS, {"rows": [dict(r) for r in orders]})
     await refresh_incomes(tx, sorted({str(r["household"]) for r in records}))
+    await refresh_days_of(tx, [{"seller": o["seller"], "id": o["id"]} for o in orders])
 
 
 # --- the generator's trade (seeds/market.py) -------------------------------------------

@@ -19,6 +19,7 @@ from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_
 from graph.monitoring import MIGRATE_MONITORED
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import CATALOGUE, UPSERT_CATALOGUE
+from graph.sales_summary import SUMMARIZE_EVERY_DAY
 from graph.status import BACKFILL_FIRST, SUMMARIZE_STATUS, WITHOUT_HISTORY
 from graph.village_keys import SUMMARIZE_VILLAGE
 
@@ -261,6 +262,18 @@ STEPS: tuple[Step, ...] = (
             f"MATCH (h:Household) CALL (h) {{ {SUMMARIZE_CONTACTS} }} IN TRANSACTIONS OF 5000 ROWS",
             f"MATCH (o:Official) CALL (o) {{ {SUMMARIZE_LOAD} }} IN TRANSACTIONS OF 5000 ROWS",
         ),
+    ),
+    Step(
+        21,
+        "salesImpact sums the sales summaries (graph/sales_summary.py): one per region that "
+        "is not a village and CST day with orders, unique on (regionCode, day), written for "
+        "every day with a PLACED order, a day a transaction",
+        (
+            "CREATE CONSTRAINT sales_day_key IF NOT EXISTS "
+            "FOR (n:SalesDay) REQUIRE (n.regionCode, n.day) IS UNIQUE",
+        ),
+        (SUMMARIZE_EVERY_DAY,),
+        {"regions": None},
     ),
 )
 
