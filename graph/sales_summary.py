@@ -15,8 +15,9 @@ order's day and the days of the buyer's later orders, in every region of its lot
 the demo's upserts, migration step 21 (every day) and, for its own orders, the
 generator, which computes the same figures in Python (`sales_days`, the twin).
 
-A region's membership is the lot's village's PART_OF ancestors (the same regions as
-their prefixes: a region's prefixes are its villages').
+A lot's regions are its village's PART_OF ancestors; whether an earlier order of the
+buyer has a lot in a region is read from the region's prefixes (the same regions: a
+region's prefixes are its villages'), not by walking the tree down.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ CALL (day, t0) {{
     MATCH (b)<-[:{Rel.BOUGHT_BY}]-(e:{Label.ORDER})
     WHERE e.status = 'PLACED' AND (e.placedAt < o.placedAt OR (e.placedAt <= o.placedAt
       AND e.id < o.id))
-      AND EXISTS {{ MATCH (e)-[:{Rel.LINE}]->(k:{Label.LOT}) {_regions_of("k", "a")} }}
+      AND EXISTS {{ MATCH (e)-[:{Rel.LINE}]->(k:{Label.LOT})
+        WHERE any(pre IN a.prefixes WHERE k.villageCode STARTS WITH pre) }}
     RETURN e.placedAt AS at ORDER BY at DESC LIMIT 1 }} AS before
   WITH a, collect({{ch: o.channel, lines: lines, total: reduce(t = 0, y IN lines | t + y.a),
     prev: CASE WHEN before = [] THEN null ELSE {cst_day("before[0]")} END}}) AS os
