@@ -361,8 +361,11 @@ class Database:
         return done
 
     async def run_autocommit(self, cypher: str, params: Params | None = None) -> None:
-        """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS)."""
+        """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS),
+        bounded by this driver's transaction timeout, not the server's default (a
+        migration's backfill outlasts the API's)."""
+        query = neo4j.Query(cypher, timeout=self.timeout_s)
         with _note(cypher):
             async with _translated(), self.driver.session(database=self.database) as session:
-                result = await session.run(cypher, dict(params or {}))
+                result = await session.run(query, dict(params or {}))
                 await result.consume()
