@@ -270,6 +270,13 @@ CALL (o, row) {{
 }}
 """
 
+# The households' payment summaries (graph/payment.py's SUMMARIZE_PAYMENTS), computed
+# by seeds/market.py from the payments above.
+_CREATE_HOUSEHOLD_PAYMENTS = f"""
+UNWIND $rows AS row
+CREATE (:{Label.HOUSEHOLD_PAYMENTS}:{_G} {{code: row.code, days: row.days, amounts: row.amounts}})
+"""
+
 # (rows key, statement, rows a transaction), in the order they must be written.
 GENERATED_WRITES: tuple[tuple[str, str, int], ...] = (
     ("cooperatives", _CREATE_COOPERATIVES, 5_000),
@@ -281,6 +288,7 @@ GENERATED_WRITES: tuple[tuple[str, str, int], ...] = (
     ("sellers", _CREATE_SELLERS, 5_000),
     ("buyers", _CREATE_BUYERS, 10_000),
     ("orders", _CREATE_ORDERS, 5_000),
+    ("householdPayments", _CREATE_HOUSEHOLD_PAYMENTS, 10_000),
 )
 # Lots whose remaining is below zero: never one (issue 17, Done when 7).
 NEGATIVE_REMAINING = "MATCH (l:Lot) WHERE l.remaining < 0 RETURN count(l) AS n"

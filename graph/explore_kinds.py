@@ -112,6 +112,7 @@ INTERNAL_LABELS = frozenset(
         "Buyer",
         # A derived summary of orders (graph/sales_summary.py), read by salesImpact.
         "SalesDay",
+        "HouseholdPayments",
         # Findings are for auditors and region officers, not for every explorer (an
         # investigator may not read them): never shown, never walked.
         "Finding",

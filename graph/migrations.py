@@ -17,6 +17,7 @@ from graph.db import Database
 from graph.derived import SUMMARIZE_CONTACTS, SUMMARIZE_LOAD, summarize_support
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 from graph.monitoring import MIGRATE_MONITORED
+from graph.payment import SUMMARIZE_PAYMENTS
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import CATALOGUE, UPSERT_CATALOGUE
 from graph.sales_summary import SUMMARIZE_EVERY_DAY
@@ -274,6 +275,19 @@ STEPS: tuple[Step, ...] = (
         ),
         (SUMMARIZE_EVERY_DAY,),
         {"regions": None},
+    ),
+    Step(
+        22,
+        "salesImpact reads the households' payment summaries (graph/payment.py): one per "
+        "household with an unvoided ACCEPTANCE or SALE payment, unique on its code",
+        (
+            "CREATE CONSTRAINT household_payments_code IF NOT EXISTS "
+            "FOR (n:HouseholdPayments) REQUIRE n.code IS UNIQUE",
+        ),
+        (
+            "MATCH (h:Household) WHERE EXISTS { (h)<-[:PAID_TO]-(:Payment) } "
+            f"CALL (h) {{ {SUMMARIZE_PAYMENTS} }} IN TRANSACTIONS OF 5000 ROWS",
+        ),
     ),
 )
 

@@ -148,6 +148,13 @@ Nodes (key property first):
         per order the CST day of the same buyer's previous PLACED order in the region
         (previousDays, ascending) or, without one, a count (firstOrders). Unique on
         (regionCode, day); a day without such orders has no node.
+    (:HouseholdPayments {code, days, amounts})
+        A household's unvoided ACCEPTANCE and SALE payments, by date then id: their
+        dates and amounts (fen) in step (graph/payment.py's SUMMARIZE_PAYMENTS, run
+        wherever a household's income figures are refreshed; salesImpact reads it).
+        code: the household's (unique); only a household with such payments has one,
+        so a region's paid households are a seek on its prefixes. Generated with its
+        household.
     (:MonitoringRecord {id, group, riskTypes, startedOn, removedOn, removalReason, note,
                         createdAt})
         Return-to-poverty monitoring of a household (issue 13; graph/monitoring.py):
@@ -235,6 +242,7 @@ class Label(StrEnum):
     BUYER = "Buyer"
     ORDER = "Order"
     SALES_DAY = "SalesDay"
+    HOUSEHOLD_PAYMENTS = "HouseholdPayments"
     MONITORING_RECORD = "MonitoringRecord"
     FEEDBACK = "Feedback"
     CLIENT_MUTATION = "ClientMutation"

@@ -7,7 +7,8 @@ region and each of its children, in one statement.
         lots of two regions counts in both
     householdsPaid, paidToHouseholds, medianPaidPerHousehold
         the unvoided payments (ACCEPTANCE and SALE) dated in the window to households
-        of the region within the caller's scope (others do not count); for roles
+        of the region within the caller's scope (others do not count), read from the
+        households' payment summaries (HouseholdPayments); for roles
         without personal data the two sums are null over fewer than 5 households
 
 The maps are projected in a WITH that names every variable they use: their grouping
@@ -21,12 +22,17 @@ orders); a village's, few, read its lines. The statement branches on the level
 (`figures`: a UNION ALL of two subqueries, each filtered by `u.level`, one of which
 returns nothing).
 
-Cost: per region and child, a range seek on sales_day_key (region, day) (a year: 365
-small nodes, a province's with some hundred previous days each, the distinct buyers'
-count), then the products and channels of those nodes; a village: its lots by the
-lot_village index, their lines and the window's PLACED orders. The payments: the
-region's households by code (a seek per prefix) and their payments of the window.
-BENCHMARKS.md ("The trade at province scale") has the figures at 152,000 households.
+Cost: the payments first (`all_paying`: the region's and, when selected, its children's
+in one subquery; a payments pass planned after another list comprehension ran two to
+three times slower), each the region's HouseholdPayments summaries (graph/payment.py:
+their codes' unique index, a seek per prefix: only households ever paid), their dates
+in the window (a dozen each); for a view limited in scope, each one's household by
+code. Then the sales figures: per region and child, a range seek on sales_day_key
+(region, day) (a year: 365 small nodes, a province's with some hundred previous days
+each, the distinct buyers' count), their products and channels; a village: its lots by
+the lot_village index, their lines and the window's PLACED orders. At 152,000
+households a province's year is 0.76 s p50, 1.1 s p95, a county's 96 ms p50, 144 ms p95
+(BENCHMARKS.md, "The trade at province scale").
 """
 
 from __future__ import annotations
@@ -37,7 +43,6 @@ from typing import Any
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.errors import BadUserInput
 from graph.model import Label, Rel
-from graph.payment import PaymentSource
 from graph.readmap import Access, Field, yuan
 from graph.validation import EARLIEST_DATE, check_region_code
 
@@ -81,11 +86,8 @@ def _region(request: Request) -> str:
     return check_region_code(str(request.args["regionCode"]), "regionCode")
 
 
-def _within(prefixes: str, code: str) -> str:
-    return f"any(pre IN {prefixes} WHERE {code} STARTS WITH pre)"
-
-
 SALES = frozenset({"revenue", "orders", "buyers", "byProduct", "byChannel"})
+PAID = frozenset({"householdsPaid", "paidToHouseholds", "medianPaidPerHousehold"})
 
 
 class _Impact:
@@ -95,12 +97,14 @@ class _Impact:
         self.c = Compiler(view, self.b)
         # The window's parameters, set by the planner.
         self.start = self.end = self.low = self.high = ""
+        self.children_paid: dict[str, str] = {}  # a children selection's key -> its list
+        self.root_pay = ""
 
     def unit(
         self, u: str, f: str, paid: str, fields: tuple[Field, ...], post: Post, name: str
     ) -> str:
         """The map (of GraphQL type `name`) of region `u` from its sales figures `f`
-        (`figures`) and households `paid`."""
+        (`figures`) and payments `paid` (`paying`)."""
         self.name = name
         parts = [f"`{g.key}`: {self.field(u, f, paid, g, post.child(g))}" for g in fields]
         return "{" + ", ".join(parts) + "}"
@@ -173,10 +177,71 @@ class _Impact:
             f"WITH {u}, {ls}, {{{from_lines}}} AS {f} RETURN {f} }} "
         )
 
-    def private(self, paid: str, expr: str) -> str:
+    def all_paying(self, u: str, pay: str, fields: tuple[Field, ...]) -> str:
+        """CALL (u) { ... }: the `paying` maps of region `u` (as `pay`) and, when a
+        `children` selection has payment fields, of its children (as a list {code,
+        pay} that `children_paid` names), in one subquery over the regions: a second
+        payments pass planned after another list comprehension ran two to three times
+        slower than the first (BENCHMARKS.md)."""
+        root = bool({g.name for g in fields} & PAID)
+        kids = [g for g in fields if g.name == "children" and {x.name for x in g.fields} & PAID]
+        if not root and not kids:
+            return ""
+        needed = tuple(x for g in kids for x in g.fields) + fields
+        r, c, one, pays = (self.b.var(v) for v in ("r", "c", "one", "pays"))
+        for g in kids:
+            self.children_paid[g.key] = pays
+        children = (
+            f" + COLLECT {{ MATCH ({c}:{Label.REGION})-[:{Rel.PART_OF}]->({u}) RETURN {c} }}"
+            if kids else ""
+        )  # fmt: skip
+        self.root_pay = f"[{c} IN {pays} WHERE {c}.code = {u}.code][0].pay"
+        return (
+            f"CALL ({u}) {{ UNWIND [{u}]{children} AS {r} "
+            f"{self.paying(r, one, needed)}"
+            f"RETURN collect({{code: {r}.code, pay: {one}}}) AS {pays} }} "
+            f"WITH *, {self.root_pay if root else 'null'} AS {pay} "
+        )
+
+    def paying(self, u: str, pay: str, fields: tuple[Field, ...]) -> str:
+        """CALL (u) { ... }: the payments of region `u`'s households in the caller's
+        scope as map `pay`: n households paid in the window, their sum and (when
+        selected) the median of their sums, from their HouseholdPayments (a seek per
+        prefix on their codes; a limited scope also reads each one's household)."""
+        need = {g.name for g in fields} & PAID
+        if not need:
+            return ""
+        s, got, t, a, i = (self.b.var(v) for v in ("s", "got", "t", "a", "i"))
+        total, totals = self.b.var("total"), self.b.var("totals")
+        n = f"size({totals})"
+        median = ""
+        if "medianPaidPerHousehold" in need:
+            median = (
+                f", median: CASE WHEN {n} = 0 THEN null ELSE toInteger(round(toFloat("
+                f"{totals}[({n} - 1) / 2] + {totals}[{n} / 2]) / 2)) END"
+            )
+        h = self.b.var("h")
+        visible = self.view.scope.read_filter(Access.HOUSEHOLD, h, self.b)
+        # Every household is visible to a view of all of them: no household is read.
+        scoped = "" if visible == "true" else (
+            f"MATCH ({h}:{Label.HOUSEHOLD} {{code: {s}.code}}) WHERE {visible} ")  # fmt: skip
+        pre = self.b.var("pre")
+        return (
+            f"CALL ({u}) {{ UNWIND {u}.prefixes AS {pre} "
+            f"MATCH ({s}:{Label.HOUSEHOLD_PAYMENTS}) WHERE {s}.code STARTS WITH {pre} {scoped}"
+            f"WITH [{i} IN range(0, size({s}.days) - 1) WHERE {s}.days[{i}] >= {self.low} "
+            f"AND {s}.days[{i}] <= {self.high} | {s}.amounts[{i}]] AS {got} WHERE {got} <> [] "
+            f"WITH reduce({t} = 0, {a} IN {got} | {t} + {a}) AS {total} "
+            + (f"ORDER BY {total} " if median else "")
+            + f"WITH collect({total}) AS {totals} "
+            f"RETURN {{n: {n}, sum: reduce({t} = 0, {a} IN {totals} | {t} + {a}){median}}} "
+            f"AS {pay} }} "
+        )
+
+    def private(self, pay: str, expr: str) -> str:
         if not self.view.masked:
             return expr
-        return f"CASE WHEN size({paid}) < {PRIVATE_BELOW} THEN null ELSE {expr} END"
+        return f"CASE WHEN {pay}.n < {PRIVATE_BELOW} THEN null ELSE {expr} END"
 
     def field(self, u: str, f: str, paid: str, g: Field, post: Post) -> str:
         x = self.b.var("x")
@@ -210,36 +275,35 @@ class _Impact:
             }
             return f"[{x} IN {f}.byChannel | {self._map(g, values)}]"
         if g.name == "householdsPaid":
-            return f"size({paid})"
+            return f"{paid}.n"
         if g.name == "paidToHouseholds":
-            return self.private(paid, yuan(f"reduce(t = 0, {x} IN {paid} | t + {x}.paid)"))
+            return self.private(paid, yuan(f"{paid}.sum"))
         if g.name == "medianPaidPerHousehold":
-            s = f"COLLECT {{ UNWIND {paid} AS {x} RETURN {x}.paid ORDER BY {x}.paid }}"
-            n = f"size({paid})"
-            median = (
-                f"CASE WHEN {n} = 0 THEN null ELSE toInteger(round(toFloat({s}[({n} - 1) / 2] "
-                f"+ {s}[{n} / 2]) / 2)) END"
-            )
-            return self.private(paid, yuan(median))
+            return self.private(paid, yuan(f"{paid}.median"))
         if g.name == "children":
-            c, cf, cp = (self.b.var(v) for v in ("c", "f", "paid"))
-            y = self.b.var("y")
+            c, cf, cp = (self.b.var(v) for v in ("c", "f", "pay"))
+            y, z = self.b.var("y"), self.b.var("z")
             inner = self.unit(c, cf, cp, g.fields, post, "SalesFigures")
             self.name = "SalesImpact"
+            pays = self.children_paid.get(g.key)
+            paid_of = (
+                f"WITH {c}, [{z} IN {pays} WHERE {z}.code = {c}.code][0].pay AS {cp} "
+                if pays
+                else ""
+            )
             return (
                 f"COLLECT {{ MATCH ({c}:{Label.REGION})-[:{Rel.PART_OF}]->({u}) "
-                f"{self.figures(c, cf, g.fields)}"
-                f"WITH {c}, {self.carry(cf, g.fields)}"
-                f"[{y} IN {paid} WHERE {_within(f'{c}.prefixes', f'{y}.v')}] AS {cp} "
-                f"WITH {c}, {self.carry(cf, g.fields)}{cp}, {inner} AS {y} "
+                f"{paid_of}{self.figures(c, cf, g.fields)}"
+                f"WITH {c}, {self.carry(cf, cp, g.fields)}{inner} AS {y} "
                 f"RETURN {y} ORDER BY {c}.code }}"
             )
         raise ValueError(f"SalesImpact.{g.name} is not compiled")
 
     @staticmethod
-    def carry(f: str, fields: tuple[Field, ...]) -> str:
-        """`f, ` when the selection has sales figures (`figures` made `f`)."""
-        return f"{f}, " if {g.name for g in fields} & SALES else ""
+    def carry(f: str, pay: str, fields: tuple[Field, ...]) -> str:
+        """`f, pay, `: the figures `figures` and `paying` made for the selection."""
+        names = {g.name for g in fields}
+        return (f"{f}, " if names & SALES else "") + (f"{pay}, " if names & PAID else "")
 
     def lines(self, u: str, o: str, line: str = "", lot: str = "") -> str:
         """MATCH ... WHERE (open to more conditions): the PLACED orders `o` of the window
@@ -269,20 +333,14 @@ def plan_sales_impact(field: Field, view: View, shape: Any) -> Plan:
     start, end = b.slot("windowStart", _start), b.slot("windowEnd", _end)
     impact.start, impact.end = start, end
     low, high = b.slot("from", _from), b.slot("to", _to)
-    visible = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    sources = b.const([PaymentSource.ACCEPTANCE.value, PaymentSource.SALE.value])
     impact.low, impact.high = low, high
-    node = impact.unit("u", "f", "paid", field.fields, post, "SalesImpact")
+    pays = impact.all_paying("u", "pay", field.fields)
+    carried = "".join(f"{v}, " for v in set(impact.children_paid.values()))
+    node = impact.unit("u", "f", "pay", field.fields, post, "SalesImpact")
     cypher = f"""
 MATCH (u:{Label.REGION} {{code: {code}}})
+{pays}
 {impact.figures("u", "f", field.fields)}
-CALL (u) {{
-  UNWIND u.prefixes AS hp MATCH (h:{Label.HOUSEHOLD}) WHERE h.code STARTS WITH hp AND {visible}
-  MATCH (h)<-[:{Rel.PAID_TO}]-(pay:{Label.PAYMENT}) WHERE pay.date >= {low} AND pay.date <= {high}
-    AND pay.voidedOn IS NULL AND pay.source IN {sources}
-  WITH h, sum(pay.amount) AS total
-  RETURN collect({{v: h.code, paid: total}}) AS paid
-}}
-WITH u, {impact.carry("f", field.fields)}paid, {node} AS data
+WITH u, {impact.carry("f", "pay", field.fields)}{carried}{node} AS data
 RETURN data"""
     return plan(cypher, b, post)

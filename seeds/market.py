@@ -265,6 +265,21 @@ class _Market:
         lots = {made.code: (made.village, made.product) for made, _ in self.lots}
         cells = sales_days(self.out.rows.get("orders", []), lots, ancestors)
         self.out.rows["salesDays"] = day_rows(cells)
+        # The households' payment summaries (graph/payment.py's SUMMARIZE_PAYMENTS): the
+        # acceptances, and the sales of lots a household still owns.
+        owner = {made.code: made.owner for made, _ in self.lots}
+        paid: dict[str, list[tuple[dt.date, str, int]]] = {}
+        for p in self.out.rows.get("payments", []):
+            paid.setdefault(p["household"], []).append((p["date"], p["id"], p["amount"]))
+        for o in self.out.rows.get("orders", []):
+            for p in o["payments"]:
+                kind, code = owner[p["lot"]]
+                if kind == "HOUSEHOLD":
+                    paid.setdefault(code, []).append((p["date"], p["id"], p["amount"]))
+        for code, got in sorted(paid.items()):
+            got.sort()
+            self.out.add("householdPayments", {"code": code, "days": [d for d, _, _ in got],
+                                               "amounts": [a for _, _, a in got]})  # fmt: skip
 
     def accept_and_blend(
         self, coop: dict[str, Any], harvests: list[tuple[TradeHome, _Lot]], blends: list[_Lot]

@@ -1,9 +1,10 @@
-"""The sales summaries (graph/sales_summary.py, issue 17): after recordOrder,
-cancelOrder, the demo's upserts, migration step 21 and the generator they equal what
-is computed here from the orders themselves (by the regions' prefixes, not by the
-PART_OF tree the summaries follow), and salesImpact's sales figures from them equal
-the figures computed here from the lines for regions at every level, windows cutting
-the days, and every kind of caller."""
+"""The sales summaries (graph/sales_summary.py, issue 17) and the households' payment
+summaries (graph/payment.py): after recordOrder, cancelOrder, the demo's upserts,
+migration steps 21 and 22 and the generator they equal what is computed here from the
+orders and payments themselves (by the regions' prefixes, not by the PART_OF tree the
+sales summaries follow), and salesImpact from them equals the figures computed here
+from the lines and payments for regions at every level, windows cutting the days, and
+every kind of caller (a scope that leaves households out, masked sums)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ RECORD = "mutation($input: RecordOrderInput!) { recordOrder(input: $input) { ord
 CANCEL = "mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { order { id } } }"
 IMPACT = """query($r: String!, $from: Date!, $to: Date!) {
   salesImpact(regionCode: $r, from: $from, to: $to) {
-    region { code } revenue orders buyers
+    region { code } revenue orders buyers householdsPaid paidToHouseholds
+    medianPaidPerHousehold
     byProduct { product { code } quantity revenue } byChannel { channel orders revenue }
-    children { region { code } revenue orders buyers
+    children { region { code } revenue orders buyers householdsPaid paidToHouseholds
       byProduct { product { code } quantity revenue } byChannel { channel orders revenue } }
   } }"""
 
@@ -40,6 +42,12 @@ RETURN o.sellerCode AS seller, o.id AS id, b.id AS buyer, o.channel AS channel,
 """
 REGIONS = "MATCH (r:Region) RETURN r.code AS code, r.level AS level, r.prefixes AS prefixes"
 SUMMARIES = "MATCH (s:SalesDay) RETURN s {.*} AS s"
+PAYMENTS_OF = """
+MATCH (p:Payment)-[:PAID_TO]->(h:Household)
+WHERE p.voidedOn IS NULL AND p.source IN ['ACCEPTANCE', 'SALE']
+RETURN h.code AS code, p.date AS date, p.id AS id, p.amount AS amount
+"""
+PAID = "MATCH (s:HouseholdPayments) RETURN s.code AS code, s.days AS days, s.amounts AS amounts"
 
 
 @pytest.fixture()
@@ -120,11 +128,51 @@ def stored(driver: Driver) -> dict[tuple[str, dt.date], dict[str, Any]]:
     return found
 
 
+def _payments(driver: Driver) -> list[dict[str, Any]]:
+    found = [r.data() for r in driver.execute_query(PAYMENTS_OF)[0]]
+    for p in found:
+        p["date"] = p["date"].to_native()
+    return found
+
+
 def assert_summaries(driver: Driver) -> None:
+    """The SalesDay and HouseholdPayments nodes are what the orders and payments make."""
     expected, found = reference(driver), stored(driver)
     assert found.keys() == expected.keys()
     for key in expected:
         assert found[key] == expected[key], key
+    paid: dict[str, list[tuple[dt.date, str, int]]] = defaultdict(list)
+    for p in _payments(driver):
+        paid[p["code"]].append((p["date"], p["id"], p["amount"]))
+    want = {code: ([d for d, _, _ in sorted(got)], [a for _, _, a in sorted(got)])
+            for code, got in paid.items()}  # fmt: skip
+    have = {r["code"]: ([d.to_native() for d in r["days"]], r["amounts"])
+            for r in driver.execute_query(PAID)[0]}  # fmt: skip
+    assert have == want
+
+
+def paid_figures(
+    payments: list[dict[str, Any]], prefixes: list[str], scope: list[str] | None, masked: bool,
+    start: dt.date, end: dt.date,
+) -> dict[str, Any]:  # fmt: skip
+    """householdsPaid, paidToHouseholds, medianPaidPerHousehold of the households under
+    `prefixes` (and `scope`'s, when given) from their payments in the window."""
+    totals: dict[str, int] = defaultdict(int)
+    for p in payments:
+        if not start <= p["date"] <= end or not any(p["code"].startswith(x) for x in prefixes):
+            continue
+        if scope is not None and not any(p["code"].startswith(x) for x in scope):
+            continue
+        totals[p["code"]] += p["amount"]
+    values = sorted(totals.values())
+    n = len(values)
+    median = None if n == 0 else int((values[(n - 1) // 2] + values[n // 2]) / 2 + 0.5)
+    hidden = masked and n < 5
+    return {
+        "householdsPaid": n,
+        "paidToHouseholds": None if hidden else str(to_yuan(sum(values))),
+        "medianPaidPerHousehold": None if hidden or median is None else str(to_yuan(median)),
+    }
 
 
 def figures(graph: Any, code: str, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -212,18 +260,27 @@ def test_orders_and_cancellations_keep_the_summaries(api, demo, graph):
     callers: list[dict[str, Any]] = [{}, {"role": Role.INVESTIGATOR},
                                      {"role": Role.REGION_OFFICER, "scope": "469025"}]  # fmt: skip
     read = ({r["code"]: r for r in _regions(graph)}, _orders(graph))
+    payments = _payments(graph)
+    regions = read[0]
     for code in codes:
         for start, end in windows:
             for caller in callers:
                 variables = {"r": code, "from": start.isoformat(), "to": end.isoformat()}
                 found = api.data(IMPACT, variables, **caller)["salesImpact"]
+                scope = regions[caller["scope"]]["prefixes"] if "scope" in caller else None
+                masked = caller.get("role") == Role.INVESTIGATOR
                 children = found.pop("children")
-                assert found == figures(read, code, start, end), (code, start, end, caller)
+                want = figures(read, code, start, end) | paid_figures(
+                    payments, regions[code]["prefixes"], scope, masked, start, end)  # fmt: skip
+                assert found == want, (code, start, end, caller)
                 for child in children:
-                    assert child == figures(read, child["region"]["code"], start, end)
+                    c = child["region"]["code"]
+                    paid = paid_figures(payments, regions[c]["prefixes"], scope, masked, start, end)
+                    del paid["medianPaidPerHousehold"]
+                    assert child == figures(read, c, start, end) | paid, (c, start, end, caller)
 
 
-def test_migration_21_writes_every_summary(api, demo, graph, test_settings):
+def test_migrations_21_and_22_write_every_summary(api, demo, graph, test_settings):
     from conftest import migrated
 
     d = demo
@@ -232,6 +289,10 @@ def test_migration_21_writes_every_summary(api, demo, graph, test_settings):
     api.data(RECORD, order(STORE, "mig-a-0002", "a", at(d - dt.timedelta(days=2), 10),
                            (CHICKEN_LOT, 1)))  # fmt: skip
     expected = stored(graph)
-    assert expected == reference(graph) and len(expected) > 6
-    migrated(graph, test_settings, 20, "MATCH (s:SalesDay) DELETE s", "RETURN 1")
+    assert_summaries(graph)
+    assert len(expected) > 6
+    paid = graph.execute_query(PAID + " ORDER BY code")[0]
+    assert len(paid) >= 4  # the demo's paid households
+    migrated(graph, test_settings, 20, "MATCH (s:SalesDay|HouseholdPayments) DELETE s", "RETURN 1")
     assert stored(graph) == expected
+    assert graph.execute_query(PAID + " ORDER BY code")[0] == paid
