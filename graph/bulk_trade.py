@@ -11,6 +11,7 @@ from typing import Any
 from graph.db import Tx
 from graph.income import refresh_incomes
 from graph.model import Label
+from graph.sales_summary import refresh_days_of
 
 _UPSERT_COOPERATIVES = """
 UNWIND $rows AS row
@@ -167,11 +168,13 @@ async def upsert_sales(
     """MERGE sellers on their code ({code, name, kind, regionCode}), buyers and orders on
     (seller, id) ({id, seller, channel, placedAt, buyer, city, total, digest, lines:
     [{n, lot, quantity, unitPrice, amount}], payments: [{id, lot, amount, date}]}), each
-    payment to its lot's owner; then the derived income figures of the households paid.
-    The lots' remaining is the caller's (upsert_lots)."""
+    payment to its lot's owner; then the derived income figures of the households paid
+    and the sales summaries of the orders' days (graph/sales_summary.py). The lots'
+    remaining is the caller's (upsert_lots)."""
     await tx.run(_UPSERT_SELLERS, {"rows": [dict(r) for r in sellers]})
     records = await tx.run(_UPSERT_ORDERS, {"rows": [dict(r) for r in orders]})
     await refresh_incomes(tx, sorted({str(r["household"]) for r in records}))
+    await refresh_days_of(tx, [{"seller": o["seller"], "id": o["id"]} for o in orders])
 
 
 # --- the generator's trade (seeds/market.py) -------------------------------------------
@@ -267,6 +270,13 @@ CALL (o, row) {{
 }}
 """
 
+# The households' payment summaries (graph/payment.py's SUMMARIZE_PAYMENTS), computed
+# by seeds/market.py from the payments above.
+_CREATE_HOUSEHOLD_PAYMENTS = f"""
+UNWIND $rows AS row
+CREATE (:{Label.HOUSEHOLD_PAYMENTS}:{_G} {{code: row.code, days: row.days, amounts: row.amounts}})
+"""
+
 # (rows key, statement, rows a transaction), in the order they must be written.
 GENERATED_WRITES: tuple[tuple[str, str, int], ...] = (
     ("cooperatives", _CREATE_COOPERATIVES, 5_000),
@@ -278,6 +288,7 @@ GENERATED_WRITES: tuple[tuple[str, str, int], ...] = (
     ("sellers", _CREATE_SELLERS, 5_000),
     ("buyers", _CREATE_BUYERS, 10_000),
     ("orders", _CREATE_ORDERS, 5_000),
+    ("householdPayments", _CREATE_HOUSEHOLD_PAYMENTS, 10_000),
 )
 # Lots whose remaining is below zero: never one (issue 17, Done when 7).
 NEGATIVE_REMAINING = "MATCH (l:Lot) WHERE l.remaining < 0 RETURN count(l) AS n"

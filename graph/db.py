@@ -228,6 +228,11 @@ async def _translated() -> AsyncIterator[None]:
         raise DatabaseUnavailable() from exc
 
 
+# The transaction timeout `fupin neo4j start` gives Neo4j, at least (api/cli.py: six
+# times the query timeout, 60 s or more).
+SERVER_TIMEOUT_S = 60.0
+
+
 class Tx:
     """A write transaction handed to a unit of work; `run` counts what it runs."""
 
@@ -361,8 +366,13 @@ class Database:
         return done
 
     async def run_autocommit(self, cypher: str, params: Params | None = None) -> None:
-        """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS)."""
+        """Run a statement that must be auto-committed (schema, CALL IN TRANSACTIONS),
+        bounded by the server's transaction timeout or, when this driver's is longer
+        (the CLI's hour), by this driver's: a migration's backfill outlasts the API's.
+        Never shorter: the API's start-time migrations keep the server's bound."""
+        query = neo4j.Query(cypher, timeout=self.timeout_s) if (
+            self.timeout_s > SERVER_TIMEOUT_S) else neo4j.Query(cypher)  # fmt: skip
         with _note(cypher):
             async with _translated(), self.driver.session(database=self.database) as session:
-                result = await session.run(cypher, dict(params or {}))
+                result = await session.run(query, dict(params or {}))
                 await result.consume()

@@ -34,6 +34,18 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
     Household.exitYears            the years of its passed assessments, and the years
              .returnYears          of its changes to RETURNED (graph/status.py's
                                    SUMMARIZE_STATUS, with statusSince and exitYear)
+    (:SalesDay)                    per region that is not a village and CST day, what
+                                   the day's PLACED orders sold there: orders, revenue,
+                                   by channel and product, and the buyers' previous
+                                   days (graph/sales_summary.py's SUMMARIZE_DAY, run by
+                                   recordOrder, cancelOrder and upsert_sales; the
+                                   generator writes its own from `sales_days`, the
+                                   same figures in Python; migration step 21)
+    (:HouseholdPayments)           per household paid, its unvoided ACCEPTANCE and
+                                   SALE payments' dates and amounts (graph/payment.py's
+                                   SUMMARIZE_PAYMENTS, part of REFRESH_INCOMES, which
+                                   every write of a payment runs; the generator writes
+                                   its own from its payments; migration step 22)
 
 The statistics (graph/stats.py: regionStats, measureImpact) read these summaries
 instead of a region's measures, incomes and status changes, so a province's figures

@@ -110,6 +110,9 @@ INTERNAL_LABELS = frozenset(
         # order(sellerCode, orderId), buyer(id, sellerCode) and Lot.sales (issue 16).
         "Order",
         "Buyer",
+        # A derived summary of orders (graph/sales_summary.py), read by salesImpact.
+        "SalesDay",
+        "HouseholdPayments",
         # Findings are for auditors and region officers, not for every explorer (an
         # investigator may not read them): never shown, never walked.
         "Finding",

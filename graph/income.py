@@ -32,7 +32,7 @@ from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, ro
 from graph.db import Database, Tx
 from graph.errors import BadUserInput, Conflict
 from graph.model import Label, Rel
-from graph.payment import FEN_PER_YUAN, platform_sales
+from graph.payment import FEN_PER_YUAN, SUMMARIZE_PAYMENTS, platform_sales
 from graph.poverty_line import EARLIEST_YEAR, YEARS, line_in_force, threshold_of
 from graph.readmap import Access, Custom, Field, Kind, Mask, Value, declare, extend, yuan
 from graph.readmap import Rel as RelEntry
@@ -263,12 +263,15 @@ REFRESH_INCOMES = f"""
 UNWIND $codes AS code
 MATCH (h:Household {{code: code}})
 {SUMMARIZE_INCOMES}
+WITH h CALL (h) {{ {SUMMARIZE_PAYMENTS} }}
 """
 
 
 async def refresh_incomes(tx: Tx, codes: Sequence[str]) -> None:
     """Recompute latestIncomeYear, latestPerCapitaNet and previousPerCapitaNet of the
-    households (a seek per code, then their few income records)."""
+    households (a seek per code, then their few income records) and their payment
+    summaries (graph/payment.py's SUMMARIZE_PAYMENTS: every write of a payment runs
+    this)."""
     await tx.run(REFRESH_INCOMES, {"codes": list(codes)})
 
 

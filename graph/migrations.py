@@ -17,8 +17,10 @@ from graph.db import Database
 from graph.derived import SUMMARIZE_CONTACTS, SUMMARIZE_LOAD, summarize_support
 from graph.household import REGISTRATION_FROM_YEAR, UNMARKED_DEREGISTERED, mark_deregistered
 from graph.monitoring import MIGRATE_MONITORED
+from graph.payment import SUMMARIZE_PAYMENTS
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import CATALOGUE, UPSERT_CATALOGUE
+from graph.sales_summary import SUMMARIZE_EVERY_DAY
 from graph.status import BACKFILL_FIRST, SUMMARIZE_STATUS, WITHOUT_HISTORY
 from graph.village_keys import SUMMARIZE_VILLAGE
 
@@ -260,6 +262,31 @@ STEPS: tuple[Step, ...] = (
         (
             f"MATCH (h:Household) CALL (h) {{ {SUMMARIZE_CONTACTS} }} IN TRANSACTIONS OF 5000 ROWS",
             f"MATCH (o:Official) CALL (o) {{ {SUMMARIZE_LOAD} }} IN TRANSACTIONS OF 5000 ROWS",
+        ),
+    ),
+    Step(
+        21,
+        "salesImpact sums the sales summaries (graph/sales_summary.py): one per region that "
+        "is not a village and CST day with orders, unique on (regionCode, day), written for "
+        "every day with a PLACED order, a day a transaction",
+        (
+            "CREATE CONSTRAINT sales_day_key IF NOT EXISTS "
+            "FOR (n:SalesDay) REQUIRE (n.regionCode, n.day) IS UNIQUE",
+        ),
+        (SUMMARIZE_EVERY_DAY,),
+        {"regions": None},
+    ),
+    Step(
+        22,
+        "salesImpact reads the households' payment summaries (graph/payment.py): one per "
+        "household with an unvoided ACCEPTANCE or SALE payment, unique on its code",
+        (
+            "CREATE CONSTRAINT household_payments_code IF NOT EXISTS "
+            "FOR (n:HouseholdPayments) REQUIRE n.code IS UNIQUE",
+        ),
+        (
+            "MATCH (h:Household) WHERE EXISTS { (h)<-[:PAID_TO]-(:Payment) } "
+            f"CALL (h) {{ {SUMMARIZE_PAYMENTS} }} IN TRANSACTIONS OF 5000 ROWS",
         ),
     ),
 )

@@ -137,6 +137,24 @@ Nodes (key property first):
              cancelledOn, cancelReason})
         A sale (graph/order.py): id unique per seller; total in integer fen; status
         PLACED or CANCELLED; digest: the recorded input's, so a replay is recognised.
+    (:SalesDay {regionCode, day, orders, revenue, firstOrders, previousDays, channels,
+                channelOrders, channelRevenues, products, productQuantities,
+                productRevenues})
+        What the PLACED orders placed on one CST day sold in one region that is not a
+        village (graph/sales_summary.py keeps it current; salesImpact reads it): the
+        orders with a line of a lot produced in the region, the amount of those lines
+        (fen), per channel (ascending, lists in step) its orders and amount, per
+        product code (ascending) its quantity and amount; for the distinct buyers,
+        per order the CST day of the same buyer's previous PLACED order in the region
+        (previousDays, ascending) or, without one, a count (firstOrders). Unique on
+        (regionCode, day); a day without such orders has no node.
+    (:HouseholdPayments {code, days, amounts})
+        A household's unvoided ACCEPTANCE and SALE payments, by date then id: their
+        dates and amounts (fen) in step (graph/payment.py's SUMMARIZE_PAYMENTS, run
+        wherever a household's income figures are refreshed; salesImpact reads it).
+        code: the household's (unique); only a household with such payments has one,
+        so a region's paid households are a seek on its prefixes. Generated with its
+        household.
     (:MonitoringRecord {id, group, riskTypes, startedOn, removedOn, removalReason, note,
                         createdAt})
         Return-to-poverty monitoring of a household (issue 13; graph/monitoring.py):
@@ -223,6 +241,8 @@ class Label(StrEnum):
     SELLER = "Seller"
     BUYER = "Buyer"
     ORDER = "Order"
+    SALES_DAY = "SalesDay"
+    HOUSEHOLD_PAYMENTS = "HouseholdPayments"
     MONITORING_RECORD = "MonitoringRecord"
     FEEDBACK = "Feedback"
     CLIENT_MUTATION = "ClientMutation"

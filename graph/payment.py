@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from graph.cursor import KeyKind
 from graph.errors import BadUserInput
+from graph.model import Label
+from graph.model import Rel as RelType
 from graph.readmap import Conn, Embed, Flag, Kind, Mask, Rel, Value, declare
 
 if TYPE_CHECKING:
@@ -102,3 +104,23 @@ CREATE (p:Payment {id: row.id, amount: row.amount, date: row.date, source: row.s
 CREATE (p)-[:PAID_TO]->(h)
 CREATE (p)-[:PAID_FOR]->(l)
 """
+
+SUMMARIZE_PAYMENTS = f"""
+WITH h, COLLECT {{
+  MATCH (h)<-[:{RelType.PAID_TO}]-(p:{Label.PAYMENT}) WHERE p.voidedOn IS NULL
+    AND p.source IN {[s.value for s in PaymentSource]!r}
+  RETURN {{d: p.date, a: p.amount}} ORDER BY p.date, p.id }} AS ps
+CALL (h, ps) {{
+  WITH h, ps WHERE ps <> []
+  MERGE (s:{Label.HOUSEHOLD_PAYMENTS} {{code: h.code}})
+  SET s.days = [x IN ps | x.d], s.amounts = [x IN ps | x.a]
+  FOREACH (_ IN CASE WHEN h:{Label.GENERATED} THEN [1] ELSE [] END | SET s:{Label.GENERATED})
+}}
+CALL (h, ps) {{
+  WITH h, ps WHERE ps = []
+  OPTIONAL MATCH (s:{Label.HOUSEHOLD_PAYMENTS} {{code: h.code}})
+  DELETE s
+}}
+"""
+"""Cypher on a household `h`: its HouseholdPayments (graph/model.py), from its
+payments (it expands all of the household's relationships: a write's few households)."""

@@ -7,23 +7,32 @@ region and each of its children, in one statement.
         lots of two regions counts in both
     householdsPaid, paidToHouseholds, medianPaidPerHousehold
         the unvoided payments (ACCEPTANCE and SALE) dated in the window to households
-        of the region within the caller's scope (others do not count); for roles
+        of the region within the caller's scope (others do not count), read from the
+        households' payment summaries (HouseholdPayments); for roles
         without personal data the two sums are null over fewer than 5 households
 
 The maps are projected in a WITH that names every variable they use: their grouping
 subqueries aggregate, and Neo4j then takes the projection for an aggregation whose
-grouping keys must be explicit (as graph/coverage.py's).
+grouping keys must be explicit (as graph/coverage.py's). Product quantities are rounded
+to 3 places (a line's are at most 3), so the sum's order does not show.
 
-Cost: the region's lots by the lot_village index (a seek per prefix), their lines and
-the window's PLACED orders; the region's households by code (a seek per prefix) and
-their payments of the window. The lines are summed in the database by village, product
-and channel: a province's year is some thousands of groups, not its hundreds of
-thousands of lines, which as one list of maps passed the transaction memory limit at
-420,000 orders a year (BENCHMARKS.md). The children filter the region's two lists in
-memory. Distinct orders and buyers (an order of two villages' lots counts once) are
-counted by reading the region's (or the child's, or the channel's) lines again, one pass
-a figure: a county's pass is a few hundred milliseconds at 152,000 households, the
-province's one to two seconds.
+The sales figures of a region that is not a village are sums over its SalesDay
+summaries of the window (graph/sales_summary.py, kept current by every writer of
+orders); a village's, few, read its lines. The statement branches on the level
+(`figures`: a UNION ALL of two subqueries, each filtered by `u.level`, one of which
+returns nothing).
+
+Cost: the payments first (`all_paying`: the region's and, when selected, its children's
+in one subquery; a payments pass planned after another list comprehension ran two to
+three times slower), each the region's HouseholdPayments summaries (graph/payment.py:
+their codes' unique index, a seek per prefix: only households ever paid), their dates
+in the window (a dozen each); for a view limited in scope, each one's household by
+code. Then the sales figures: per region and child, a range seek on sales_day_key
+(region, day) (a year: 365 small nodes, a province's with some hundred previous days
+each, the distinct buyers' count), their products and channels; a village: its lots by
+the lot_village index, their lines and the window's PLACED orders. At 152,000
+households a province's year is 0.76 s p50, 1.1 s p95, a county's 96 ms p50, 144 ms p95
+(BENCHMARKS.md, "The trade at province scale").
 """
 
 from __future__ import annotations
@@ -34,7 +43,6 @@ from typing import Any
 from graph.compiler import Binder, Compiler, Plan, Post, Request, View, plan, root
 from graph.errors import BadUserInput
 from graph.model import Label, Rel
-from graph.payment import PaymentSource
 from graph.readmap import Access, Field, yuan
 from graph.validation import EARLIEST_DATE, check_region_code
 
@@ -78,8 +86,8 @@ def _region(request: Request) -> str:
     return check_region_code(str(request.args["regionCode"]), "regionCode")
 
 
-def _within(prefixes: str, code: str) -> str:
-    return f"any(pre IN {prefixes} WHERE {code} STARTS WITH pre)"
+SALES = frozenset({"revenue", "orders", "buyers", "byProduct", "byChannel"})
+PAID = frozenset({"householdsPaid", "paidToHouseholds", "medianPaidPerHousehold"})
 
 
 class _Impact:
@@ -87,87 +95,215 @@ class _Impact:
         self.view = view
         self.b = Binder()
         self.c = Compiler(view, self.b)
-        self.start = self.end = ""  # the window's parameters, set by the planner
+        # The window's parameters, set by the planner.
+        self.start = self.end = self.low = self.high = ""
+        self.children_paid: dict[str, str] = {}  # a children selection's key -> its list
+        self.root_pay = ""
 
     def unit(
-        self, u: str, sold: str, paid: str, fields: tuple[Field, ...], post: Post, name: str
+        self, u: str, f: str, paid: str, fields: tuple[Field, ...], post: Post, name: str
     ) -> str:
-        """The map (of GraphQL type `name`) of region `u` from its lines `sold` and
-        households `paid`."""
+        """The map (of GraphQL type `name`) of region `u` from its sales figures `f`
+        (`figures`) and payments `paid` (`paying`)."""
         self.name = name
-        parts = [f"`{f.key}`: {self.field(u, sold, paid, f, post.child(f))}" for f in fields]
+        parts = [f"`{g.key}`: {self.field(u, f, paid, g, post.child(g))}" for g in fields]
         return "{" + ", ".join(parts) + "}"
 
-    def private(self, paid: str, expr: str) -> str:
+    def figures(self, u: str, f: str, fields: tuple[Field, ...]) -> str:
+        """CALL (u) { ... }: the sales figures of region `u` as map `f`, with the keys
+        the selection needs (revenue, orders, buyers in fen and counts, products [{p,
+        q, a}] and channels [{ch, n, a}] ascending): a region that is not a village
+        sums its SalesDay summaries of the window (a seek on sales_day_key per day), a
+        village reads its lines."""
+        need = {g.name for g in fields} & SALES
+        if not need:
+            return ""
+        s, cells, y, i, t = (self.b.var(v) for v in ("s", "cells", "y", "i", "t"))
+        p, q, a, n, ch = (self.b.var(v) for v in ("p", "q", "a", "n", "ch"))
+
+        def listed(keys: str, values: tuple[str, ...], group: tuple[str, ...]) -> str:
+            sums = ", ".join(
+                f"sum({s}.{v}[{i}]) AS {g}" for v, g in zip(values, group[1:], strict=True)
+            )
+            return (
+                f"COLLECT {{ UNWIND {cells} AS {s} UNWIND range(0, size({s}.{keys}) - 1) AS {i} "
+                f"WITH {s}.{keys}[{i}] AS {group[0]}, {sums} "
+            )
+
+        summed = {
+            "revenue": f"reduce({t} = 0, {s} IN {cells} | {t} + {s}.revenue)",
+            "orders": f"reduce({t} = 0, {s} IN {cells} | {t} + {s}.orders)",
+            "buyers": (
+                f"reduce({t} = 0, {s} IN {cells} | {t} + {s}.firstOrders "
+                f"+ size([{y} IN {s}.previousDays WHERE {y} < {self.low}]))"
+            ),
+            "byProduct": listed("products", ("productQuantities", "productRevenues"), (p, q, a))
+            + f"RETURN {{p: {p}, q: round({q}, 3), a: {a}}} ORDER BY {p} }}",
+            "byChannel": listed("channels", ("channelOrders", "channelRevenues"), (ch, n, a))
+            + f"RETURN {{ch: {ch}, n: {n}, a: {a}}} ORDER BY {ch} }}",
+        }
+        ls, o, b = self.b.var("lines"), self.b.var("o"), self.b.var("buyer")
+        x, lot, pr = self.b.var("x"), self.b.var("l"), self.b.var("pr")
+        read = {
+            "revenue": f"reduce({t} = 0, {y} IN {ls} | {t} + {y}.a)",
+            "orders": f"COUNT {{ UNWIND {ls} AS {y} RETURN DISTINCT {y}.o }}",
+            "buyers": (
+                f"COUNT {{ UNWIND {ls} AS {y} WITH {y}.o AS {o} "
+                f"MATCH ({o})-[:{Rel.BOUGHT_BY}]->({b}:{Label.BUYER}) RETURN DISTINCT {b} }}"
+            ),
+            "byProduct": (
+                f"COLLECT {{ UNWIND {ls} AS {y} WITH {y}.p AS {p}, sum({y}.q) AS {q}, "
+                f"sum({y}.a) AS {a} RETURN {{p: {p}, q: round({q}, 3), a: {a}}} ORDER BY {p} }}"
+            ),
+            "byChannel": (
+                f"COLLECT {{ UNWIND {ls} AS {y} WITH {y}.o.channel AS {ch}, "
+                f"count(DISTINCT {y}.o) AS {n}, sum({y}.a) AS {a} "
+                f"RETURN {{ch: {ch}, n: {n}, a: {a}}} ORDER BY {ch} }}"
+            ),
+        }
+        keys = sorted(need)
+        from_cells = ", ".join(f"`{k}`: {summed[k]}" for k in keys)
+        from_lines = ", ".join(f"`{k}`: {read[k]}" for k in keys)
+        return (
+            f"CALL ({u}) {{ WITH {u} WHERE {u}.level <> 'VILLAGE' "
+            f"OPTIONAL MATCH ({s}:{Label.SALES_DAY}) WHERE {s}.regionCode = {u}.code "
+            f"AND {s}.day >= {self.low} AND {s}.day <= {self.high} "
+            f"WITH {u}, collect({s}) AS {cells} "
+            f"WITH {u}, {cells}, {{{from_cells}}} AS {f} RETURN {f} "
+            f"UNION ALL WITH {u} WHERE {u}.level = 'VILLAGE' "
+            f"WITH {u}, COLLECT {{ {self.lines(u, o, x, lot)} "
+            f"MATCH ({lot})-[:{Rel.OF_PRODUCT}]->({pr}:{Label.PRODUCT}) "
+            f"RETURN {{o: {o}, p: {pr}.code, q: {x}.quantity, a: {x}.amount}} }} AS {ls} "
+            f"WITH {u}, {ls}, {{{from_lines}}} AS {f} RETURN {f} }} "
+        )
+
+    def all_paying(self, u: str, pay: str, fields: tuple[Field, ...]) -> str:
+        """CALL (u) { ... }: the `paying` maps of region `u` (as `pay`) and, when a
+        `children` selection has payment fields, of its children (as a list {code,
+        pay} that `children_paid` names), in one subquery over the regions: a second
+        payments pass planned after another list comprehension ran two to three times
+        slower than the first (BENCHMARKS.md)."""
+        root = bool({g.name for g in fields} & PAID)
+        kids = [g for g in fields if g.name == "children" and {x.name for x in g.fields} & PAID]
+        if not root and not kids:
+            return ""
+        needed = tuple(x for g in kids for x in g.fields) + fields
+        r, c, one, pays = (self.b.var(v) for v in ("r", "c", "one", "pays"))
+        for g in kids:
+            self.children_paid[g.key] = pays
+        children = (
+            f" + COLLECT {{ MATCH ({c}:{Label.REGION})-[:{Rel.PART_OF}]->({u}) RETURN {c} }}"
+            if kids else ""
+        )  # fmt: skip
+        self.root_pay = f"[{c} IN {pays} WHERE {c}.code = {u}.code][0].pay"
+        return (
+            f"CALL ({u}) {{ UNWIND [{u}]{children} AS {r} "
+            f"{self.paying(r, one, needed)}"
+            f"RETURN collect({{code: {r}.code, pay: {one}}}) AS {pays} }} "
+            f"WITH *, {self.root_pay if root else 'null'} AS {pay} "
+        )
+
+    def paying(self, u: str, pay: str, fields: tuple[Field, ...]) -> str:
+        """CALL (u) { ... }: the payments of region `u`'s households in the caller's
+        scope as map `pay`: n households paid in the window, their sum and (when
+        selected) the median of their sums, from their HouseholdPayments (a seek per
+        prefix on their codes; a limited scope also reads each one's household)."""
+        need = {g.name for g in fields} & PAID
+        if not need:
+            return ""
+        s, got, t, a, i = (self.b.var(v) for v in ("s", "got", "t", "a", "i"))
+        total, totals = self.b.var("total"), self.b.var("totals")
+        n = f"size({totals})"
+        median = ""
+        if "medianPaidPerHousehold" in need:
+            median = (
+                f", median: CASE WHEN {n} = 0 THEN null ELSE toInteger(round(toFloat("
+                f"{totals}[({n} - 1) / 2] + {totals}[{n} / 2]) / 2)) END"
+            )
+        h = self.b.var("h")
+        visible = self.view.scope.read_filter(Access.HOUSEHOLD, h, self.b)
+        # Every household is visible to a view of all of them: no household is read.
+        scoped = "" if visible == "true" else (
+            f"MATCH ({h}:{Label.HOUSEHOLD} {{code: {s}.code}}) WHERE {visible} ")  # fmt: skip
+        pre = self.b.var("pre")
+        return (
+            f"CALL ({u}) {{ UNWIND {u}.prefixes AS {pre} "
+            f"MATCH ({s}:{Label.HOUSEHOLD_PAYMENTS}) WHERE {s}.code STARTS WITH {pre} {scoped}"
+            f"WITH [{i} IN range(0, size({s}.days) - 1) WHERE {s}.days[{i}] >= {self.low} "
+            f"AND {s}.days[{i}] <= {self.high} | {s}.amounts[{i}]] AS {got} WHERE {got} <> [] "
+            f"WITH reduce({t} = 0, {a} IN {got} | {t} + {a}) AS {total} "
+            + (f"ORDER BY {total} " if median else "")
+            + f"WITH collect({total}) AS {totals} "
+            f"RETURN {{n: {n}, sum: reduce({t} = 0, {a} IN {totals} | {t} + {a}){median}}} "
+            f"AS {pay} }} "
+        )
+
+    def private(self, pay: str, expr: str) -> str:
         if not self.view.masked:
             return expr
-        return f"CASE WHEN size({paid}) < {PRIVATE_BELOW} THEN null ELSE {expr} END"
+        return f"CASE WHEN {pay}.n < {PRIVATE_BELOW} THEN null ELSE {expr} END"
 
-    def field(self, u: str, sold: str, paid: str, f: Field, post: Post) -> str:
+    def field(self, u: str, f: str, paid: str, g: Field, post: Post) -> str:
         x = self.b.var("x")
-        if f.name == "__typename":
+        if g.name == "__typename":
             return f"'{self.name}'"
-        if f.name == "region":
-            return self.c.project("Region", {"r": u}, f.fields, post)
-        if f.name == "revenue":
-            return yuan(f"reduce(t = 0, {x} IN {sold} | t + {x}.a)")
-        if f.name == "orders":
-            o = self.b.var("o")
-            return f"COUNT {{ {self.lines(u, o)} RETURN DISTINCT {o} }}"
-        if f.name == "buyers":
-            o, b = self.b.var("o"), self.b.var("buyer")
-            return (
-                f"COUNT {{ {self.lines(u, o)} "
-                f"MATCH ({o})-[:{Rel.BOUGHT_BY}]->({b}:{Label.BUYER}) RETURN DISTINCT {b} }}"
-            )
-        if f.name == "byProduct":
-            p, q, a = (self.b.var(n) for n in ("p", "q", "a"))
+        if g.name == "region":
+            return self.c.project("Region", {"r": u}, g.fields, post)
+        if g.name == "revenue":
+            return yuan(f"{f}.revenue")
+        if g.name in ("orders", "buyers"):
+            return f"{f}.{g.name}"
+        if g.name == "byProduct":
+            p = self.b.var("p")
+            chosen = g.sub("product")
             values = {
-                "product": self.c.project("Product", {"p": p}, f.sub("product")[0].fields, post)
-                if f.sub("product") else "null",
-                "quantity": q, "revenue": yuan(a), "__typename": "'ProductSales'",
+                "product": self.c.project("Product", {"p": p}, chosen[0].fields, post)
+                if chosen else "null",
+                "quantity": f"{x}.q", "revenue": yuan(f"{x}.a"), "__typename": "'ProductSales'",
             }  # fmt: skip
-            return self._group(sold, x, f"{x}.p", p, q, a, f, values, f"{p}.code")
-        if f.name == "byChannel":
-            ch, n, a = (self.b.var(v) for v in ("ch", "n", "a"))
+            return (
+                f"COLLECT {{ UNWIND {f}.byProduct AS {x} "
+                f"MATCH ({p}:{Label.PRODUCT} {{code: {x}.p}}) "
+                f"RETURN {self._map(g, values)} ORDER BY {p}.code }}"
+            )
+        if g.name == "byChannel":
             values = {
-                "channel": ch,
-                "orders": n,
-                "revenue": yuan(a),
+                "channel": f"{x}.ch",
+                "orders": f"{x}.n",
+                "revenue": yuan(f"{x}.a"),
                 "__typename": "'ChannelSales'",
             }
-            o = self.b.var("o")
-            values["orders"] = (
-                f"COUNT {{ {self.lines(u, o)} AND {o}.channel = {ch} RETURN DISTINCT {o} }}"
-            )
-            return (
-                f"COLLECT {{ UNWIND {sold} AS {x} WITH {x}.channel AS {ch}, sum({x}.a) AS {a} "
-                f"RETURN {self._map(f, values)} ORDER BY {ch} }}"
-            )
-        if f.name == "householdsPaid":
-            return f"size({paid})"
-        if f.name == "paidToHouseholds":
-            return self.private(paid, yuan(f"reduce(t = 0, {x} IN {paid} | t + {x}.paid)"))
-        if f.name == "medianPaidPerHousehold":
-            s = f"COLLECT {{ UNWIND {paid} AS {x} RETURN {x}.paid ORDER BY {x}.paid }}"
-            n = f"size({paid})"
-            median = (
-                f"CASE WHEN {n} = 0 THEN null ELSE toInteger(round(toFloat({s}[({n} - 1) / 2] "
-                f"+ {s}[{n} / 2]) / 2)) END"
-            )
-            return self.private(paid, yuan(median))
-        if f.name == "children":
-            c, cs, cp = (self.b.var(v) for v in ("c", "sold", "paid"))
-            y = self.b.var("y")
-            inner = self.unit(c, cs, cp, f.fields, post, "SalesFigures")
+            return f"[{x} IN {f}.byChannel | {self._map(g, values)}]"
+        if g.name == "householdsPaid":
+            return f"{paid}.n"
+        if g.name == "paidToHouseholds":
+            return self.private(paid, yuan(f"{paid}.sum"))
+        if g.name == "medianPaidPerHousehold":
+            return self.private(paid, yuan(f"{paid}.median"))
+        if g.name == "children":
+            c, cf, cp = (self.b.var(v) for v in ("c", "f", "pay"))
+            y, z = self.b.var("y"), self.b.var("z")
+            inner = self.unit(c, cf, cp, g.fields, post, "SalesFigures")
             self.name = "SalesImpact"
+            pays = self.children_paid.get(g.key)
+            paid_of = (
+                f"WITH {c}, [{z} IN {pays} WHERE {z}.code = {c}.code][0].pay AS {cp} "
+                if pays
+                else ""
+            )
             return (
                 f"COLLECT {{ MATCH ({c}:{Label.REGION})-[:{Rel.PART_OF}]->({u}) "
-                f"WITH {c}, [{y} IN {sold} WHERE {_within(f'{c}.prefixes', f'{y}.v')}] AS {cs}, "
-                f"[{y} IN {paid} WHERE {_within(f'{c}.prefixes', f'{y}.v')}] AS {cp} "
-                f"WITH {c}, {cs}, {cp}, {inner} AS {y} RETURN {y} ORDER BY {c}.code }}"
+                f"{paid_of}{self.figures(c, cf, g.fields)}"
+                f"WITH {c}, {self.carry(cf, cp, g.fields)}{inner} AS {y} "
+                f"RETURN {y} ORDER BY {c}.code }}"
             )
-        raise ValueError(f"SalesImpact.{f.name} is not compiled")
+        raise ValueError(f"SalesImpact.{g.name} is not compiled")
+
+    @staticmethod
+    def carry(f: str, pay: str, fields: tuple[Field, ...]) -> str:
+        """`f, pay, `: the figures `figures` and `paying` made for the selection."""
+        names = {g.name for g in fields}
+        return (f"{f}, " if names & SALES else "") + (f"{pay}, " if names & PAID else "")
 
     def lines(self, u: str, o: str, line: str = "", lot: str = "") -> str:
         """MATCH ... WHERE (open to more conditions): the PLACED orders `o` of the window
@@ -186,15 +322,6 @@ class _Impact:
     def _map(self, f: Field, values: dict[str, str]) -> str:
         return "{" + ", ".join(f"`{g.key}`: {values[g.name]}" for g in f.fields) + "}"
 
-    def _group(
-        self, sold: str, x: str, by: str, key: str, q: str, a: str, f: Field,
-        values: dict[str, str], order: str,
-    ) -> str:  # fmt: skip
-        return (
-            f"COLLECT {{ UNWIND {sold} AS {x} WITH {by} AS {key}, sum({x}.q) AS {q}, "
-            f"sum({x}.a) AS {a} RETURN {self._map(f, values)} ORDER BY {order} }}"
-        )
-
 
 @root("salesImpact")
 def plan_sales_impact(field: Field, view: View, shape: Any) -> Plan:
@@ -206,24 +333,14 @@ def plan_sales_impact(field: Field, view: View, shape: Any) -> Plan:
     start, end = b.slot("windowStart", _start), b.slot("windowEnd", _end)
     impact.start, impact.end = start, end
     low, high = b.slot("from", _from), b.slot("to", _to)
-    visible = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    sources = b.const([PaymentSource.ACCEPTANCE.value, PaymentSource.SALE.value])
-    node = impact.unit("u", "sold", "paid", field.fields, post, "SalesImpact")
+    impact.low, impact.high = low, high
+    pays = impact.all_paying("u", "pay", field.fields)
+    carried = "".join(f"{v}, " for v in set(impact.children_paid.values()))
+    node = impact.unit("u", "f", "pay", field.fields, post, "SalesImpact")
     cypher = f"""
 MATCH (u:{Label.REGION} {{code: {code}}})
-CALL (u) {{
-  {impact.lines("u", "o", "x", "l")}
-  MATCH (l)-[:{Rel.OF_PRODUCT}]->(p:{Label.PRODUCT})
-  WITH l.villageCode AS v, p, o.channel AS channel, sum(x.quantity) AS q, sum(x.amount) AS a
-  RETURN collect({{v: v, p: p, channel: channel, q: q, a: a}}) AS sold
-}}
-CALL (u) {{
-  UNWIND u.prefixes AS hp MATCH (h:{Label.HOUSEHOLD}) WHERE h.code STARTS WITH hp AND {visible}
-  MATCH (h)<-[:{Rel.PAID_TO}]-(pay:{Label.PAYMENT}) WHERE pay.date >= {low} AND pay.date <= {high}
-    AND pay.voidedOn IS NULL AND pay.source IN {sources}
-  WITH h, sum(pay.amount) AS total
-  RETURN collect({{v: h.code, paid: total}}) AS paid
-}}
-WITH u, sold, paid, {node} AS data
+{pays}
+{impact.figures("u", "f", field.fields)}
+WITH u, {impact.carry("f", "pay", field.fields)}{carried}{node} AS data
 RETURN data"""
     return plan(cypher, b, post)

@@ -56,6 +56,14 @@ from graph.model import RegionLevel
 from graph.poverty_line import MERGE_POVERTY_LINES
 from graph.product import upsert_catalogue
 from graph.region import POPULATE_VILLAGES, SUM_POPULATIONS
+from graph.sales_summary import (
+    CREATE_SALES_DAYS,
+    DROP_SALES_DAYS,
+    SUMMARIZE_OTHER_DAYS,
+    day_rows,
+    finish_days,
+    merge_days,
+)
 from graph.status import refresh_status
 from graph.village_keys import REFRESH_REGION_VILLAGES
 from seeds.anomalies import plant
@@ -190,6 +198,14 @@ async def drop_generated(db: Database, progress: Progress | None = None) -> int:
         found = await tx.single(DROP_GENERATED, {"limit": 10_000})
         return int(found["deleted"]) if found else 0
 
+    async def days(tx: Tx) -> int:
+        found = await tx.single(DROP_SALES_DAYS, {"limit": 10_000})
+        return int(found["deleted"]) if found else 0
+
+    # The sales summaries hold the generated orders: all go, and are written again
+    # (those of the other orders' days from their orders, SUMMARIZE_OTHER_DAYS).
+    while await db.write(days):
+        pass
     dropped = 0
     while deleted := await db.write(work):
         dropped += deleted
@@ -262,6 +278,8 @@ async def generate(
             return loop.run_in_executor(pool, draw_county, unit, seed, as_of, reserved)
 
         ahead = draw(todo[0]) if todo else None
+        # The sales summaries of the regions above the counties, added up (merge_days).
+        above: dict[tuple[str, dt.date], dict[str, Any]] = {}
         for index, unit in enumerate(todo):
             assert ahead is not None
             rows = await ahead
@@ -286,6 +304,14 @@ async def generate(
             if progress is not None and task is not None:
                 progress.update(task, description=f"trade: {unit.name}")
             summary.trade_seconds += await _write_trade(db, rows.trade)
+            summed = time.perf_counter()
+            days = [r for r in rows.trade.get("salesDays", [])
+                    if r["regionCode"].startswith(unit.code)]  # fmt: skip
+            merge_days(above, [r for r in rows.trade.get("salesDays", [])
+                               if not r["regionCode"].startswith(unit.code)])  # fmt: skip
+            for start in range(0, len(days), 5_000):
+                await _run(db, CREATE_SALES_DAYS, days[start : start + 5_000])
+            summary.trade_seconds += time.perf_counter() - summed
             for name in ("cooperatives", "lots", "sellers", "buyers", "orders"):
                 setattr(summary, name, getattr(summary, name) + len(rows.trade.get(name, [])))
             summary.payments += len(rows.trade.get("payments", [])) + sum(
@@ -303,6 +329,13 @@ async def generate(
             summary.uncovered += rows.uncovered
             summary.overdue += rows.overdue
             summary.overloaded += rows.overloaded
+        summed = time.perf_counter()
+        finish_days(above)
+        written = day_rows(above)
+        for start in range(0, len(written), 5_000):
+            await _run(db, CREATE_SALES_DAYS, written[start : start + 5_000])
+        await db.run_autocommit(SUMMARIZE_OTHER_DAYS, {"regions": None})
+        summary.trade_seconds += time.perf_counter() - summed
     if progress is not None and task is not None:
         progress.update(task, description="households", completed=households)
         progress.stop_task(task)

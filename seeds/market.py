@@ -24,6 +24,9 @@ in proportion to its households (at 152,000 households: about 1,200 cooperatives
   enterprises; buyers (about 2.6 an order... a seller's own); orders in the two years
   before the as-of date, 1-3 lines of the county's lots on sale, never more than remains
   of a lot, placed after it was produced; each line pays the lot's owner.
+- the sales summaries of those orders (graph/sales_summary.py's `sales_days`), in the
+  county's towns, the county and the regions above it (seeds/generator.py adds up the
+  counties' summaries of the regions above).
 
 Every rule of the mutations holds (registerLot, acceptLots, transformLots, recordOrder).
 """
@@ -39,9 +42,11 @@ from typing import Any
 from graph.client_mutation import request_digest
 from graph.order import CST, Line, order_request
 from graph.payment import amount_fen
+from graph.sales_summary import day_rows, sales_days
 from graph.seller import Channel
 from graph.trace_code import ALPHABET, BODY_LENGTH, TraceKind, make
 from seeds.layout import Unit
+from seeds.regions import hainan
 
 HOUSEHOLDS_PER_COOPERATIVE = 127
 LOTS_PER_HOUSEHOLD = 100_000 / 152_000
@@ -244,7 +249,37 @@ class _Market:
         self.sell(homes)
         for made, producer in self.lots:
             self.write_lot(made, producer)
+        self.summarize()
         return self.out
+
+    def summarize(self) -> None:
+        """The sales summaries of the county's orders (graph/sales_summary.py's twin):
+        every buyer is one of the county's sellers', so its orders are all here."""
+        parent = {r.code: r.parent for r in hainan()}
+        above, up = [], parent.get(self.unit.code)
+        while up is not None:
+            above.append(up)
+            up = parent.get(up)
+        town_of = {t.name: t.code for t in self.unit.towns}
+        ancestors = {v.code: [town_of[v.town], self.unit.code, *above] for v in self.unit.villages}
+        lots = {made.code: (made.village, made.product) for made, _ in self.lots}
+        cells = sales_days(self.out.rows.get("orders", []), lots, ancestors)
+        self.out.rows["salesDays"] = day_rows(cells)
+        # The households' payment summaries (graph/payment.py's SUMMARIZE_PAYMENTS): the
+        # acceptances, and the sales of lots a household still owns.
+        owner = {made.code: made.owner for made, _ in self.lots}
+        paid: dict[str, list[tuple[dt.date, str, int]]] = {}
+        for p in self.out.rows.get("payments", []):
+            paid.setdefault(p["household"], []).append((p["date"], p["id"], p["amount"]))
+        for o in self.out.rows.get("orders", []):
+            for p in o["payments"]:
+                kind, code = owner[p["lot"]]
+                if kind == "HOUSEHOLD":
+                    paid.setdefault(code, []).append((p["date"], p["id"], p["amount"]))
+        for code, got in sorted(paid.items()):
+            got.sort()
+            self.out.add("householdPayments", {"code": code, "days": [d for d, _, _ in got],
+                                               "amounts": [a for _, _, a in got]})  # fmt: skip
 
     def accept_and_blend(
         self, coop: dict[str, Any], harvests: list[tuple[TradeHome, _Lot]], blends: list[_Lot]
