@@ -11,11 +11,11 @@ order(sellerCode, orderId) planner, recordOrder and cancelOrder.
                   dated placedAt's CST date): a household's lot its household, a
                   cooperative's the cooperative, whose households were paid when it
                   accepted their lots, so no sale enters a household's income twice.
-                  The sales summaries of its lots' regions are recomputed
+                  The order is counted into the sales summaries of its lots' regions
                   (graph/sales_summary.py).
     cancelOrder   PLACED to CANCELLED within 30 days of placedAt: remaining restored
                   under the same locks, the order's payments voided (platformSales drops),
-                  the sales summaries recomputed.
+                  the order counted out of the sales summaries.
 
 Prices are Decimal yuan with two places in the API, integer fen in the graph.
 """
@@ -39,7 +39,7 @@ from graph.model import Label, Rel
 from graph.payment import PaymentSource, amount_fen
 from graph.readmap import Access, Conn, Embed, Field, Kind, Value, declare, extend
 from graph.readmap import Rel as RelEntry
-from graph.sales_summary import refresh_order
+from graph.sales_summary import count_order
 from graph.scope import Scope
 from graph.seller import ORDER_KEYS, Channel, seek_by_seller
 from graph.trace_event import DRAW, EPSILON, BizStep, EventType
@@ -323,7 +323,7 @@ async def record_order(
         await w.tx.run(
             CREATE_SALE_PAYMENTS, {"seller": seller, "id": order_id, "payments": payments}
         )
-        await refresh_order(w.tx, seller, order_id)
+        await count_order(w.tx, seller, order_id, 1)
         households = []
         for payment in payments:
             state = states[payment["lot"]]
@@ -383,7 +383,7 @@ async def cancel_order(
         voided = await w.tx.run(
             CANCEL, {"seller": seller, "id": order_id, "today": today, "reason": reason}
         )
-        await refresh_order(w.tx, seller, order_id)
+        await count_order(w.tx, seller, order_id, -1)
         households = []
         for record in voided:
             if record["payment"] is None:

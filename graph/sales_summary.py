@@ -9,11 +9,12 @@ buyer is one seller's); a window [from, to] has one order per buyer whose previo
 order is before `from` or absent, its first in the window, so its buyers are
 firstOrders plus the previousDays before `from`, summed over its days.
 
-Kept current by recomputing a (region, day) from its orders, the one statement
-`SUMMARIZE_DAY` every writer runs: recordOrder and cancelOrder (`refresh_order`: the
-order's day and the days of the buyer's later orders, in every region of its lots),
-the demo's upserts, migration step 21 (every day) and, for its own orders, the
-generator, which computes the same figures in Python (`sales_days`, the twin).
+Kept current by every writer of orders: recordOrder and cancelOrder count their one
+order in or out of its cells (`count_order`: the order's own lines and the buyer's
+neighbouring orders, not the day's other orders); the demo's upserts and migration
+step 21 (every day) recompute whole days from their orders (`SUMMARIZE_DAY`); the
+generator computes the same figures in Python (`sales_days`, the twin).
+tests/test_sales_summary.py holds all of them to a reference built from the orders.
 
 A lot's regions are its village's PART_OF ancestors; whether an earlier order of the
 buyer has a lot in a region is read from the region's prefixes (the same regions: a
@@ -88,51 +89,151 @@ order_placed_at index), their lines and lots, and each order's buyer's earlier o
 (a handful). A summary of `$regions` whose orders are gone is not touched: the callers
 reset and delete them (`refresh`)."""
 
-_RESET = f"""
-UNWIND $cells AS cell
-MERGE (s:{Label.SALES_DAY} {{regionCode: cell.region, day: cell.day}})
-SET s.orders = 0
-"""
 _SUMMARIZE = f"UNWIND $days AS day CALL (day) {{ {SUMMARIZE_DAY} }}"
-_DROP_EMPTY = f"""
-UNWIND $cells AS cell
-MATCH (s:{Label.SALES_DAY} {{regionCode: cell.region, day: cell.day}}) WHERE s.orders = 0
-DELETE s
-"""
+
+# --- one order, counted in or out: recordOrder and cancelOrder ---------------------------
+
+_NEIGHBOUR = """COLLECT {{ MATCH (b)<-[:{bought}]-(e:{order}) WHERE e.status = 'PLACED' AND e <> o
+    AND ({test}) AND EXISTS {{ MATCH (e)-[:{line}]->(k:{lot})
+      WHERE any(pre IN a.prefixes WHERE k.villageCode STARTS WITH pre) }}
+    RETURN {day} AS d ORDER BY e.placedAt {way}, e.id {way} LIMIT 1 }}"""
 
 
-async def refresh(tx: Tx, regions: Sequence[str], days: Sequence[dt.date]) -> None:
-    """Recompute the summaries of every region and day given: each (region, day)
-    write-locked first, in region and day order (concurrent orders lock in one order,
-    after their lots and buyer), then summarized from the days' orders; those left
-    without orders are deleted."""
-    cells = [{"region": r, "day": d} for r in sorted(set(regions)) for d in sorted(set(days))]
-    if not cells:
-        return
-    await tx.run(_RESET, {"cells": cells})
-    await tx.run(_SUMMARIZE, {"days": sorted(set(days)), "regions": sorted(set(regions))})
-    await tx.run(_DROP_EMPTY, {"cells": cells})
+def _neighbour(test: str, way: str) -> str:
+    return _NEIGHBOUR.format(
+        bought=Rel.BOUGHT_BY, order=Label.ORDER, line=Rel.LINE, lot=Label.LOT, test=test,
+        day=cst_day("e.placedAt"), way=way,
+    )  # fmt: skip
 
 
-_AFFECTED = f"""
+_CONTRIBUTION = f"""
 MATCH (o:{Label.ORDER} {{sellerCode: $seller, id: $id}})-[:{Rel.BOUGHT_BY}]->(b:{Label.BUYER})
 SET b._lock = true REMOVE b._lock
 WITH o, b
-RETURN COLLECT {{ MATCH (o)-[:{Rel.LINE}]->(l:{Label.LOT}) {_regions_of("l", "a")}
-         RETURN DISTINCT a.code }} AS regions,
-       COLLECT {{ MATCH (b)<-[:{Rel.BOUGHT_BY}]-(e:{Label.ORDER}) WHERE e.placedAt >= o.placedAt
-         RETURN DISTINCT {cst_day("e.placedAt")} }} AS days
+MATCH (o)-[x:{Rel.LINE}]->(l:{Label.LOT})-[:{Rel.OF_PRODUCT}]->(p:{Label.PRODUCT})
+{_regions_of("l", "a")}
+WITH o, b, a, p.code AS product, sum(x.quantity) AS q, sum(x.amount) AS amount
+WITH o, b, a, collect({{p: product, q: q, a: amount}}) AS lines
+RETURN a.code AS region, {cst_day("o.placedAt")} AS day, o.channel AS channel, lines,
+  {_neighbour("e.placedAt < o.placedAt OR (e.placedAt = o.placedAt AND e.id < o.id)", "DESC")}
+    AS before,
+  {_neighbour("e.placedAt > o.placedAt OR (e.placedAt = o.placedAt AND e.id > o.id)", "ASC")}
+    AS after
+"""
+"""What order ($seller, $id) adds to each region of its lots (not villages): its day,
+channel and lines there, and the days of the same buyer's PLACED orders in the region
+just before and just after it (itself left out, whatever its status); the buyer
+write-locked first (two orders of one buyer change each other's previous day)."""
+
+_LOCK_CELLS = f"""
+UNWIND $cells AS cell
+MERGE (s:{Label.SALES_DAY} {{regionCode: cell.region, day: cell.day}})
+SET s.orders = coalesce(s.orders, 0)
+RETURN cell.region AS region, cell.day AS day, properties(s) AS summary
+"""
+_WRITE_CELLS = f"""
+UNWIND $cells AS cell
+MATCH (s:{Label.SALES_DAY} {{regionCode: cell.region, day: cell.day}})
+CALL (s, cell) {{ WITH s, cell WHERE cell.summary IS NULL DELETE s }}
+CALL (s, cell) {{ WITH s, cell WHERE cell.summary IS NOT NULL SET s += cell.summary }}
 """
 
 
-async def refresh_order(tx: Tx, seller: str, order_id: str) -> None:
-    """After an order is written or cancelled: its buyer write-locked (two orders of
-    one buyer change each other's previous day), then the summaries of the regions of
-    its lots on its day and on the days of the buyer's later orders (whose previous
-    day may have changed) recomputed (`refresh`)."""
-    found = await tx.single(_AFFECTED, {"seller": seller, "id": order_id})
-    if found is not None:
-        await refresh(tx, list(found["regions"]), list(found["days"]))
+def _empty() -> dict[str, Any]:
+    return {"orders": 0, "revenue": 0, "firstOrders": 0, "previousDays": [], "channels": [],
+            "channelOrders": [], "channelRevenues": [], "products": [],
+            "productQuantities": [], "productRevenues": []}  # fmt: skip
+
+
+def _entry(cell: dict[str, Any], names: str, key: str, *figures: tuple[str, float]) -> None:
+    """Add `figures` ((list name, delta), ...) to the entry `key` of `cell`'s sorted list
+    `names`, inserting it, or dropping it when its first figure comes to nothing."""
+    keys: list[Any] = list(cell[names])
+    lists = {name: list(cell[name]) for name, _ in figures}
+    if key not in keys:
+        at = sum(1 for k in keys if k < key)
+        keys.insert(at, key)
+        for name in lists:
+            lists[name].insert(at, 0)
+    at = keys.index(key)
+    for name, delta in figures:
+        value = lists[name][at] + delta
+        lists[name][at] = round(value, 3) if isinstance(value, float) else value
+    first = figures[0][0]
+    if abs(lists[first][at]) < 0.0005:
+        keys.pop(at)
+        for name in lists:
+            lists[name].pop(at)
+    cell[names] = keys
+    cell.update(lists)
+
+
+def _previous(cell: dict[str, Any], day: dt.date | None, sign: int) -> None:
+    """Count an order whose buyer's previous order in the region was on `day` (None:
+    its first) in (sign 1) or out (sign -1) of `cell`."""
+    if day is None:
+        cell["firstOrders"] += sign
+        return
+    days = list(cell["previousDays"])
+    if sign > 0:
+        days.insert(sum(1 for d in days if d <= day), day)
+    elif day in days:
+        days.remove(day)
+    cell["previousDays"] = days
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+async def count_order(tx: Tx, seller: str, order_id: str, sign: int) -> None:
+    """Count order ($seller, $id) in (sign 1: just written) or out (sign -1: being
+    cancelled) of the summaries of its day in every region of its lots, and move the
+    previous day of the same buyer's next order in each region (it was the order's
+    own, or becomes it). The cells are write-locked in region and day order, after the
+    lots and the buyer (concurrent orders lock in one order), then rewritten from their
+    stored figures: a write reads its own order and the buyer's few others, never a
+    whole day's orders. A cell left without orders is deleted."""
+    found = await tx.run(_CONTRIBUTION, {"seller": seller, "id": order_id})
+    if not found:
+        return
+    keys = set()
+    for r in found:
+        keys.add((r["region"], _native(r["day"])))
+        if r["after"]:
+            keys.add((r["region"], _native(r["after"][0])))
+    locked = await tx.run(
+        _LOCK_CELLS, {"cells": [{"region": g, "day": d} for g, d in sorted(keys)]}
+    )
+    cells: dict[tuple[str, dt.date], dict[str, Any]] = {}
+    for r in locked:
+        cell = _empty()
+        cell.update({k: _native(v) if k != "previousDays" else [_native(d) for d in v]
+                     for k, v in r["summary"].items() if k in cell})  # fmt: skip
+        cells[(r["region"], _native(r["day"]))] = cell
+    for r in found:
+        day = _native(r["day"])
+        before = _native(r["before"][0]) if r["before"] else None
+        cell = cells[(r["region"], day)]
+        total = sum(int(y["a"]) for y in r["lines"])
+        cell["orders"] += sign
+        cell["revenue"] += sign * total
+        _entry(cell, "channels", r["channel"], ("channelOrders", sign),
+               ("channelRevenues", sign * total))  # fmt: skip
+        for y in r["lines"]:
+            _entry(cell, "products", y["p"], ("productQuantities", sign * float(y["q"])),
+                   ("productRevenues", sign * int(y["a"])))  # fmt: skip
+        _previous(cell, before, sign)
+        if r["after"]:
+            later = cells[(r["region"], _native(r["after"][0]))]
+            # The next order's previous day: `before` without this order, its day with it.
+            _previous(later, before if sign > 0 else day, -1)
+            _previous(later, day if sign > 0 else before, 1)
+    rows = [
+        {"region": g, "day": d, "summary": None if cell["orders"] <= 0 else cell}
+        for (g, d), cell in sorted(cells.items())
+    ]
+    await tx.run(_WRITE_CELLS, {"cells": rows})
 
 
 _ORDER_DAYS = f"""
