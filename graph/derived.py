@@ -37,10 +37,11 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
     (:SalesDay)                    per region that is not a village and CST day, what
                                    the day's PLACED orders sold there: orders, revenue,
                                    by channel and product, and the buyers' previous
-                                   days (graph/sales_summary.py's SUMMARIZE_DAY, run by
-                                   recordOrder, cancelOrder and upsert_sales; the
-                                   generator writes its own from `sales_days`, the
-                                   same figures in Python; migration step 21)
+                                   days (graph/sales_summary.py: recordOrder and
+                                   cancelOrder count their order in or out,
+                                   `count_order`; upsert_sales and migration step 21
+                                   recompute days, SUMMARIZE_DAY; the generator writes
+                                   its own from `sales_days`, the same in Python)
     (:HouseholdPayments)           per household paid, its unvoided ACCEPTANCE and
                                    SALE payments' dates and amounts (graph/payment.py's
                                    SUMMARIZE_PAYMENTS, part of REFRESH_INCOMES, which
