@@ -114,8 +114,30 @@ def test_each_field_compiles_for_every_caller(type_name: str, field_name: str) -
             # Cursors are written by the post-pass from each row's sort key `c`.
             edges = [e for conn in conn_posts(compiled.plan.post) for e in conn.field.sub("edges")]
             assert any(e.sub("cursor") for e in edges) and "c: [" in cypher, label
+        elif compiled.plan.post.transform is not None:
+            # Built by the post-pass from the statement's figures (measureImpact's split).
+            assert "t" in built_keys(compiled), label
         else:
             assert "`t`: " in cypher, (label, cypher)
+
+
+def built_keys(compiled: Compiled) -> Counter[str]:
+    """The keys of the value a root's post-pass transform builds, from a statement's
+    value with nothing counted (measureImpact's split: graph/impact.py)."""
+    assert compiled.plan.post.transform is not None
+    found: Counter[str] = Counter()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            found.update(value.keys())
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(compiled.plan.post.transform({"groups": []}))
+    return found
 
 
 def conn_posts(post: Post) -> list[ConnPost]:
@@ -138,6 +160,8 @@ def test_everything_under_a_root_compiles_the_same_twice(root: str, doc: str) ->
             assert first.plan.cypher == ""
             continue
         keys = Counter(key for key, _ in projections(first.plan.cypher))
+        if first.plan.post.transform is not None:
+            keys += built_keys(first)
         scope = first.view.scope.kind.value
         wanted = selected_keys(first.field, target_of(QUERY, root), scope, first.view.masked)
         assert keys >= wanted, label
@@ -266,6 +290,9 @@ UNBOUNDED_BY_HAND = {
     "UNWIND mss AS k UNWIND k AS x WITH x[0] AS mc, sum(x[1]) AS mn, count(*) AS mh, "
     "sum(x[2]) AS ma",
     "MATCH (c:Region)-[:PART_OF]->(u) CALL (c)  WITH c,  AS y",
+    # measureImpact's cohort: a household's status changes up to the window's end (a
+    # handful), in order
+    "MATCH (s:StatusChange)-[:STATUS_OF]->(h)",
     "CALL (h, a)  WITH x ORDER BY x.code",
     # regionStats: a region's measures of the year with its children's, by category
     "UNWIND own.measures + reduce(acc = [], k IN kids | acc + k.f.measures) AS m "
