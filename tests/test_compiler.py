@@ -278,12 +278,19 @@ UNBOUNDED_BY_HAND = {
     "MATCH (i:IncomeRecord)-[:INCOME_OF]->(n)",  # a lot's producer, when a household
     # an income record's platform sales: its household's payments, summed (issue 15)
     "MATCH (i)-[:INCOME_OF]->(:Household)<-[:PAID_TO]-(sale:Payment)",
-    # salesImpact (issue 16): the window's line groups summed by product and by channel, the
-    # paid households' totals sorted (the median), the regions under one region
-    "UNWIND sold AS x WITH x.p AS p, sum(x.q) AS q, sum(x.a) AS a",
-    "UNWIND sold AS x WITH x.channel AS ch, sum(x.a) AS a",
-    "UNWIND paid AS x",
-    "MATCH (c:Region)-[:PART_OF]->(u) WITH c, [y IN sold",
+    # salesImpact (issues 16, 17): the window's day summaries (or a village's lines) summed
+    # by product and by channel, the products looked up once each, a village's lots, the
+    # regions under one region with their paid households
+    "UNWIND cells AS s UNWIND range(0, size(s.channels) - 1) AS i WITH s.channels[i] AS ch, "
+    "sum(s.channelOrders[i]) AS n, sum(s.channelRevenues[i]) AS a",
+    "UNWIND cells AS s UNWIND range(0, size(s.products) - 1) AS i WITH s.products[i] AS p, "
+    "sum(s.productQuantities[i]) AS q, sum(s.productRevenues[i]) AS a",
+    "UNWIND lines AS y WITH y.o.channel AS ch, count(DISTINCT y.o) AS n, sum(y.a) AS a",
+    "UNWIND lines AS y WITH y.p AS p, sum(y.q) AS q, sum(y.a) AS a",
+    "UNWIND f.byProduct AS x MATCH (p:Product )",
+    "UNWIND X.prefixes AS pre MATCH (l:Lot)",
+    "MATCH (c:Region)-[:PART_OF]->(u)",
+    "MATCH (c:Region)-[:PART_OF]->(u) WITH c, [z IN pays",
     # regionStats (issue 14): a household's measures of the year grouped by category (a
     # handful), a region's children; liftedHouseholds' officials (its pairings and
     # deliverers, a handful)
