@@ -55,6 +55,7 @@ import graph.households
 import graph.income
 import graph.lot
 import graph.measure
+import graph.measure_impact
 import graph.monitoring
 import graph.official
 import graph.order
@@ -109,6 +110,7 @@ READ_MODULES = (
     graph.public_trace,
     graph.region,
     graph.status,
+    graph.measure_impact,
     graph.sales_impact,
     graph.stats,
     graph.seller,

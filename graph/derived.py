@@ -48,11 +48,11 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
                                    every write of a payment runs; the generator writes
                                    its own from its payments; migration step 22)
 
-The statistics (graph/stats.py: regionStats, measureImpact) read these summaries
-instead of a region's measures, incomes and status changes, so a province's figures
-are one pass over its households. The generator runs the same Cypher per county
-(`refresh_support` and graph/status.py's `refresh_status`), migration step 17
-backfilled them.
+The statistics (graph/stats.py: regionStats; graph/measure_impact.py:
+measureImpact) read these summaries instead of a region's measures, incomes and
+status changes, so a province's figures are one pass over its households. The
+generator runs the same Cypher per county (`refresh_support` and graph/status.py's
+`refresh_status`), migration step 17 backfilled them.
 
 Reads stay one cheap statement because of them (ARCHITECTURE.md).
 """

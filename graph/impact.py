@@ -1,5 +1,5 @@
 """measureImpact's split of the cohort by measure category, from what its statement
-returns (pure: no database; graph/stats.py `plan_impact` prints the statement).
+returns (pure: no database; graph/measure_impact.py `plan_impact` prints the statement).
 
 The statement groups the cohort's households by (for each category whether a measure
 of it reached the household in the window, exited) and returns each group's count and

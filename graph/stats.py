@@ -1,5 +1,6 @@
 """Which measures lifted which families (issue 14; DOMAIN.md section 7, statistics):
-liftedHouseholds, measureImpact and regionStats, each one statement.
+liftedHouseholds and regionStats, each one statement (measureImpact, the third, is
+graph/measure_impact.py's, on this module's helpers).
 
     liftedHouseholds  households with a passed assessment (exitYear set), in code
                       order: their latest exit, the measures before it, their income
@@ -22,12 +23,7 @@ returnYears) instead of its measures and incomes. Status changes are read only f
 household whose statusSince is after the date asked (graph/status.py `status_as_of`;
 measureImpact's cohort: after the window's first day and not in poverty since a day of
 the window). A page of liftedHouseholds reads its first + 1 households and their
-measures. measureImpact's categories are no rows per category: the cohort's one
-aggregation collects each household's [reached per category, exited, change] and its
-means (a conditional avg per category and side, over the rows in their order), the
-rows are grouped by reached and exited (about 2,600 groups for the province) and
-graph/impact.py splits the groups in the post-pass (counts and medians, about 0.1 s
-for the province); the cohort alone is one aggregation, without the measures' keys.
+measures.
 """
 
 from __future__ import annotations
@@ -37,13 +33,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from graph import impact
 from graph.compiler import (
     Binder,
     Compiler,
     ConnPost,
     Extra,
-    Getter,
     Plan,
     Post,
     Request,
@@ -55,27 +49,23 @@ from graph.coverage import plan_coverage
 from graph.cursor import KeyKind, check_first, decode_key
 from graph.errors import BadUserInput
 from graph.household import IN_POVERTY, HouseholdStatus, status_as_of
-from graph.impact import Figures
-from graph.measure import MeasureCategory
 from graph.model import Label, Rel
 from graph.readmap import Access, Custom, Embed, Field, Kind, Limit, Mask, Value, declare
 from graph.readmap import Rel as RelEntry
 from graph.validation import check_region_code, today_cst
 
 PRIVATE_BELOW = 5  # households: income figures over fewer are null for masked views
-MAX_YEARS = 15
 FIRST_YEAR = 2000
 # Statuses regionStats counts, in the enum's order (new statuses join at the end).
 COUNTED = tuple(s for s in HouseholdStatus if s is not HouseholdStatus.DEREGISTERED)
-CATEGORIES = tuple(c.value for c in MeasureCategory)
 LIFTED_KIND = "lifted-households"
 
 
-def _region(request: Request) -> str:
+def region_of(request: Request) -> str:
     return check_region_code(str(request.args["regionCode"]), "regionCode")
 
 
-def _index(years: str, test: str) -> str:
+def year_indexes(years: str, test: str) -> str:
     """The indexes i of list `years` (a household's summary) where `test` ({y}: the
     element) holds, ascending."""
     return (
@@ -83,7 +73,7 @@ def _index(years: str, test: str) -> str:
     )
 
 
-def _private(view: View, count: str, expr: str) -> str:
+def private(view: View, count: str, expr: str) -> str:
     if not view.masked:
         return expr
     return f"CASE WHEN {count} < {PRIVATE_BELOW} THEN null ELSE {expr} END"
@@ -131,8 +121,8 @@ declare(
         ),
         "incomeBeforeSupport": Value(
             _BEFORE_SUPPORT.format(
-                registration=_index("{h}.incomeYears", "{y} = {{h}}.registrationYear"),
-                before=_index("{h}.incomeYears", "{y} < {{h}}.firstMeasureYear"),
+                registration=year_indexes("{h}.incomeYears", "{y} = {{h}}.registrationYear"),
+                before=year_indexes("{h}.incomeYears", "{y} < {{h}}.firstMeasureYear"),
                 h="{h}",
             ),
             mask=Mask.HIDDEN,
@@ -173,7 +163,7 @@ def plan_lifted(field: Field, view: View, shape: Any) -> Plan:
     by_year, no_returned, has_after = shape
     b = Binder()
     post = Post(field=field)
-    code = b.slot("regionCode", _region)
+    code = b.slot("regionCode", region_of)
     limit = b.slot("limit", _lifted_limit)
     where = ["h.code STARTS WITH p", "h.exitYear IS NOT NULL", "h.deregisteredOn IS NULL"]
     if has_after:
@@ -209,7 +199,7 @@ RETURN {{r: rows}} AS data"""
 # --- years and windows ----------------------------------------------------------------
 
 
-def _check_year(value: Any, name: str, request: Request) -> int:
+def check_year(value: Any, name: str, request: Request) -> int:
     year = int(value)
     if year > request.today.year:
         raise BadUserInput(f"{name} must not be after this year", field=name)
@@ -218,238 +208,11 @@ def _check_year(value: Any, name: str, request: Request) -> int:
     return year
 
 
-def _window(request: Request) -> tuple[int, int]:
-    low = _check_year(request.args["fromYear"], "fromYear", request)
-    high = _check_year(request.args["toYear"], "toYear", request)
-    if high < low:
-        raise BadUserInput("toYear must not be before fromYear", field="toYear")
-    if high - low + 1 > MAX_YEARS:
-        raise BadUserInput(f"the window is at most {MAX_YEARS} years", field="fromYear")
-    return low, high
-
-
-def _from_year(request: Request) -> int:
-    return _window(request)[0]
-
-
-def _to_year(request: Request) -> int:
-    return _window(request)[1]
-
-
-def _window_start(request: Request) -> dt.date:
-    return dt.date(_window(request)[0], 1, 1)
-
-
-def _window_end(request: Request) -> dt.date:
-    return dt.date(_window(request)[1], 12, 31)
-
-
-# --- measureImpact --------------------------------------------------------------------
-
-
-def _group(view: View, g: str, fields: tuple[Field, ...]) -> str:
-    """An ImpactGroup map of aggregated figures `g` ({n, e, w, mean, median})."""
-    values = {
-        "households": f"{g}.n",
-        "exited": f"{g}.e",
-        "exitRate": f"CASE WHEN {g}.n = 0 THEN null ELSE toFloat({g}.e) / {g}.n END",
-        "withIncome": f"{g}.w",
-        "meanIncomeChange": _private(view, f"{g}.w", f"{g}.mean"),
-        "medianIncomeChange": _private(view, f"{g}.w", f"{g}.median"),
-        "__typename": "'ImpactGroup'",
-    }
-    return "{" + ", ".join(f"`{f.key}`: {values[f.name]}" for f in fields) + "}"
-
-
-def _group_value(masked: bool, g: Figures, fields: tuple[Field, ...]) -> dict[str, Any]:
-    """`_group`'s map, from figures computed in Python (graph/impact.py)."""
-    private = masked and g.with_income < PRIVATE_BELOW
-    values = {
-        "households": g.households,
-        "exited": g.exited,
-        "exitRate": None if g.households == 0 else g.exited / g.households,
-        "withIncome": g.with_income,
-        "meanIncomeChange": None if private else g.mean,
-        "medianIncomeChange": None if private else g.median,
-        "__typename": "ImpactGroup",
-    }
-    return {f.key: values[f.name] for f in fields}
-
-
-def _window_key(year: Getter) -> Getter:
-    def key(request: Request) -> str:
-        return str(year(request))
-
-    return key
-
-
-def _after_window(request: Request) -> str:
-    return str(_to_year(request) + 1)
-
-
-def _cohort(b: Binder, view: View, categories: str | None) -> str:
-    """The clauses reading the cohort: one row per household in poverty at some time
-    in the window, with `e` (exited in the window), `c` (its income change, or null)
-    and, given `categories` (the list parameter), `m`: for each category whether a
-    measure of it reached the household in the window."""
-    code = b.slot("regionCode", _region)
-    low, high = b.slot("fromYear", _from_year), b.slot("toYear", _to_year)
-    start, end = b.slot("windowStart", _window_start), b.slot("windowEnd", _window_end)
-    poor = b.const(list(IN_POVERTY))
-    visible = view.scope.read_filter(Access.HOUSEHOLD, "h", b)
-    # Its changes up to the window's end, in order: [after its first day, into poverty].
-    changes = (
-        f"COLLECT {{ MATCH (s:{Label.STATUS_CHANGE})-[:{Rel.STATUS_OF}]->(h) WHERE s.on <= {end} "
-        f"RETURN [s.on > {start}, s.`to` IN {poor}] ORDER BY s.on, s.seq }}"
-    )
-    in_cohort = (
-        # Read from hp: the node's properties again would be read from the store.
-        f"CASE WHEN hp.statusSince IS NULL OR hp.statusSince <= {start} "
-        f"THEN hp.status IN {poor} "
-        # In poverty since a day of the window: no change to read.
-        f"WHEN hp.statusSince <= {end} AND hp.status IN {poor} THEN true "
-        # The latest change on or before the first day into poverty, or one in the window.
-        f"ELSE any(l IN [{changes}] WHERE coalesce([x IN l WHERE NOT x[0]][-1][1], false) "
-        "OR any(x IN l WHERE x[0] AND x[1])) END"
-    )
-    late = _index("hp.incomeYears", f"{{y}} <= {high}") + "[-1]"
-    early = _index("hp.incomeYears", f"{{y}} >= {low} - 1") + "[0]"
-    props = ".status, .statusSince, .incomeYears, .incomeNets, .exitYears"
-    k, m = "", ""
-    if categories is not None:
-        props += ", .measureKeys"
-        # 'YYYY:CATEGORY' keys of the window compare as strings: YYYY has four digits.
-        first, after = b.slot("fromKey", _window_key(_from_year)), b.slot("afterKey", _after_window)
-        k = (
-            f", [k IN coalesce(hp.measureKeys, []) WHERE k >= {first} AND k < {after} "
-            "| substring(k, 5)] AS k"
-        )
-        m = f", [cat IN {categories} | cat IN k] AS m"
-    return f"""
-MATCH (u:{Label.REGION} {{code: {code}}})
-CALL (u) {{
-  UNWIND u.prefixes AS p
-  MATCH (h:{Label.HOUSEHOLD}) WHERE h.code STARTS WITH p AND h.deregisteredOn IS NULL
-    AND {visible}
-  WITH h, h {{{props}}} AS hp
-  WHERE {in_cohort}
-  WITH hp, {late} AS li, {early} AS ei
-  WITH any(y IN coalesce(hp.exitYears, []) WHERE y >= {low} AND y <= {high}) AS e,
-    CASE WHEN li > ei THEN hp.incomeNets[li] - hp.incomeNets[ei] END AS c{k}
-  WITH e, c{m}"""
-
-
-_FIGURES = (
-    "count(*) AS n, count(CASE WHEN e THEN 1 END) AS e, count(c) AS w, "
-    "toFloat(avg(c)) AS mean, toFloat(percentileCont(c, 0.5)) AS median"
-)
-
-
-def _means(selected: bool) -> str:
-    """The means of the split, aggregated over the cohort's rows in their order (each
-    avg sees the rows a grouped avg of its group would, in the same order), or nothing
-    when none is selected."""
-    if not selected:
-        return ""
-    inside = ", ".join(f"avg(CASE WHEN m[{i}] THEN c END)" for i in range(len(CATEGORIES)))
-    outside = ", ".join(
-        f"avg(CASE WHEN m[{i}] THEN null ELSE c END)" for i in range(len(CATEGORIES))
-    )
-    return f", toFloat(avg(c)) AS mean, [{inside}] AS reached, [{outside}] AS comparison"
-
-
-def _impact_transform(field: Field, masked: bool) -> Any:
-    """The MeasureImpact map of `field`'s selection from the split statement's value."""
-
-    def transform(value: Mapping[str, Any]) -> dict[str, Any]:
-        cohort, split = impact.split(value, len(CATEGORIES))
-        out: dict[str, Any] = {}
-        for f in field.fields:
-            if f.name == "__typename":
-                out[f.key] = "MeasureImpact"
-            elif f.name == "cohort":
-                out[f.key] = _group_value(masked, cohort, f.fields)
-            elif f.name == "categories":
-                items = []
-                for cat, (reached, comparison) in zip(CATEGORIES, split, strict=True):
-                    sides = {"reached": reached, "comparison": comparison}
-                    item: dict[str, Any] = {}
-                    for g in f.fields:
-                        if g.name == "category":
-                            item[g.key] = cat
-                        elif g.name == "__typename":
-                            item[g.key] = "CategoryImpact"
-                        else:
-                            item[g.key] = _group_value(masked, sides[g.name], g.fields)
-                    items.append(item)
-                out[f.key] = items
-        return out
-
-    return transform
-
-
-def _selects_mean(field: Field) -> bool:
-    return any(
-        h.name == "meanIncomeChange"
-        for f in field.fields
-        for g in f.fields
-        for h in (g.fields if f.name == "categories" else (g,))
-    )
-
-
-@root("measureImpact")
-def plan_impact(field: Field, view: View, shape: Any) -> Plan:
-    """measureImpact(regionCode, fromYear, toYear): the cohort and, per category, the
-    households reached in the window and the rest; null for an unknown region.
-
-    Without categories selected the cohort's figures are one aggregation over its
-    rows. With them the rows are grouped by (categories reached, exited) and the split
-    is graph/impact.py's, in the post-pass; the means, whose last bits depend on the
-    rows' order, are aggregated over the rows in their order (`_means`)."""
-    b = Binder()
-    post = Post(field=field)
-    names = {f.name for f in field.fields}
-    for f in field.fields:
-        if f.name not in ("__typename", "cohort", "categories"):
-            raise ValueError(f"MeasureImpact.{f.name} is not compiled")
-    if "categories" not in names:
-        fields: dict[str, str] = {}
-        for f in field.fields:
-            fields[f.key] = (
-                "'MeasureImpact'" if f.name == "__typename" else _group(view, "cohort", f.fields)
-            )
-        node = "{" + ", ".join(f"`{k}`: {v}" for k, v in fields.items()) + "}"
-        if "cohort" not in names:
-            code = b.slot("regionCode", _region)
-            b.slot("fromYear", _from_year), b.slot("toYear", _to_year)  # the window checked
-            cypher = f"MATCH (u:{Label.REGION} {{code: {code}}}) RETURN {node} AS data"
-            return plan(cypher, b, post)
-        cypher = f"""{_cohort(b, view, None)}
-  WITH {_FIGURES}
-  RETURN {{n: n, e: e, w: w, mean: mean, median: median}} AS cohort
-}}
-RETURN {node} AS data"""
-        return plan(cypher, b, post)
-    categories = b.const(list(CATEGORIES))
-    post.transform = _impact_transform(field, view.masked)
-    means = _means(_selects_mean(field))
-    extra = ", mean: mean, reached: reached, comparison: comparison" if means else ""
-    cypher = f"""{_cohort(b, view, categories)}
-  RETURN collect([m, e, c]) AS rows{means}
-}}
-CALL (rows) {{
-  UNWIND rows AS x WITH x[0] AS m, x[1] AS e, count(*) AS n, collect(x[2]) AS cs
-  RETURN collect([m, e, n, cs]) AS groups
-}}
-RETURN {{groups: groups{extra}}} AS data"""
-    return plan(cypher, b, post)
-
-
 # --- regionStats ----------------------------------------------------------------------
 
 
 def _stats_year(request: Request) -> int:
-    return _check_year(request.args["year"], "year", request)
+    return check_year(request.args["year"], "year", request)
 
 
 def _year_text(request: Request) -> str:
@@ -497,8 +260,8 @@ class _Stats:
         names = ", ".join(f"n{i}, q{i}" for i in range(len(COUNTED)))
         visible = self.view.scope.read_filter(Access.HOUSEHOLD, h, self.b)
         status = status_as_of(h, hp, self.as_of, self.b.var("sc"))
-        index = _index(f"{hp}.incomeYears", f"{{y}} = {self.year}") + "[0]"
-        keys = _index(f"{hp}.measureKeys", f"left({{y}}, 4) = {self.year_text}")
+        index = year_indexes(f"{hp}.incomeYears", f"{{y}} = {self.year}") + "[0]"
+        keys = year_indexes(f"{hp}.measureKeys", f"left({{y}}, 4) = {self.year_text}")
         by_status = ", ".join(
             f"sum(CASE WHEN {st} = '{s.value}' THEN 1 ELSE 0 END) AS n{i}, "
             f"sum(CASE WHEN {st} = '{s.value}' THEN {people} ELSE 0 END) AS q{i}"
@@ -626,7 +389,7 @@ class _Stats:
                 f"CASE WHEN {fig}.withIncome = 0 THEN null "
                 f"ELSE toFloat({fig}.netSum) / {fig}.withIncome END"
             )
-            return _private(self.view, f"{fig}.withIncome", mean)
+            return private(self.view, f"{fig}.withIncome", mean)
         if n == "byStatus":
             return _sub(f, f"{fig}.byStatus", "StatusCount")
         if n == "measures":
@@ -709,7 +472,7 @@ def plan_stats(field: Field, view: View, shape: Any) -> Plan:
     stats = _Stats(view)
     b = stats.b
     post = Post(field=field)
-    code = b.slot("regionCode", _region)
+    code = b.slot("regionCode", region_of)
     clauses, node, _ = stats.unit("u", field.fields, post, 0)
     cypher = f"MATCH (u:{Label.REGION} {{code: {code}}}) {clauses} RETURN {node} AS data"
     return replace(plan(cypher, b, post), extras=_coverage_extras(field, view, current))
