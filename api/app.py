@@ -141,6 +141,35 @@ async def healthz(request: Request) -> Response:
 READY_BUDGET_S = 1.0
 
 
+class Probe:
+    """The readiness read, shared by the probes that arrive while it runs.
+
+    A probe waits at most READY_BUDGET_S for it and is never the one to cancel it: the
+    Neo4j driver (6.4) leaves a socket unclosed when a task is cancelled while it opens
+    a connection, and a slow start-up is exactly when a probe's budget runs out. The
+    read ends by the driver's own timeouts (connection 2 s, acquisition 3 s, the query
+    timeout); the next probe after it has ended starts a new one."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[int] | None = None
+
+    async def version(self, db: Database) -> int:
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(migrations.current_version(db))
+            # Its error is read by the probes that wait; one that none waits for is
+            # dropped here instead of logged as never retrieved.
+            self._task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        done, _ = await asyncio.wait({self._task}, timeout=READY_BUDGET_S)
+        if not done:
+            raise TimeoutError
+        return self._task.result()
+
+    async def settle(self, seconds: float = 5.0) -> None:
+        """At shutdown, before the driver closes: let a read still running end."""
+        if self._task is not None and not self._task.done():
+            await asyncio.wait({self._task}, timeout=seconds)
+
+
 async def readyz(request: Request) -> Response:
     """200 once the app's database serves a read (the schema version) within a second.
 
@@ -148,7 +177,7 @@ async def readyz(request: Request) -> Response:
     seconds to serve transactions, and requests sent meanwhile only wait."""
     db: Database = request.app.state.db
     try:
-        version = await asyncio.wait_for(migrations.current_version(db), READY_BUDGET_S)
+        version = await request.app.state.probe.version(db)
     except (FupinError, Neo4jError, DriverError, TimeoutError) as exc:
         logger.info("not ready: %s", type(exc).__name__)
         return JSONResponse({"status": "unavailable", "neo4j": "down"}, status_code=503)
@@ -165,6 +194,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = settings.database()
         app.state.db = db
+        app.state.probe = Probe()
         metrics.database = db
         if migrate:
             try:
@@ -179,6 +209,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             yield
         finally:
             await runs.stop()
+            await app.state.probe.settle()
             await db.close()
 
     graphql = GraphQLApp(settings)

@@ -56,3 +56,36 @@ def test_migrations_recorded_in_graph(graph):
     assert records[0]["version"] == LATEST
     names = {r["name"] for r in graph.execute_query("SHOW CONSTRAINTS YIELD name")[0]}
     assert {"household_code", "person_id_number", "region_code"} <= names
+
+
+def test_a_probe_out_of_budget_leaves_no_socket_open(test_settings, graph, monkeypatch):
+    """A probe whose budget ends while the driver opens its first connection answers
+    503 without cancelling the read (the driver leaves a socket unclosed when cancelled
+    there): the read ends, the connection is pooled and closed with the driver, and no
+    socket is left to the garbage collector (warnings are errors in the tests). Budgets
+    from a fifth of a millisecond to five end at different steps of the connecting."""
+    import asyncio
+    import gc
+
+    from api import app as app_module
+    from graph.migrations import LATEST
+
+    async def probe(budget: float) -> tuple[str, int]:
+        db = test_settings.database()
+        probe = app_module.Probe()
+        try:
+            monkeypatch.setattr(app_module, "READY_BUDGET_S", budget)
+            try:
+                first = str(await probe.version(db))
+            except TimeoutError:
+                first = "timeout"
+            await probe.settle()
+            monkeypatch.setattr(app_module, "READY_BUDGET_S", 5.0)
+            return first, await probe.version(db)
+        finally:
+            await db.close()
+
+    outcomes = [asyncio.run(probe(budget)) for budget in (0.0002, 0.0005, 0.001, 0.002, 0.005)]
+    gc.collect()
+    assert {again for _, again in outcomes} == {LATEST}
+    assert "timeout" in {first for first, _ in outcomes}
