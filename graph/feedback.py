@@ -343,16 +343,28 @@ def plan_feedback_list(field: Field, view: View, shape: Any) -> Plan:
         "FeedbackEdge", {"f": "f", "h": "h"}, conn, ["f.submittedOn", "f.id"]
     )
     if any(f.name == "totalCount" for f in field.fields):
-        count = f"CALL () {{ {match}{filtered} RETURN count(f) AS total }}"
+        # One pass: the matches newest first, counted, and the page cut from them.
+        cypher = f"""
+    CALL () {{
+      {match}{filtered}
+      WITH f, h ORDER BY f.submittedOn DESC, f.id DESC
+      WITH count(*) AS total, collect(CASE WHEN {keyset} THEN [f, h] END)[..{limit}] AS top
+      RETURN total, top
+    }}
+    CALL (top) {{
+      UNWIND top AS x
+      WITH x[0] AS f, x[1] AS h ORDER BY f.submittedOn DESC, f.id DESC
+      RETURN collect({row}) AS rows
+    }}
+    RETURN {{r: rows, t: total}} AS data
+    """
     else:
-        count = "WITH null AS total"
-    cypher = f"""
-    {count}
+        cypher = f"""
     CALL () {{
       {match}{filtered} AND {keyset}
       WITH f, h ORDER BY f.submittedOn DESC, f.id DESC LIMIT {limit}
       RETURN collect({row}) AS rows
     }}
-    RETURN {{r: rows, t: total}} AS data
+    RETURN {{r: rows, t: null}} AS data
     """
     return plan(cypher, b, post)

@@ -204,6 +204,9 @@ def test_feedback_lists_and_masks(story):
     page = story.data(FEEDBACK_LIST, {"first": 2})["feedback"]
     rest = story.data(FEEDBACK_LIST, {"after": page["pageInfo"]["endCursor"]})["feedback"]
     assert [e["node"]["id"] for e in rest["edges"]] == ["demo-feedback-03"]
+    # The total is the list's, whatever the cursor; the page after it is the last.
+    assert (page["totalCount"], rest["totalCount"]) == (len(FEEDBACK), len(FEEDBACK))
+    assert (page["pageInfo"]["hasNextPage"], rest["pageInfo"]["hasNextPage"]) == (True, False)
     masked = story.data(FEEDBACK_LIST, **INVESTIGATOR)["feedback"]["edges"]
     assert [(e["node"]["text"], e["node"]["answer"]) for e in masked] == [(None, None)] * 3
     assert everything["edges"][0]["node"]["text"] is not None
