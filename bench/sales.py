@@ -7,7 +7,9 @@ the same order sent again (a replay: answered from the stored order), and
 
 It first registers three large lots of bottled honey owned by the demo's cooperative
 (ADMIN), so the orders never run out; every order sells one bottle of each. The orders
-and lots stay in the graph (re-seed the demo to drop them).
+and lots stay in the graph (re-seed the demo to drop them). On a generated graph, name
+a cooperative and a seller of it: `--cooperative GEN-COOP-469030-001 --seller
+GEN-SHOP-469030-001` (the province's sales summaries are then full-scale).
 """
 
 from __future__ import annotations
@@ -60,13 +62,13 @@ async def run(args: argparse.Namespace) -> None:
         for k in range(3):
             lot = {"clientMutationId": f"bench-lot-{stamp}-{k}", "productCode": "WILD-HONEY-500G",
                    "quantity": 1_000_000, "producedOn": dt.date.today().isoformat(),
-                   "cooperativeCode": "COOP-469025-01"}  # fmt: skip
+                   "cooperativeCode": args.cooperative}  # fmt: skip
             made = await _call(client, args.url, REGISTER, {"input": lot})
             lots.append(made["registerLot"]["lot"]["traceCode"])
 
         def order(i: int) -> dict[str, Any]:
             placed = dt.datetime.now(dt.UTC).isoformat()
-            return {"sellerCode": "STORE-469025-01", "orderId": f"bench-{stamp}-{i:06d}",
+            return {"sellerCode": args.seller, "orderId": f"bench-{stamp}-{i:06d}",
                     "channel": "ONLINE", "placedAt": placed, "buyer": {"id": f"bench-{i % 50}"},
                     "lines": [{"traceCode": lot, "quantity": 1, "unitPrice": "38.80"}
                               for lot in lots]}  # fmt: skip
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--token", help="bearer token (default: a minted ADMIN one)")
     parser.add_argument("-n", "--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--cooperative", default="COOP-469025-01", help="the lots' owner")
+    parser.add_argument("--seller", default="STORE-469025-01", help="the orders' seller")
     args = parser.parse_args(argv)
     asyncio.run(run(args))
     return 0
