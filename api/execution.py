@@ -53,6 +53,7 @@ import graph.history
 import graph.household
 import graph.households
 import graph.income
+import graph.lifted
 import graph.lot
 import graph.measure
 import graph.measure_impact
@@ -98,6 +99,7 @@ READ_MODULES = (
     graph.finding,
     graph.household,
     graph.income,
+    graph.lifted,
     graph.measure,
     graph.monitoring,
     graph.lot,
