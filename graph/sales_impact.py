@@ -98,7 +98,6 @@ class _Impact:
         # The window's parameters, set by the planner.
         self.start = self.end = self.low = self.high = ""
         self.children_paid: dict[str, str] = {}  # a children selection's key -> its list
-        self.root_pay = ""
 
     def unit(
         self, u: str, f: str, paid: str, fields: tuple[Field, ...], post: Post, name: str
@@ -195,12 +194,12 @@ class _Impact:
             f" + COLLECT {{ MATCH ({c}:{Label.REGION})-[:{Rel.PART_OF}]->({u}) RETURN {c} }}"
             if kids else ""
         )  # fmt: skip
-        self.root_pay = f"[{c} IN {pays} WHERE {c}.code = {u}.code][0].pay"
+        own = f"[{c} IN {pays} WHERE {c}.code = {u}.code][0].pay" if root else "null"
         return (
             f"CALL ({u}) {{ UNWIND [{u}]{children} AS {r} "
             f"{self.paying(r, one, needed)}"
             f"RETURN collect({{code: {r}.code, pay: {one}}}) AS {pays} }} "
-            f"WITH *, {self.root_pay if root else 'null'} AS {pay} "
+            f"WITH *, {own} AS {pay} "
         )
 
     def paying(self, u: str, pay: str, fields: tuple[Field, ...]) -> str:

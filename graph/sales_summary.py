@@ -29,8 +29,12 @@ from typing import Any
 
 from graph.db import Tx
 from graph.model import Label, Rel
+from graph.validation import CST
 
-CST = dt.timezone(dt.timedelta(hours=8))
+# A summary's properties (graph/model.py): the counts, then the lists.
+_COUNTS = ("orders", "revenue", "firstOrders")
+FIELDS = (*_COUNTS, "previousDays", "channels", "channelOrders", "channelRevenues",
+          "products", "productQuantities", "productRevenues")  # fmt: skip
 
 
 def cst_day(x: str) -> str:
@@ -140,9 +144,8 @@ CALL (s, cell) {{ WITH s, cell WHERE cell.summary IS NOT NULL SET s += cell.summ
 
 
 def _empty() -> dict[str, Any]:
-    return {"orders": 0, "revenue": 0, "firstOrders": 0, "previousDays": [], "channels": [],
-            "channelOrders": [], "channelRevenues": [], "products": [],
-            "productQuantities": [], "productRevenues": []}  # fmt: skip
+    """A cell with no orders, as stored (FIELDS: three counts, the rest lists)."""
+    return {k: 0 if k in _COUNTS else [] for k in FIELDS}
 
 
 def _entry(cell: dict[str, Any], names: str, key: str, *figures: tuple[str, float]) -> None:
@@ -272,9 +275,6 @@ MATCH (s:{Label.SALES_DAY}) WITH s LIMIT $limit DELETE s RETURN count(*) AS dele
 
 # --- the twin, in Python: the generator's own orders ------------------------------------
 
-FIELDS = ("orders", "revenue", "firstOrders", "previousDays", "channels", "channelOrders",
-          "channelRevenues", "products", "productQuantities", "productRevenues")  # fmt: skip
-
 
 def sales_days(
     orders: Iterable[Mapping[str, Any]],
@@ -285,7 +285,6 @@ def sales_days(
     seller, buyer, channel, placedAt, lines: [{lot, quantity, amount}]}) whose buyers
     have no other orders; `lots` maps a trace code to (village, product), `ancestors`
     a village to its regions that are not villages."""
-    # (region, day) -> [orders, revenue, {channel: [n, r]}, {product: [q, r]}, [prev days]]
     cells: dict[tuple[str, dt.date], dict[str, Any]] = {}
     last: dict[tuple[str, str, str], tuple[Any, ...]] = {}  # (seller, buyer, region)
     keyed = sorted(orders, key=lambda o: (o["placedAt"], o["id"]))
@@ -299,9 +298,7 @@ def sales_days(
                 got[0] += line["quantity"]
                 got[1] += line["amount"]
         for region, products in per.items():
-            cell = cells.setdefault((region, day), {
-                "orders": 0, "revenue": 0, "firstOrders": 0, "previousDays": [],
-                "ch": {}, "pr": {}})  # fmt: skip
+            cell = cells.setdefault((region, day), _open())
             total = sum(int(r) for _, r in products.values())
             cell["orders"] += 1
             cell["revenue"] += total
@@ -319,6 +316,12 @@ def sales_days(
                 cell["firstOrders"] += 1
             last[buyer] = day
     return {key: _finish(cell) for key, cell in cells.items()}
+
+
+def _open() -> dict[str, Any]:
+    """A cell being summed: the counts, the previous days, and the channels' and the
+    products' figures by name (`_finish` turns them into the stored lists)."""
+    return {"orders": 0, "revenue": 0, "firstOrders": 0, "previousDays": [], "ch": {}, "pr": {}}
 
 
 def _finish(cell: dict[str, Any]) -> dict[str, Any]:
@@ -346,8 +349,7 @@ def merge_days(into: dict[tuple[str, dt.date], dict[str, Any]], rows: Iterable[A
     buys in two: the previous days are unchanged)."""
     for row in rows:
         key = (row["regionCode"], row["day"])
-        old = into.setdefault(key, {"orders": 0, "revenue": 0, "firstOrders": 0,
-                                    "previousDays": [], "ch": {}, "pr": {}})  # fmt: skip
+        old = into.setdefault(key, _open())
         _add(old["ch"], row["channels"], row["channelOrders"], row["channelRevenues"])
         _add(old["pr"], row["products"], row["productQuantities"], row["productRevenues"])
         for name in ("orders", "revenue", "firstOrders", "previousDays"):
