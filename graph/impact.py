@@ -7,10 +7,9 @@ its income changes; for each category the households reached are the groups mark
 for it and the comparison the others. Counts are sums over groups; the medians are
 Neo4j's percentileCont(x, 0.5) over the union of groups' changes, computed as Neo4j
 computes it (`median`), from counts by value (a province's 152,000 changes take a few
-thousand values). The means are not computed here: Neo4j's avg is a running mean
-(a + (x - a) / n, row after row), so its last bits depend on the rows' order, which
-grouping loses; the statement aggregates them over the cohort's rows in their order
-and they come with the groups.
+thousand values). The means are exact: the changes are whole yuan, so a group's sum
+is an exact integer and the mean that sum over the count, rounded once (`mean`; the
+cohort alone computes it the same way in Cypher, graph/measure_impact.py).
 """
 
 from __future__ import annotations
@@ -52,6 +51,12 @@ def median(size: int, nth: Callable[[int], float]) -> float | None:
     return float(nth(low) * (high - index) + nth(high) * (index - low))
 
 
+def mean(total: int, size: int) -> float | None:
+    """The mean of `size` whole numbers summing to `total`, correctly rounded (Python's
+    int / int, as Cypher's toFloat(sum) / count below 2^53); null without values."""
+    return None if size == 0 else total / size
+
+
 def _nth(values: Sequence[float], counts: Sequence[int]) -> Callable[[int], float]:
     """The i-th smallest (from 0) of a multiset: `values` ascending and `counts[j]`
     how many of it are at most values[j]."""
@@ -65,8 +70,7 @@ def _nth(values: Sequence[float], counts: Sequence[int]) -> Callable[[int], floa
 def split(value: Mapping[str, Any], size: int) -> tuple[Figures, list[tuple[Figures, Figures]]]:
     """The cohort's figures and, per category (`size` of them, in order), (reached,
     comparison), from the statement's value: `groups` (rows [reached per category,
-    exited, households, their changes]), and when means were asked `mean` (the
-    cohort's), `reached` and `comparison` (per category)."""
+    exited, households, their changes])."""
     groups = value["groups"]
     every: Counter[float] = Counter()
     for group in groups:
@@ -76,17 +80,17 @@ def split(value: Mapping[str, Any], size: int) -> tuple[Figures, list[tuple[Figu
     households = sum(g[2] for g in groups)
     exited = sum(g[2] for g in groups if g[1])
     withincome = up_to[-1] if up_to else 0
-    cohort = Figures(
-        households, exited, withincome, value.get("mean"), median(withincome, _nth(values, up_to))
-    )
-    means_in = value.get("reached") or [None] * size
-    means_out = value.get("comparison") or [None] * size
+    sums = [int(sum(g[3])) for g in groups]
+    every_sum = sum(sums)
+    cohort_median = median(withincome, _nth(values, up_to))
+    cohort = Figures(households, exited, withincome, mean(every_sum, withincome), cohort_median)
     out = []
     for i in range(size):
         inside = [g for g in groups if g[0][i]]
         n_in = sum(g[2] for g in inside)
         e_in = sum(g[2] for g in inside if g[1])
         w_in = sum(len(g[3]) for g in inside)
+        s_in = sum(t for g, t in zip(groups, sums, strict=True) if g[0][i])
         # Counts by value of the smaller side; the other's are the cohort's less them.
         small = inside if 2 * w_in <= withincome else [g for g in groups if not g[0][i]]
         counts = Counter(chain.from_iterable(g[3] for g in small))
@@ -99,12 +103,12 @@ def split(value: Mapping[str, Any], size: int) -> tuple[Figures, list[tuple[Figu
         w_out = withincome - w_in
         out.append(
             (
-                Figures(n_in, e_in, w_in, means_in[i], median(w_in, _nth(values, of_in))),
+                Figures(n_in, e_in, w_in, mean(s_in, w_in), median(w_in, _nth(values, of_in))),
                 Figures(
                     households - n_in,
                     exited - e_in,
                     w_out,
-                    means_out[i],
+                    mean(every_sum - s_in, w_out),
                     median(w_out, _nth(values, of_out)),
                 ),
             )

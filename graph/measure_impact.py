@@ -3,12 +3,12 @@ poverty at some time in a window of years) split by each measure category into t
 households reached in the window and the rest: exits and income change. One statement;
 graph/impact.py, pure, splits its groups in the post-pass.
 
-Cost: its categories are no rows per category: the cohort's one
-aggregation collects each household's [reached per category, exited, change] and its
-means (a conditional avg per category and side, over the rows in their order), the
-rows are grouped by reached and exited (about 2,600 groups for the province) and
-graph/impact.py splits the groups in the post-pass (counts and medians, about 0.1 s
-for the province); the cohort alone is one aggregation, without the measures' keys.
+Cost: its categories are no rows per category: the cohort's households are grouped
+in the statement by (reached per category, exited), with each group's count and income
+changes (about 2,600 groups for the province), and graph/impact.py splits the groups
+in the post-pass (counts, exact means and medians, about 0.1 s for the province); the
+cohort alone is one aggregation, without the measures' keys. A household's first and
+last income of the window are indexes counted on its ascending incomeYears.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from graph.impact import Figures
 from graph.measure import MeasureCategory
 from graph.model import Label, Rel
 from graph.readmap import Access, Field
-from graph.stats import PRIVATE_BELOW, check_year, private, region_of, year_indexes
+from graph.stats import PRIVATE_BELOW, check_year, private, region_of
 
 MAX_YEARS = 15
 CATEGORIES = tuple(c.value for c in MeasureCategory)
@@ -134,8 +134,10 @@ def _cohort(b: Binder, view: View, categories: str | None) -> str:
         f"ELSE any(l IN [{changes}] WHERE coalesce([x IN l WHERE NOT x[0]][-1][1], false) "
         "OR any(x IN l WHERE x[0] AND x[1])) END"
     )
-    late = year_indexes("hp.incomeYears", f"{{y}} <= {high}") + "[-1]"
-    early = year_indexes("hp.incomeYears", f"{{y}} >= {low} - 1") + "[0]"
+    # incomeYears ascend: the last index of a year <= high, the first of one >= low - 1
+    # (past the end when none: then li > ei fails or reads null).
+    late = f"size([y IN coalesce(hp.incomeYears, []) WHERE y <= {high}]) - 1"
+    early = f"size([y IN coalesce(hp.incomeYears, []) WHERE y < {low} - 1])"
     props = ".status, .statusSince, .incomeYears, .incomeNets, .exitYears"
     k, m = "", ""
     if categories is not None:
@@ -161,23 +163,12 @@ CALL (u) {{
   WITH e, c{m}"""
 
 
+# The mean as graph/impact.py's `mean`: an exact sum of whole yuan over the count.
 _FIGURES = (
     "count(*) AS n, count(CASE WHEN e THEN 1 END) AS e, count(c) AS w, "
-    "toFloat(avg(c)) AS mean, toFloat(percentileCont(c, 0.5)) AS median"
+    "CASE WHEN count(c) = 0 THEN null ELSE toFloat(sum(c)) / count(c) END AS mean, "
+    "toFloat(percentileCont(c, 0.5)) AS median"
 )
-
-
-def _means(selected: bool) -> str:
-    """The means of the split, aggregated over the cohort's rows in their order (each
-    avg sees the rows a grouped avg of its group would, in the same order), or nothing
-    when none is selected."""
-    if not selected:
-        return ""
-    inside = ", ".join(f"avg(CASE WHEN m[{i}] THEN c END)" for i in range(len(CATEGORIES)))
-    outside = ", ".join(
-        f"avg(CASE WHEN m[{i}] THEN null ELSE c END)" for i in range(len(CATEGORIES))
-    )
-    return f", toFloat(avg(c)) AS mean, [{inside}] AS reached, [{outside}] AS comparison"
 
 
 def _impact_transform(field: Field, masked: bool) -> Any:
@@ -210,15 +201,6 @@ def _impact_transform(field: Field, masked: bool) -> Any:
     return transform
 
 
-def _selects_mean(field: Field) -> bool:
-    return any(
-        h.name == "meanIncomeChange"
-        for f in field.fields
-        for g in f.fields
-        for h in (g.fields if f.name == "categories" else (g,))
-    )
-
-
 @root("measureImpact")
 def plan_impact(field: Field, view: View, shape: Any) -> Plan:
     """measureImpact(regionCode, fromYear, toYear): the cohort and, per category, the
@@ -226,8 +208,7 @@ def plan_impact(field: Field, view: View, shape: Any) -> Plan:
 
     Without categories selected the cohort's figures are one aggregation over its
     rows. With them the rows are grouped by (categories reached, exited) and the split
-    is graph/impact.py's, in the post-pass; the means, whose last bits depend on the
-    rows' order, are aggregated over the rows in their order (`_means`)."""
+    is graph/impact.py's, in the post-pass."""
     b = Binder()
     post = Post(field=field)
     names = {f.name for f in field.fields}
@@ -254,14 +235,9 @@ RETURN {node} AS data"""
         return plan(cypher, b, post)
     categories = b.const(list(CATEGORIES))
     post.transform = _impact_transform(field, view.masked)
-    means = _means(_selects_mean(field))
-    extra = ", mean: mean, reached: reached, comparison: comparison" if means else ""
     cypher = f"""{_cohort(b, view, categories)}
-  RETURN collect([m, e, c]) AS rows{means}
-}}
-CALL (rows) {{
-  UNWIND rows AS x WITH x[0] AS m, x[1] AS e, count(*) AS n, collect(x[2]) AS cs
+  WITH m, e, count(*) AS n, collect(c) AS cs
   RETURN collect([m, e, n, cs]) AS groups
 }}
-RETURN {{groups: groups{extra}}} AS data"""
+RETURN {{groups: groups}} AS data"""
     return plan(cypher, b, post)

@@ -75,7 +75,8 @@ class ImpactGroup:
     )
     mean_income_change: float | None = strawberry.field(
         description="perCapitaNet of the latest record with year <= toYear minus that of the "
-        "earliest with year >= fromYear - 1, averaged; null without households, and for roles "
+        "earliest with year >= fromYear - 1, averaged (the exact mean of whole yuan, rounded "
+        "once); null without households, and for roles "
         "without personal data over fewer than 5."
     )
     median_income_change: float | None = strawberry.field(
