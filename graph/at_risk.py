@@ -9,7 +9,8 @@ As of a date D:
   with a SUDDEN_HARDSHIP monitoring record open on D;
 - the latest income: the record of the greatest year <= D's year (the derived
   latestIncomeYear, latestPerCapitaNet and previousPerCapitaNet answer unless a
-  record of a later year exists; graph/income.py's one perCapitaNet formula else);
+  record of a later year exists, and always as of today: no record is of a year
+  after this one; graph/income.py's one perCapitaNet formula else);
 - triggers, in this order: LOW_INCOME (below thresholdFactor x the threshold of the
   line in force in the income's year), INCOME_DROP (below (1 - dropShare) x the
   year before's), HARDSHIP (a SUDDEN_HARDSHIP record open on D); listed only with one;
@@ -201,10 +202,14 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
       MATCH (h:Household)
       WHERE {in_prefix} AND {keyset} AND {filed} AND {scope}
       WITH lines, h, {latest_change("h", day, b.var("s"))} AS st, {_open_record(b, day)} AS rec"""
-    return f"""
-      MATCH (region:Region {{code: {region}}})
-      {households}
-      WHERE st IN {watched} OR rec.group = '{hardship}'
+    if current:
+        # No income record is of a year after this one (graph/income.py
+        # `check_income_year`): as of today the derived figures are the latest record's.
+        incomes = """
+      WITH lines, h, rec, h.latestIncomeYear AS incomeYear, h.latestPerCapitaNet AS net,
+           h.previousPerCapitaNet AS prev"""
+    else:
+        incomes = f"""
       WITH lines, h, rec, ({day}).year AS y,
            h.latestIncomeYear IS NULL OR h.latestIncomeYear <= ({day}).year AS derived
       WITH lines, h, rec, y, derived,
@@ -218,7 +223,12 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
            CASE WHEN derived THEN h.previousPerCapitaNet ELSE COLLECT {{
              MATCH ({prior}:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h)
              WHERE {prior}.year = {li}.year - 1
-             RETURN {per_capita_cypher(prior, sales_cypher(prior, b))} }}[0] END AS prev
+             RETURN {per_capita_cypher(prior, sales_cypher(prior, b))} }}[0] END AS prev"""
+    return f"""
+      MATCH (region:Region {{code: {region}}})
+      {households}
+      WHERE st IN {watched} OR rec.group = '{hardship}'
+      {incomes}
       WITH h, rec, incomeYear, net, prev,
            [l IN lines WHERE l.year <= incomeYear][-1] AS line
       WITH h, rec, incomeYear, net, prev, coalesce(line.exitLine, line.line) AS threshold
