@@ -71,7 +71,8 @@ def split(value: Mapping[str, Any], size: int) -> tuple[Figures, list[tuple[Figu
     """The cohort's figures and, per category (`size` of them, in order), (reached,
     comparison), from the statement's value: `groups` (rows [reached per category,
     exited, households, their changes])."""
-    groups = value["groups"]
+    # Each group with its changes' sum (whole yuan: exact) at index 4.
+    groups = [(*g, sum(g[3])) for g in value["groups"]]
     every: Counter[float] = Counter()
     for group in groups:
         every.update(group[3])
@@ -80,8 +81,7 @@ def split(value: Mapping[str, Any], size: int) -> tuple[Figures, list[tuple[Figu
     households = sum(g[2] for g in groups)
     exited = sum(g[2] for g in groups if g[1])
     withincome = up_to[-1] if up_to else 0
-    sums = [int(sum(g[3])) for g in groups]
-    every_sum = sum(sums)
+    every_sum = sum(g[4] for g in groups)
     cohort_median = median(withincome, _nth(values, up_to))
     cohort = Figures(households, exited, withincome, mean(every_sum, withincome), cohort_median)
     out = []
@@ -90,7 +90,7 @@ def split(value: Mapping[str, Any], size: int) -> tuple[Figures, list[tuple[Figu
         n_in = sum(g[2] for g in inside)
         e_in = sum(g[2] for g in inside if g[1])
         w_in = sum(len(g[3]) for g in inside)
-        s_in = sum(t for g, t in zip(groups, sums, strict=True) if g[0][i])
+        s_in = sum(g[4] for g in inside)
         # Counts by value of the smaller side; the other's are the cohort's less them.
         small = inside if 2 * w_in <= withincome else [g for g in groups if not g[0][i]]
         counts = Counter(chain.from_iterable(g[3] for g in small))

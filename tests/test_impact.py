@@ -5,13 +5,12 @@ windows, every selection shape the planner compiles differently, a masked role a
 region officer's scope.
 
 The medians are the textbook median; the means the exact mean of the whole-yuan
-changes, correctly rounded (compared exactly, and checked against the Fraction)."""
+changes, correctly rounded (int / int), compared exactly."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -121,10 +120,6 @@ def figures(rows: list[tuple[bool, int | None]], masked: bool) -> dict[str, Any]
     changes = [c for _, c in rows if c is not None]
     n, exited = len(rows), sum(1 for e, _ in rows if e)
     mean, median = exact_mean(changes), textbook_median(changes)
-    if changes:
-        exact = Fraction(sum(changes), len(changes))
-        # Rounded once: within half a unit in the last place of the exact mean.
-        assert mean is not None and abs(Fraction(mean) - exact) <= abs(exact) * Fraction(1, 2**52)
     hidden = masked and len(changes) < PRIVATE_BELOW
     return {
         "households": n,
