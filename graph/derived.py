@@ -14,6 +14,9 @@ derives from (graph/write.py's settle calls these; bulk writers run the same Cyp
              .pairingUntil         coverage and the visit filter as of a past date
              .visitDates           read them, not its relationships)
     Region(village).coverageKeys   one key per household on file (graph/village_keys.py)
+    Region(village).stats*         per year, the regionStats figures of its households
+                                   (graph/village_stats.py; refresh_households, the
+                                   generator per county, migration step 23)
     Household.latestIncomeYear     the year of its latest income record, and that
              .latestPerCapitaNet   record's perCapitaNet, and the perCapitaNet of the
              .previousPerCapitaNet year before it (null without a record for it):
@@ -150,10 +153,14 @@ WITH o CALL (o) {{ {SUMMARIZE_LOAD} }}
 
 async def refresh_households(tx: Tx, codes: Sequence[str], villages: Sequence[str] = ()) -> None:
     """Recompute memberCount, responsibleOfficial, lastVisitDate, monitored and the
-    measure summaries (a seek per code), then the coverage summaries of their villages
-    and of `villages` (a village a household left)."""
+    measure summaries (a seek per code), then the coverage and statistics summaries of
+    their villages and of `villages` (a village a household left)."""
+    from graph.village_stats import refresh_village_stats
+
     records = await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
     await refresh_villages(tx, [*(r["village"] for r in records), *villages])
+    # Statistics count a household in the village its code begins with (graph/stats.py).
+    await refresh_village_stats(tx, sorted({c[:12] for c in codes} | set(villages)))
 
 
 async def refresh_support(tx: Tx, codes: Sequence[str]) -> None:

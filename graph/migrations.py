@@ -23,6 +23,9 @@ from graph.product import CATALOGUE, UPSERT_CATALOGUE
 from graph.sales_summary import SUMMARIZE_EVERY_DAY
 from graph.status import BACKFILL_FIRST, SUMMARIZE_STATUS, WITHOUT_HISTORY
 from graph.village_keys import SUMMARIZE_VILLAGE
+from graph.village_stats import migration_statement
+
+VILLAGE_STATS = migration_statement()
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,14 @@ STEPS: tuple[Step, ...] = (
             "MATCH (h:Household) WHERE EXISTS { (h)<-[:PAID_TO]-(:Payment) } "
             f"CALL (h) {{ {SUMMARIZE_PAYMENTS} }} IN TRANSACTIONS OF 5000 ROWS",
         ),
+    ),
+    Step(
+        23,
+        "regionStats sums the villages' statistics summaries (graph/village_stats.py): "
+        "every village's, per year, as of today",
+        (),
+        (VILLAGE_STATS[0],),
+        VILLAGE_STATS[1],
     ),
 )
 

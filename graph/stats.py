@@ -16,14 +16,17 @@ Households count within the caller's scope (out of scope: absent); for roles wit
 personal data the incomes of one household are null, and income figures over fewer
 than PRIVATE_BELOW households too.
 
-Cost: the province's statements read each of its households once by an index seek per
-household-code prefix, and read the summaries written on each household
-(graph/derived.py: measureKeys/Counts/Amounts, incomeYears/Nets/Sizes, exitYears,
-returnYears) instead of its measures and incomes. Status changes are read only for a
-household whose statusSince is after the date asked (graph/status.py `status_as_of`;
-measureImpact's cohort: after the window's first day and not in poverty since a day of
-the window). A page of liftedHouseholds reads its first + 1 households and their
-measures.
+Cost: regionStats over a scope of whole villages (not a field official's) sums the
+statistics summaries each village keeps per year (graph/village_stats.py): the
+province reads its 2,553 villages, not its households; a year a village has no summary
+for is counted from its households. Those scans, and the other two fields, read each
+household once by an index seek per household-code prefix, and read the summaries
+written on each household (graph/derived.py: measureKeys/Counts/Amounts,
+incomeYears/Nets/Sizes, exitYears, returnYears) instead of its measures and incomes.
+Status changes are read only for a household whose statusSince is after the date
+asked (graph/status.py `status_as_of`; measureImpact's cohort: after the window's first
+day and not in poverty since a day of the window). A page of liftedHouseholds reads
+its first + 1 households and their measures.
 """
 
 from __future__ import annotations
@@ -116,15 +119,19 @@ _PROJECTED = (
 
 
 class _Stats:
-    """Prints the statement of one regionStats selection."""
+    """Prints the statement of one regionStats selection (or, given Cypher expressions
+    for the year, its text and the day, a village summary's scan of one year)."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(
+        self, view: View, year: str | None = None, year_text: str | None = None,
+        as_of: str | None = None,
+    ) -> None:  # fmt: skip
         self.view = view
         self.c = Compiler(view)
         self.b = self.c.b
-        self.year = self.b.slot("year", _stats_year)
-        self.year_text = self.b.slot("yearText", _year_text)
-        self.as_of = self.b.slot("asOf", stats_as_of)
+        self.year = year or self.b.slot("year", _stats_year)
+        self.year_text = year_text or self.b.slot("yearText", _year_text)
+        self.as_of = as_of or self.b.slot("asOf", stats_as_of)
         self.poor = self.b.const(list(IN_POVERTY))
 
     def scan(self, u: str, prefixes: str) -> str:
@@ -134,8 +141,7 @@ class _Stats:
         people, net, ex, rt, ms, x, k = (
             self.b.var(n) for n in ("people", "net", "ex", "rt", "ms", "x", "k")
         )
-        mc, mn, mh, ma, ml = (self.b.var(n) for n in ("mc", "mn", "mh", "ma", "ml"))
-        names = ", ".join(f"n{i}, q{i}" for i in range(len(COUNTED)))
+        mc, mn, mh, ma = (self.b.var(n) for n in ("mc", "mn", "mh", "ma"))
         visible = self.view.scope.read_filter(Access.HOUSEHOLD, h, self.b)
         status = status_as_of(h, hp, self.as_of, self.b.var("sc"))
         index = year_indexes(f"{hp}.incomeYears", f"{{y}} = {self.year}") + "[0]"
@@ -143,10 +149,6 @@ class _Stats:
         by_status = ", ".join(
             f"sum(CASE WHEN {st} = '{s.value}' THEN 1 ELSE 0 END) AS n{i}, "
             f"sum(CASE WHEN {st} = '{s.value}' THEN {people} ELSE 0 END) AS q{i}"
-            for i, s in enumerate(COUNTED)
-        )
-        statuses = ", ".join(
-            f"{{status: '{s.value}', households: n{i}, people: q{i}}}"
             for i, s in enumerate(COUNTED)
         )
         return (
@@ -167,15 +169,89 @@ class _Stats:
             f"sum(CASE WHEN {st} IN {self.poor} THEN {people} ELSE 0 END) AS poor, "
             f"count({net}) AS withIncome, sum({net}) AS netSum, sum({ex}) AS exits, "
             f"sum({rt}) AS returns, collect(CASE WHEN size({ms}) > 0 THEN {ms} END) AS mss "
+            + self.figures_map(
+                "mss",
+                f"{{ UNWIND mss AS {k} UNWIND {k} AS {x} "
+                f"WITH {x}[0] AS {mc}, sum({x}[1]) AS {mn}, count(*) AS {mh}, sum({x}[2]) AS {ma} "
+                f"RETURN {{category: {mc}, measures: {mn}, households: {mh}, amount: {ma}}} "
+                f"ORDER BY {mc} }}",
+            )
+        )
+
+    def figures_map(self, lists: str, measures: str) -> str:
+        """The figures' map after an aggregation into households, n0/q0..., poor,
+        withIncome, netSum, exits, returns and `lists`, which `measures` (a COLLECT
+        body) reads."""
+        names = ", ".join(f"n{i}, q{i}" for i in range(len(COUNTED)))
+        ml = self.b.var("ml")
+        statuses = ", ".join(
+            f"{{status: '{s.value}', households: n{i}, people: q{i}}}"
+            for i, s in enumerate(COUNTED)
+        )
+        return (
             # The subquery aggregates: every variable is named (see graph/coverage.py).
-            f"WITH households, {names}, poor, withIncome, netSum, exits, returns, mss, "
-            f"COLLECT {{ UNWIND mss AS {k} UNWIND {k} AS {x} "
-            f"WITH {x}[0] AS {mc}, sum({x}[1]) AS {mn}, count(*) AS {mh}, sum({x}[2]) AS {ma} "
-            f"RETURN {{category: {mc}, measures: {mn}, households: {mh}, amount: {ma}}} "
-            f"ORDER BY {mc} }} AS {ml} "
+            f"WITH households, {names}, poor, withIncome, netSum, exits, returns, {lists}, "
+            f"COLLECT {measures} AS {ml} "
             f"RETURN {{households: households, byStatus: [{statuses}], poor: poor, "
             f"withIncome: withIncome, netSum: netSum, exits: exits, returns: returns, "
             f"measures: {ml}}}"
+        )
+
+    def figures(self, u: str, prefixes: str) -> str:
+        """A subquery returning the figures of the households under `prefixes`: the
+        sums of their villages' (graph/village_stats.py; a village without the year's
+        summary counted from its households) when the scope sees whole villages, else
+        counted from the households."""
+        from graph.village_stats import FIGURES, STATS_WIDTH
+
+        p, v, i, o, x, fs = (self.b.var(n) for n in ("p", "v", "i", "o", "x", "fs"))
+        in_scope = self.view.scope.village_filter(v, self.b)
+        if in_scope is None:
+            return self.scan(u, prefixes)
+        keys, j, k, m = (self.b.var(n) for n in ("keys", "j", "k", "m"))
+        # Offsets as a parameter: no number is spliced into the Cypher.
+        place = self.b.const({name: n for n, name in enumerate(FIGURES)} | {"width": STATS_WIDTH})
+        at = {name: f"{fs}[{o} + {place}.{name}]" for name in FIGURES}
+        statuses = ", ".join(
+            f"{{status: '{s.value}', households: {at[f'n{n}']}, people: {at[f'q{n}']}}}"
+            for n, s in enumerate(COUNTED)
+        )
+        summed = ", ".join(
+            f"sum({x}.byStatus[{n}].households) AS n{n}, sum({x}.byStatus[{n}].people) AS q{n}"
+            for n in range(len(COUNTED))
+        )
+        stored = (
+            f"{{households: {at['households']}, byStatus: [{statuses}], poor: {at['poor']}, "
+            f"withIncome: {at['withIncome']}, netSum: {at['netSum']}, exits: {at['exits']}, "
+            f"returns: {at['returns']}, measures: [{j} IN range(0, size({keys}) - 1) "
+            f"WHERE split({keys}[{j}], ':')[0] = {self.year_text} | "
+            f"{{category: split({keys}[{j}], ':')[1], measures: {v}.statsMeasureCounts[{j}], "
+            f"households: {v}.statsMeasureHouseholds[{j}], "
+            f"amount: {v}.statsMeasureAmounts[{j}]}}]}}"
+        )
+        mc, mn, mh, ma = (self.b.var(n) for n in ("mc", "mn", "mh", "ma"))
+        return (
+            f"UNWIND {prefixes} AS {p} MATCH ({v}:{Label.REGION}) "
+            f"WHERE {v}.code STARTS WITH {p} AND {v}.level = 'VILLAGE' AND {in_scope} "
+            f"WITH {v}, [{i} IN range(0, size(coalesce({v}.statsYears, [])) - 1) "
+            f"WHERE {v}.statsYears[{i}] = {self.year}][0] AS {i} "
+            f"CALL ({v}, {i}) {{ WITH {v}, {i} WHERE {i} IS NULL "
+            f"CALL ({v}) {{ {self.scan(v, f'[{v}.code]')} AS {x} }} RETURN {x} "
+            f"UNION ALL WITH {v}, {i} WHERE {i} IS NOT NULL "
+            f"WITH {v}, {i} * {place}.width AS {o}, {v}.statsFigures AS {fs}, "
+            f"{v}.statsMeasureKeys AS {keys} RETURN {stored} AS {x} }} "
+            f"WITH sum({x}.households) AS households, {summed}, "
+            f"sum({x}.poor) AS poor, sum({x}.withIncome) AS withIncome, "
+            f"sum({x}.netSum) AS netSum, sum({x}.exits) AS exits, sum({x}.returns) AS returns, "
+            f"collect({x}.measures) AS mss "
+            + self.figures_map(
+                "mss",
+                f"{{ UNWIND mss AS {k} UNWIND {k} AS {m} "
+                f"WITH {m}.category AS {mc}, sum({m}.measures) AS {mn}, "
+                f"sum({m}.households) AS {mh}, sum({m}.amount) AS {ma} "
+                f"RETURN {{category: {mc}, measures: {mn}, households: {mh}, amount: {ma}}} "
+                f"ORDER BY {mc} }}",
+            )
         )
 
     def unit(
@@ -204,12 +280,12 @@ class _Stats:
                 kids[f.key] = f"[x IN {k} | x.n]"
                 lists.append(k)
         if not lists:
-            clauses.append(f"CALL ({u}) {{ {self.scan(u, f'{u}.prefixes')} AS {fig} }}")
+            clauses.append(f"CALL ({u}) {{ {self.figures(u, f'{u}.prefixes')} AS {fig} }}")
         else:
             first, own, msum = lists[0], self.b.var("own"), self.b.var("msum")
             mine = f"CASE WHEN size({first}) = 0 THEN {u}.prefixes ELSE [] END"
             m, mc, mn, mh, ma = (self.b.var(n) for n in ("m", "mc", "mn", "mh", "ma"))
-            clauses.append(f"CALL ({u}, {first}) {{ {self.scan(u, mine)} AS {own} }}")
+            clauses.append(f"CALL ({u}, {first}) {{ {self.figures(u, mine)} AS {own} }}")
             clauses.append(
                 f"WITH {', '.join([u, *lists, own])}, COLLECT {{ "
                 f"UNWIND {own}.measures + reduce(acc = [], k IN {first} | acc + k.f.measures) "
@@ -281,6 +357,18 @@ class _Stats:
         if n == "children":
             return self.kids[f.key]
         raise ValueError(f"RegionStats.{n} is not compiled")
+
+
+def village_scan(v: str, year: str, year_text: str, as_of: str) -> tuple[str, dict[str, Any]]:
+    """(Cypher, its constants): the figures of village `v`'s households (every one,
+    unmasked) for the Cypher expressions of a year, its text and a day; the body of a
+    subquery returning them (graph/village_stats.py)."""
+    from graph.scope import Scope
+
+    stats = _Stats(View(Scope.everything(), masked=False), year, year_text, as_of)
+    cypher = stats.scan(v, f"[{v}.code]")
+    assert not stats.b.slots, "a village summary binds no request argument"
+    return cypher, dict(stats.b.consts)
 
 
 def _sub(f: Field, source: str, typename: str) -> str:

@@ -355,8 +355,10 @@ class Write:
 
         if self.incomes:
             await refresh_incomes(self.tx, sorted(self.incomes))
-        if self.households or self.villages:
-            await refresh_households(self.tx, sorted(self.households), sorted(self.villages))
+        if self.households or self.villages or self.incomes:
+            # A payment changes the income a household's village statistics count.
+            touched = sorted(set(self.households) | set(self.incomes))
+            await refresh_households(self.tx, touched, sorted(self.villages))
         if self.officials:
             await refresh_officials(self.tx, sorted(self.officials))
         bumped = sorted(code for code, bump in self.households.items() if bump)

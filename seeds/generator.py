@@ -66,6 +66,7 @@ from graph.sales_summary import (
 )
 from graph.status import refresh_status
 from graph.village_keys import REFRESH_REGION_VILLAGES
+from graph.village_stats import refresh_region_stats
 from seeds.anomalies import plant
 from seeds.county import draw_county
 from seeds.layout import Unit, layout, region_rows
@@ -163,6 +164,7 @@ def _summarize(
         await refresh_status(tx, codes)
         await refresh_support(tx, codes)
         await refresh_contacts(tx, codes, officials)
+        await refresh_region_stats(tx, prefix)
 
     return work
 

@@ -296,6 +296,9 @@ UNBOUNDED_BY_HAND = {
     # deliverers, a handful)
     "UNWIND mss AS k UNWIND k AS x WITH x[0] AS mc, sum(x[1]) AS mn, count(*) AS mh, "
     "sum(x[2]) AS ma",
+    # (and the villages' summaries of the year, by category: the categories of each)
+    "UNWIND mss AS k UNWIND k AS m WITH m.category AS mc, sum(m.measures) AS mn, "
+    "sum(m.households) AS mh, sum(m.amount) AS ma",
     "MATCH (c:Region)-[:PART_OF]->(u) CALL (c)  WITH c,  AS y",
     # measureImpact's cohort: a household's status changes up to the window's end (a
     # handful), in order

@@ -285,7 +285,7 @@ POPULATION = """mutation($input: SetRuralPopulationInput!) { setRuralPopulation(
 
 
 def test_summaries_follow_the_writes(seeded):
-    """Writes (this test changes the module's data; it runs last but one): a measure
+    """Writes (this test and the next two change the module's data): a measure
     recorded counts in regionStats at once, voided it is gone; setRuralPopulation is
     ADMIN's and sets the incidence."""
     year = AS_OF.year
@@ -315,6 +315,51 @@ def test_summaries_follow_the_writes(seeded):
     done = seeded.data(POPULATION, {"input": {"regionCode": "469001", "ruralPopulation": 5000}})
     assert done["setRuralPopulation"]["region"] == {"code": "469001", "ruralPopulation": 5000}
     assert stats(seeded, "469001", year)["incidence"] == pytest.approx(6 / 5000)
+
+
+INCOME = """mutation($input: RecordIncomeInput!) { recordIncome(input: $input) {
+  income { year } } }"""
+SUMMARIES = (
+    "MATCH (v:Region {level: 'VILLAGE'}) RETURN count(v.statsYears) AS n, count(v) AS villages"
+)
+
+
+def province_years(api: Api) -> dict[int, Any]:
+    """The province's statistics for a year before the villages' summaries begin, a
+    year within them, last year and this year."""
+    from graph.village_stats import FIRST_ROW_YEAR
+
+    years = (FIRST_ROW_YEAR - 1, FIRST_ROW_YEAR + 5, AS_OF.year - 1, AS_OF.year)
+    return {year: stats(api, "460000", year) for year in years}
+
+
+def test_village_summaries_count_what_the_households_count(seeded, driver, test_settings):
+    """The province's figures summed from the villages' statistics summaries (kept by
+    every write: an income recorded counts at once) equal its figures counted from its
+    households (the summaries removed) and the summaries migration 23 writes."""
+    luobi = stats(seeded, story.LUOBI, AS_OF.year)
+    seeded.data(
+        INCOME,
+        {"input": {"clientMutationId": "c4-income-1", "householdCode": story.LUOBI + "0002",
+                   "year": AS_OF.year, "items": {"wages": 36000}}},
+    )  # fmt: skip
+    again = stats(seeded, story.LUOBI, AS_OF.year)
+    assert again["householdsWithIncome"] == luobi["householdsWithIncome"] + 1
+    summed = province_years(seeded)
+    kept = driver.execute_query(SUMMARIES).records[0]
+    assert kept["n"] == kept["villages"] >= len(story.RURAL_POPULATION)
+    driver.execute_query(
+        "MATCH (v:Region {level: 'VILLAGE'}) REMOVE v.statsYears, v.statsFigures, "
+        "v.statsMeasureKeys, v.statsMeasureCounts, v.statsMeasureHouseholds, "
+        "v.statsMeasureAmounts"
+    )
+    assert driver.execute_query(SUMMARIES).records[0]["n"] == 0
+    counted = province_years(seeded)
+    assert counted == summed
+    assert counted[AS_OF.year]["households"] > 0 and counted[AS_OF.year]["measures"]
+    migrated(driver, test_settings, 22, "RETURN 1", "RETURN 1")
+    assert driver.execute_query(SUMMARIES).records[0]["n"] == kept["villages"]
+    assert province_years(seeded) == summed
 
 
 def test_migration_17_backfills_the_summaries(seeded, driver, test_settings):
