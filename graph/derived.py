@@ -151,16 +151,20 @@ WITH o CALL (o) {{ {SUMMARIZE_LOAD} }}
 """
 
 
-async def refresh_households(tx: Tx, codes: Sequence[str], villages: Sequence[str] = ()) -> None:
+async def refresh_households(
+    tx: Tx, codes: Sequence[str], villages: Sequence[str] = (), paid: Sequence[str] = ()
+) -> None:
     """Recompute memberCount, responsibleOfficial, lastVisitDate, monitored and the
     measure summaries (a seek per code), then the coverage and statistics summaries of
-    their villages and of `villages` (a village a household left)."""
+    their villages and of `villages` (a village a household left), and the statistics
+    summaries of the villages of `paid` (households whose incomes alone changed)."""
     from graph.village_stats import refresh_village_stats
 
-    records = await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
-    await refresh_villages(tx, [*(r["village"] for r in records), *villages])
+    if codes or villages:
+        records = await tx.run(REFRESH_HOUSEHOLDS, {"codes": list(codes)})
+        await refresh_villages(tx, [*(r["village"] for r in records), *villages])
     # Statistics count a household in the village its code begins with (graph/stats.py).
-    await refresh_village_stats(tx, sorted({c[:12] for c in codes} | set(villages)))
+    await refresh_village_stats(tx, sorted({c[:12] for c in [*codes, *paid]} | set(villages)))
 
 
 async def refresh_support(tx: Tx, codes: Sequence[str]) -> None:

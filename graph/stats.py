@@ -199,60 +199,11 @@ class _Stats:
 
     def figures(self, u: str, prefixes: str) -> str:
         """A subquery returning the figures of the households under `prefixes`: the
-        sums of their villages' (graph/village_stats.py; a village without the year's
-        summary counted from its households) when the scope sees whole villages, else
-        counted from the households."""
-        from graph.village_stats import FIGURES, STATS_WIDTH
+        sums of their villages' summaries when the scope sees whole villages
+        (graph/village_stats.py), else counted from the households."""
+        from graph.village_stats import read_summaries
 
-        p, v, i, o, x, fs = (self.b.var(n) for n in ("p", "v", "i", "o", "x", "fs"))
-        in_scope = self.view.scope.village_filter(v, self.b)
-        if in_scope is None:
-            return self.scan(u, prefixes)
-        keys, j, k, m = (self.b.var(n) for n in ("keys", "j", "k", "m"))
-        # Offsets as a parameter: no number is spliced into the Cypher.
-        place = self.b.const({name: n for n, name in enumerate(FIGURES)} | {"width": STATS_WIDTH})
-        at = {name: f"{fs}[{o} + {place}.{name}]" for name in FIGURES}
-        statuses = ", ".join(
-            f"{{status: '{s.value}', households: {at[f'n{n}']}, people: {at[f'q{n}']}}}"
-            for n, s in enumerate(COUNTED)
-        )
-        summed = ", ".join(
-            f"sum({x}.byStatus[{n}].households) AS n{n}, sum({x}.byStatus[{n}].people) AS q{n}"
-            for n in range(len(COUNTED))
-        )
-        stored = (
-            f"{{households: {at['households']}, byStatus: [{statuses}], poor: {at['poor']}, "
-            f"withIncome: {at['withIncome']}, netSum: {at['netSum']}, exits: {at['exits']}, "
-            f"returns: {at['returns']}, measures: [{j} IN range(0, size({keys}) - 1) "
-            f"WHERE split({keys}[{j}], ':')[0] = {self.year_text} | "
-            f"{{category: split({keys}[{j}], ':')[1], measures: {v}.statsMeasureCounts[{j}], "
-            f"households: {v}.statsMeasureHouseholds[{j}], "
-            f"amount: {v}.statsMeasureAmounts[{j}]}}]}}"
-        )
-        mc, mn, mh, ma = (self.b.var(n) for n in ("mc", "mn", "mh", "ma"))
-        return (
-            f"UNWIND {prefixes} AS {p} MATCH ({v}:{Label.REGION}) "
-            f"WHERE {v}.code STARTS WITH {p} AND {v}.level = 'VILLAGE' AND {in_scope} "
-            f"WITH {v}, [{i} IN range(0, size(coalesce({v}.statsYears, [])) - 1) "
-            f"WHERE {v}.statsYears[{i}] = {self.year}][0] AS {i} "
-            f"CALL ({v}, {i}) {{ WITH {v}, {i} WHERE {i} IS NULL "
-            f"CALL ({v}) {{ {self.scan(v, f'[{v}.code]')} AS {x} }} RETURN {x} "
-            f"UNION ALL WITH {v}, {i} WHERE {i} IS NOT NULL "
-            f"WITH {v}, {i} * {place}.width AS {o}, {v}.statsFigures AS {fs}, "
-            f"{v}.statsMeasureKeys AS {keys} RETURN {stored} AS {x} }} "
-            f"WITH sum({x}.households) AS households, {summed}, "
-            f"sum({x}.poor) AS poor, sum({x}.withIncome) AS withIncome, "
-            f"sum({x}.netSum) AS netSum, sum({x}.exits) AS exits, sum({x}.returns) AS returns, "
-            f"collect({x}.measures) AS mss "
-            + self.figures_map(
-                "mss",
-                f"{{ UNWIND mss AS {k} UNWIND {k} AS {m} "
-                f"WITH {m}.category AS {mc}, sum({m}.measures) AS {mn}, "
-                f"sum({m}.households) AS {mh}, sum({m}.amount) AS {ma} "
-                f"RETURN {{category: {mc}, measures: {mn}, households: {mh}, amount: {ma}}} "
-                f"ORDER BY {mc} }}",
-            )
-        )
+        return read_summaries(self, prefixes) or self.scan(u, prefixes)
 
     def unit(
         self, u: str, fields: tuple[Field, ...], post: Post, depth: int

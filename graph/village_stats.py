@@ -17,7 +17,7 @@ once per year on the village's few households (graph/stats.py `village_scan`).
 
 Kept current in the transaction of every write that changes what they derive from:
 graph/derived.py's refresh_households (memberships, measures, statuses, exits and
-returns; graph/write.py's settle refreshes the households whose payments changed too),
+returns; graph/write.py's settle passes the households whose payments changed too),
 the demo's seed through it, the generator per county, migration step 23 for data
 written before them. A year's figures do not change afterwards without a write: no
 record is dated after the day it is written (graph/validation.py), so the last year's
@@ -31,18 +31,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.db import Tx
 from graph.model import Label
+from graph.stats import COUNTED, village_scan
+
+if TYPE_CHECKING:
+    from graph.stats import _Stats
 
 FIRST_ROW_YEAR = 2014  # the poverty files begin (DOMAIN.md); earlier years are counted
-_STATUSES = ("REGISTERED", "EXITED", "RETURNED", "BORDERLINE")
 
 
 FIGURES: tuple[str, ...] = (
     "households", "poor", "withIncome", "netSum", "exits", "returns",
-    *(f"{kind}{i}" for i in range(len(_STATUSES)) for kind in ("n", "q")),
+    *(f"{kind}{i}" for i in range(len(COUNTED)) for kind in ("n", "q")),
 )  # fmt: skip
 """The integers of one year in statsFigures: n{i} and q{i} are the households and
 people of COUNTED[i] (graph/stats.py)."""
@@ -54,9 +57,6 @@ def summarize_village_stats(today: str = "$today") -> tuple[str, dict[str, Any]]
     """(Cypher on a village `v`, its constant parameters): recompute its statistics
     summaries, a scan of its households for each year; `today`: the refresh day (a
     Cypher date expression)."""
-    from graph.stats import COUNTED, village_scan
-
-    assert tuple(s.value for s in COUNTED) == _STATUSES, "FIGURES follows COUNTED"
     scan, consts = village_scan("v", "yr", "toString(yr)", "day")
     flat = " + ".join(
         [
@@ -80,6 +80,63 @@ def summarize_village_stats(today: str = "$today") -> tuple[str, dict[str, Any]]
         "v.statsMeasureAmounts = [m IN ms | m.amount]"
     )
     return cypher, consts
+
+
+def read_summaries(stats: _Stats, prefixes: str) -> str | None:
+    """regionStats' subquery returning the figures of the households under `prefixes`
+    (graph/stats.py `_Stats.figures`): the sums of their villages' summaries of the
+    year, a village without one counted from its households; None when the scope does
+    not see whole villages (a field official's)."""
+    b = stats.b
+    p, v, i, o, x, fs = (b.var(n) for n in ("p", "v", "i", "o", "x", "fs"))
+    in_scope = stats.view.scope.village_filter(v, b)
+    if in_scope is None:
+        return None
+    keys, j, k, m = (b.var(n) for n in ("keys", "j", "k", "m"))
+    # Offsets as a parameter: no number is spliced into the Cypher.
+    place = b.const({name: n for n, name in enumerate(FIGURES)} | {"width": STATS_WIDTH})
+    at = {name: f"{fs}[{o} + {place}.{name}]" for name in FIGURES}
+    statuses = ", ".join(
+        f"{{status: '{s.value}', households: {at[f'n{n}']}, people: {at[f'q{n}']}}}"
+        for n, s in enumerate(COUNTED)
+    )
+    summed = ", ".join(
+        f"sum({x}.byStatus[{n}].households) AS n{n}, sum({x}.byStatus[{n}].people) AS q{n}"
+        for n in range(len(COUNTED))
+    )
+    stored = (
+        f"{{households: {at['households']}, byStatus: [{statuses}], poor: {at['poor']}, "
+        f"withIncome: {at['withIncome']}, netSum: {at['netSum']}, exits: {at['exits']}, "
+        f"returns: {at['returns']}, measures: [{j} IN range(0, size({keys}) - 1) "
+        f"WHERE split({keys}[{j}], ':')[0] = {stats.year_text} | "
+        f"{{category: split({keys}[{j}], ':')[1], measures: {v}.statsMeasureCounts[{j}], "
+        f"households: {v}.statsMeasureHouseholds[{j}], "
+        f"amount: {v}.statsMeasureAmounts[{j}]}}]}}"
+    )
+    mc, mn, mh, ma = (b.var(n) for n in ("mc", "mn", "mh", "ma"))
+    return (
+        f"UNWIND {prefixes} AS {p} MATCH ({v}:{Label.REGION}) "
+        f"WHERE {v}.code STARTS WITH {p} AND {v}.level = 'VILLAGE' AND {in_scope} "
+        f"WITH {v}, [{i} IN range(0, size(coalesce({v}.statsYears, [])) - 1) "
+        f"WHERE {v}.statsYears[{i}] = {stats.year}][0] AS {i} "
+        f"CALL ({v}, {i}) {{ WITH {v}, {i} WHERE {i} IS NULL "
+        f"CALL ({v}) {{ {stats.scan(v, f'[{v}.code]')} AS {x} }} RETURN {x} "
+        f"UNION ALL WITH {v}, {i} WHERE {i} IS NOT NULL "
+        f"WITH {v}, {i} * {place}.width AS {o}, {v}.statsFigures AS {fs}, "
+        f"{v}.statsMeasureKeys AS {keys} RETURN {stored} AS {x} }} "
+        f"WITH sum({x}.households) AS households, {summed}, "
+        f"sum({x}.poor) AS poor, sum({x}.withIncome) AS withIncome, "
+        f"sum({x}.netSum) AS netSum, sum({x}.exits) AS exits, sum({x}.returns) AS returns, "
+        f"collect({x}.measures) AS mss "
+        + stats.figures_map(
+            "mss",
+            f"{{ UNWIND mss AS {k} UNWIND {k} AS {m} "
+            f"WITH {m}.category AS {mc}, sum({m}.measures) AS {mn}, "
+            f"sum({m}.households) AS {mh}, sum({m}.amount) AS {ma} "
+            f"RETURN {{category: {mc}, measures: {mn}, households: {mh}, amount: {ma}}} "
+            f"ORDER BY {mc} }}",
+        )
+    )
 
 
 _REFRESH = f"""

@@ -357,8 +357,9 @@ class Write:
             await refresh_incomes(self.tx, sorted(self.incomes))
         if self.households or self.villages or self.incomes:
             # A payment changes the income a household's village statistics count.
-            touched = sorted(set(self.households) | set(self.incomes))
-            await refresh_households(self.tx, touched, sorted(self.villages))
+            await refresh_households(
+                self.tx, sorted(self.households), sorted(self.villages), sorted(self.incomes)
+            )
         if self.officials:
             await refresh_officials(self.tx, sorted(self.officials))
         bumped = sorted(code for code, bump in self.households.items() if bump)
