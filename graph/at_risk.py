@@ -23,11 +23,11 @@ Cost: as of today, the region's watched households by a seek of the (status, cod
 index per prefix (migration step 19), a sixth of the province's, and the open hardship
 records by the group index; for a past D every household of the region by a seek per
 household-code prefix, with its few status changes and monitoring records. Per
-candidate its derived income figures, and the poverty lines read once; the record
-open on D and the first measure after it only for the rows of the page (or for a
-count filtered on them: a household's relationships are many, a record's one). The
-page is the top first + 1 of the candidates in code order; totalCount (when selected)
-counts them all.
+candidate its derived income figures, and the poverty lines read once (a threshold
+by year: one list index a candidate); the record open on D and the first measure
+after it only for the rows of the page (or for a count filtered on them: a
+household's relationships are many, a record's one). The page is the top first + 1
+of the candidates in code order; totalCount (when selected) counts them all.
 """
 
 from __future__ import annotations
@@ -230,8 +230,8 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
       WHERE st IN {watched} OR rec.group = '{hardship}'
       {incomes}
       WITH h, rec, incomeYear, net, prev,
-           [l IN lines WHERE l.year <= incomeYear][-1] AS line
-      WITH h, rec, incomeYear, net, prev, coalesce(line.exitLine, line.line) AS threshold
+           CASE WHEN incomeYear >= lines.first
+                THEN coalesce(lines.by[incomeYear - lines.first], lines.by[-1]) END AS threshold
       WITH h, rec, incomeYear, net, prev, threshold,
            [t IN [
              CASE WHEN net < {b.slot("factor", _factor)} * threshold
@@ -282,10 +282,14 @@ def plan_at_risk(field: Field, view: View, shape: Any) -> Plan:
         finding = "(recId IS NULL OR supported = false)"
         conditions.append(finding if unsupported else f"NOT {finding}")
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    lines = (
-        f"CALL () {{ MATCH (l:{Label.POVERTY_LINE}) WITH l ORDER BY l.year "
-        "RETURN collect(l {.year, .line, .exitLine}) AS lines }"
-    )
+    # The threshold in force each year from the first line's (the last line's after
+    # it), read once: a candidate's is one list index, not a search of the lines.
+    lines = f"""CALL () {{
+      MATCH (l:{Label.POVERTY_LINE}) WITH l ORDER BY l.year
+      WITH collect(l {{.year, t: coalesce(l.exitLine, l.line)}}) AS ls
+      RETURN CASE WHEN size(ls) = 0 THEN {{first: 0, by: []}} ELSE {{first: ls[0].year,
+        by: [y IN range(ls[0].year, ls[-1].year) | [l IN ls WHERE l.year <= y][-1].t]}}
+      END AS lines }}"""
     limit = b.slot("limit", _limit)
     conn = ConnPost(KIND, "limit", field, "AtRiskConnection")
     post.conn = conn
@@ -306,14 +310,16 @@ def plan_at_risk(field: Field, view: View, shape: Any) -> Plan:
         # One pass: the candidates in code order, counted, and the page cut from them.
         names = listed.split(", ")
         kept = ", ".join(f"{n}: {n}" for n in names)
-        after = f"x.h.code > {b.slot('after', _after)}" if has_after else "true"
+        top = f"found[..{limit}]"
+        if has_after:
+            top = f"[x IN found WHERE x.h.code > {b.slot('after', _after)}][..{limit}]"
         cypher = f"""
     {lines}
     CALL (lines) {{
       {found("true")}
       WITH {listed} ORDER BY h.code
       WITH collect({{{kept}}}) AS found
-      RETURN size(found) AS total, [x IN found WHERE {after}][..{limit}] AS top
+      RETURN size(found) AS total, {top} AS top
     }}
     CALL (top) {{
       UNWIND top AS x
