@@ -196,7 +196,7 @@ def note_result(request: Any, result: Any) -> None:
         record.code = "OK"
 
 
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class Observe:
@@ -230,7 +230,7 @@ class Observe:
         finally:
             pop_sink(token)
             seconds = perf_counter() - started
-            method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
             route = getattr(scope.get("route"), "path", None) or "(unmatched)"
             self.metrics.request(record, method, route, status, seconds)
             if access_log.isEnabledFor(logging.INFO):

@@ -194,29 +194,30 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
         }}
         RETURN h, collect(hard)[0] AS hard
       }}
-      WITH lines, h, hard WHERE {filed} AND {scope}
-      WITH lines, h, h.status AS st, hard AS rec"""
+      WITH thresholds, h, hard WHERE {filed} AND {scope}
+      WITH thresholds, h, h.status AS st, hard AS rec"""
     else:
         households = f"""
       UNWIND region.prefixes AS prefix
       MATCH (h:Household)
       WHERE {in_prefix} AND {keyset} AND {filed} AND {scope}
-      WITH lines, h, {latest_change("h", day, b.var("s"))} AS st, {_open_record(b, day)} AS rec"""
+      WITH thresholds, h, {latest_change("h", day, b.var("s"))} AS st,
+           {_open_record(b, day)} AS rec"""
     if current:
         # No income record is of a year after this one (graph/income.py
         # `check_income_year`): as of today the derived figures are the latest record's.
         incomes = """
-      WITH lines, h, rec, h.latestIncomeYear AS incomeYear, h.latestPerCapitaNet AS net,
+      WITH thresholds, h, rec, h.latestIncomeYear AS incomeYear, h.latestPerCapitaNet AS net,
            h.previousPerCapitaNet AS prev"""
     else:
         incomes = f"""
-      WITH lines, h, rec, ({day}).year AS y,
+      WITH thresholds, h, rec, ({day}).year AS y,
            h.latestIncomeYear IS NULL OR h.latestIncomeYear <= ({day}).year AS derived
-      WITH lines, h, rec, y, derived,
+      WITH thresholds, h, rec, y, derived,
            CASE WHEN derived THEN null ELSE COLLECT {{
              MATCH ({i}:{Label.INCOME_RECORD})-[:{Rel.INCOME_OF}]->(h) WHERE {i}.year <= y
              RETURN {i} ORDER BY {i}.year DESC LIMIT 1 }}[0] END AS {li}
-      WITH lines, h, rec,
+      WITH thresholds, h, rec,
            CASE WHEN derived THEN h.latestIncomeYear ELSE {li}.year END AS incomeYear,
            CASE WHEN derived THEN h.latestPerCapitaNet
                 ELSE {per_capita_cypher(li, sales_cypher(li, b))} END AS net,
@@ -230,8 +231,9 @@ def _candidates(b: Binder, view: View, current: bool, keyset: str) -> str:
       WHERE st IN {watched} OR rec.group = '{hardship}'
       {incomes}
       WITH h, rec, incomeYear, net, prev,
-           CASE WHEN incomeYear >= lines.first
-                THEN coalesce(lines.by[incomeYear - lines.first], lines.by[-1]) END AS threshold
+           CASE WHEN incomeYear >= thresholds.first
+                THEN coalesce(thresholds.by[incomeYear - thresholds.first], thresholds.by[-1])
+           END AS threshold
       WITH h, rec, incomeYear, net, prev, threshold,
            [t IN [
              CASE WHEN net < {b.slot("factor", _factor)} * threshold
@@ -284,12 +286,12 @@ def plan_at_risk(field: Field, view: View, shape: Any) -> Plan:
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     # The threshold in force each year from the first line's (the last line's after
     # it), read once: a candidate's is one list index, not a search of the lines.
-    lines = f"""CALL () {{
+    thresholds = f"""CALL () {{
       MATCH (l:{Label.POVERTY_LINE}) WITH l ORDER BY l.year
       WITH collect(l {{.year, t: coalesce(l.exitLine, l.line)}}) AS ls
       RETURN CASE WHEN size(ls) = 0 THEN {{first: 0, by: []}} ELSE {{first: ls[0].year,
         by: [y IN range(ls[0].year, ls[-1].year) | [l IN ls WHERE l.year <= y][-1].t]}}
-      END AS lines }}"""
+      END AS thresholds }}"""
     limit = b.slot("limit", _limit)
     conn = ConnPost(KIND, "limit", field, "AtRiskConnection")
     post.conn = conn
@@ -314,8 +316,8 @@ def plan_at_risk(field: Field, view: View, shape: Any) -> Plan:
         if has_after:
             top = f"[x IN found WHERE x.h.code > {b.slot('after', _after)}][..{limit}]"
         cypher = f"""
-    {lines}
-    CALL (lines) {{
+    {thresholds}
+    CALL (thresholds) {{
       {found("true")}
       WITH {listed} ORDER BY h.code
       WITH collect({{{kept}}}) AS found
@@ -331,8 +333,8 @@ def plan_at_risk(field: Field, view: View, shape: Any) -> Plan:
     else:
         keyset = f"h.code > {b.slot('after', _after)}" if has_after else "true"
         cypher = f"""
-    {lines}
-    CALL (lines) {{
+    {thresholds}
+    CALL (thresholds) {{
       {found(keyset)}
       WITH {listed} ORDER BY h.code LIMIT {limit}
       {page}
